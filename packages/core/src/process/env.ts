@@ -1,0 +1,91 @@
+import { createBusinessCalendar } from '../calendar/index.js';
+import { createRuleEngine, type RuleEngine } from '../rules/engine.js';
+import type { Policy } from '../policy/types.js';
+import { GridflowError } from '../errors.js';
+import type { Decision, ProcessEnv } from './types.js';
+
+/** Collects the decisions rules make during one transition. */
+export interface DecisionRecorder {
+  decisions: Decision[];
+}
+
+/** The facts a rule read: every `var` path in it, with its value in the facts. */
+export function readFacts(logic: unknown, facts: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      node.forEach(walk);
+      return;
+    }
+    if (node === null || typeof node !== 'object') return;
+    for (const [op, args] of Object.entries(node as Record<string, unknown>)) {
+      if (op === 'var') {
+        const path = Array.isArray(args) ? args[0] : args;
+        if (typeof path === 'string' && path !== '') out[path] = getPath(facts, path);
+      } else {
+        walk(args);
+      }
+    }
+  };
+  walk(logic);
+  return out;
+}
+
+function getPath(data: unknown, path: string): unknown {
+  let cur: unknown = data;
+  for (const key of path.split('.')) {
+    if (cur === null || typeof cur !== 'object') return null;
+    cur = (cur as Record<string, unknown>)[key];
+  }
+  return cur === undefined ? null : cur;
+}
+
+/**
+ * Builds the environment a process machine runs in for one policy: its business calendar, its named rules
+ * and its routing table, with every rule evaluation recorded into `recorder` (the runtime swaps the array
+ * per transition).
+ *
+ * @example
+ * const recorder = { decisions: [] };
+ * const env = createProcessEnv(createDefaultPolicy(), recorder);
+ * env.rule('escalate', { case: { elapsedHours: 49, limitHours: 48, resolved: false } }); // true
+ */
+export function createProcessEnv(policy: Policy, recorder: DecisionRecorder, engine: RuleEngine = createRuleEngine()): ProcessEnv {
+  const calendar = createBusinessCalendar(policy.calendar);
+  const rules = policy.rules as unknown as Record<string, { logic?: unknown } | undefined>;
+  const limits = policy.rules.limits;
+  const compiled = new Map<string, (data: unknown) => unknown>();
+  const compiledRule = (key: string): ((data: unknown) => unknown) => {
+    let fn = compiled.get(key);
+    if (!fn) {
+      const def = rules[key];
+      if (!def || def.logic === undefined) {
+        throw new GridflowError('rule.unknown', { zh: `政策中没有规则 ${key}`, en: `The policy has no rule ${key}` }, { path: `/rules/${key}` });
+      }
+      fn = engine.compile(def.logic);
+      compiled.set(key, fn);
+    }
+    return fn;
+  };
+  const routes = policy.routing.rows.map((row) => ({ row, fn: engine.compile(row.when) }));
+  return {
+    policy,
+    calendar,
+    rule(key, facts) {
+      const data = { ...facts, limits };
+      const result = compiledRule(key)(data);
+      recorder.decisions.push({ rule: key, inputs: readFacts(rules[key]!.logic, data), result });
+      return result;
+    },
+    route(facts) {
+      for (const { row, fn } of routes) {
+        const hit = fn(facts);
+        if (hit) {
+          recorder.decisions.push({ rule: `routing:${row.id}`, inputs: readFacts(row.when, facts), result: row.then });
+          return { level: row.then.level, ...(row.then.department ? { department: row.then.department } : {}), rowId: row.id };
+        }
+      }
+      throw new GridflowError('routing.no_match', { zh: '路由表没有匹配的行', en: 'No routing row matched' }, { path: '/routing/rows' });
+    },
+  };
+}

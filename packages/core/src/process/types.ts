@@ -1,0 +1,153 @@
+import type { AnyStateMachine } from 'xstate';
+import type { LocalizedText } from '../i18n.js';
+import type { Policy } from '../policy/types.js';
+import type { Problem } from '../problems.js';
+
+/** A JSON Schema (draft 2020-12) as a plain object. */
+export type JsonSchema = Record<string, unknown>;
+
+/** Who gives a command: the user, their roles and the org units they belong to (grid, community, street, department, compound…). */
+export interface Actor {
+  id: string;
+  name?: string;
+  roles: string[];
+  /** Org unit ids the actor belongs to, e.g. `['grid:g-01', 'community:c-01']` — `kind:id`. */
+  units: string[];
+}
+
+/** The system actor used for deadlines and effects. */
+export const SYSTEM_ACTOR: Actor = { id: 'system', roles: ['system'], units: [] };
+
+/**
+ * Every event a process machine receives. The runtime stamps `at` (from its clock) and `actor`,
+ * so machines never read the time and guards/actions stay pure.
+ */
+export interface CaseEvent<TType extends string = string, TInput = Record<string, unknown>> {
+  type: TType;
+  at: number;
+  actor: Actor;
+  input: TInput;
+}
+
+/** The event the runtime sends when a stored deadline is due. */
+export interface DeadlineDueEvent extends CaseEvent<'deadline.due', { deadlineId: string; kind: string }> {}
+
+/**
+ * A deadline is data in the machine's context: the runtime stores the earliest unfired `dueAt` with the case,
+ * so a store finds due cases without holding actors in memory. Each deadline fires at most once (`firedAt`).
+ */
+export interface Deadline {
+  /** Unique within the case, e.g. `handle:grid:1`, `sign:2`, `checkin:urban_management`. */
+  id: string;
+  /** What it measures: `sign`, `contact`, `handle`, `warning`, `total`, `checkin`, `action_item`, `public_notice`, … */
+  kind: string;
+  dueAt: number;
+  firedAt?: number;
+  /** Free data for the machine (e.g. the level or department it concerns). */
+  data?: Record<string, string | number | boolean>;
+}
+
+/** A rule evaluation that decided something, recorded in history with its inputs and result. */
+export interface Decision {
+  /** The policy rule key (e.g. `escalate`) or routing row id (`routing:r-emergency`). */
+  rule: string;
+  /** The facts the rule read (only those), by `var` path. */
+  inputs: Record<string, unknown>;
+  result: unknown;
+}
+
+/**
+ * A side effect a machine asks the runtime to carry out in the same transaction, so a command that changes
+ * two cases commits both or neither. Machines enqueue it as the named action `effect` with these params.
+ */
+export type Effect =
+  /** Send a command to another case (e.g. a redo reopening the grid case; a duplicate linked to its original). */
+  | { kind: 'command'; caseId: string; type: string; input: Record<string, unknown> }
+  /** Start a new case of a process (e.g. a property dispute escalating into a street-level grid case). The runtime
+   *  sends `linkEvent` (if given) back to this case with `{ caseId }` of the new case. */
+  | { kind: 'submit'; process: string; input: Record<string, unknown>; linkEvent?: string };
+
+/** What a process needs from its surroundings; the runtime builds one per policy version and caches the machine. */
+export interface ProcessEnv {
+  policy: Policy;
+  calendar: import('../calendar/index.js').BusinessCalendar;
+  /**
+   * Evaluates a named policy rule over facts, records the decision for history, and returns the result.
+   * `key` is a key of `policy.rules` (e.g. `escalate`) — facts are the documented rule facts.
+   */
+  rule(key: string, facts: Record<string, unknown>): unknown;
+  /** Routes a new case with the policy's routing table (first matching row), recording the decision. */
+  route(facts: Record<string, unknown>): { level: string; department?: string; rowId: string };
+}
+
+/** A command a process accepts, described for generic UIs (forms, timelines). */
+export interface CommandDef {
+  /** Event type, e.g. `case.sign`; also the permission command name. */
+  type: string;
+  name: LocalizedText;
+  /** JSON Schema of the command's `input`. */
+  inputSchema: JsonSchema;
+  /** True for events only the runtime sends (deadlines, effects); never offered to users. */
+  internal?: boolean;
+}
+
+/** Indexable fields of a case that stores keep in columns (for inboxes, scopes and indicators). */
+export interface CaseSummary {
+  /** Org level currently responsible (grid, community, street, department, district…). */
+  level?: string;
+  /** Org units the case belongs to, `kind:id` (e.g. `grid:g-01`, `community:c-01`, `street:s-01`, `department:urban_management`, `compound:x`). */
+  units: string[];
+  category?: string;
+  urgency?: string;
+  /** The reporter's user id (scope `own`). */
+  reporterId?: string;
+  /** The current handler's user id. */
+  handlerId?: string;
+  title?: string;
+  /** Whether the case is open (not closed, archived or cancelled). */
+  open: boolean;
+  /** Location of the matter when known. */
+  location?: { lng: number; lat: number };
+  /** Other data worth indexing (free form, small). */
+  tags?: string[];
+}
+
+/** The context every process machine keeps: deadlines as data. */
+export interface ProcessContextBase {
+  deadlines: Deadline[];
+}
+
+/**
+ * A process the runtime can run: a machine per policy version plus the descriptions generic UIs need.
+ * The three built-in processes and any a developer registers are all of this shape.
+ */
+export interface ProcessDefinition {
+  /** Stable id, e.g. `gridEscalation`. */
+  id: string;
+  /** Version of the machine definition; stored with every snapshot. Bump it when states or context change. */
+  version: number;
+  name: LocalizedText;
+  /** Builds the machine for one policy. The machine's context must extend {@link ProcessContextBase}. */
+  createMachine(env: ProcessEnv): AnyStateMachine;
+  /** JSON Schema of the submit input (the machine's `input`). */
+  inputSchema: JsonSchema;
+  /** The permission command checked when a case is submitted (default `case.submit`). */
+  submitCommand?: string;
+  /** Extra checks of a submission against the policy (e.g. the category's attributes). */
+  validateInput?(input: unknown, policy: Policy): Problem[];
+  /** Commands users may give (and internal ones). */
+  commands: CommandDef[];
+  /** Names of the states for UIs, keyed by state path (`handling.working`). */
+  states: Record<string, { name: LocalizedText; final?: boolean }>;
+  /** Extracts the indexable fields from a machine context and state value. */
+  summarize(context: unknown, value: unknown): CaseSummary;
+  /**
+   * Upgrades a stored snapshot from `fromVersion` to `fromVersion + 1` (value and context). Chained by the runtime.
+   */
+  migrations?: Record<number, (snapshot: { value: unknown; context: unknown }) => { value: unknown; context: unknown }>;
+  /**
+   * Recomputes what depends on the policy (deadlines above all) when an open case is moved to another policy
+   * version. Returns the new context. Without it, the context is kept as it is.
+   */
+  onPolicyChange?(context: unknown, value: unknown, env: ProcessEnv, at: number): unknown;
+}

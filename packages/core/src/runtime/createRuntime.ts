@@ -1,0 +1,453 @@
+import { getNextTransitions, initialTransition, transition, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
+import type { Clock } from '../clock.js';
+import { GridflowError } from '../errors.js';
+import type { Policy } from '../policy/types.js';
+import { createRuleEngine, type RuleEngine } from '../rules/engine.js';
+import { createProcessEnv, type DecisionRecorder } from '../process/env.js';
+import { dueDeadlines, markFired, nextDueAt } from '../process/deadlines.js';
+import { SYSTEM_ACTOR, type Actor, type CommandDef, type Decision, type Effect, type ProcessDefinition, type ProcessEnv } from '../process/types.js';
+import { allowedBy, canRead } from './permissions.js';
+import type { PolicyRegistry } from './policyRegistry.js';
+import type { CasePage, CaseQuery, CaseRecord, CaseStore, HistoryEntry, StoreTransaction, StoredSnapshot } from './types.js';
+import { validateJson } from './validateJson.js';
+import { errors } from './runtimeErrors.js';
+
+export interface RuntimeOptions {
+  store: CaseStore;
+  clock: Clock;
+  policies: PolicyRegistry;
+  /** Processes to run. Register more later with {@link Runtime.register}. */
+  processes: ProcessDefinition[];
+  /** Policy id new cases use (default `default`). */
+  policyId?: string;
+  /** Tenant used when a call names none (default `default`). */
+  tenant?: string;
+  /** Generates case ids (default: time-ordered random ids). */
+  newId?: () => string;
+  engine?: RuleEngine;
+}
+
+/** Options of a call made on behalf of someone. */
+export interface CallOptions {
+  actor: Actor;
+  tenant?: string;
+}
+
+export interface SubmitRequest extends CallOptions {
+  process: string;
+  input: Record<string, unknown>;
+  /** A repeated submission with the same key returns the first result instead of a second case. */
+  idempotencyKey?: string;
+}
+
+export interface SendOptions extends CallOptions {
+  /** The case version the caller saw; a stale one is refused with `case.conflict`. */
+  expectedVersion?: number;
+}
+
+/** A command the caller may give now, with its input schema. */
+export interface AvailableCommand extends CommandDef {}
+
+/** What a process looks like to a generic UI. */
+export interface ProcessDescription {
+  id: string;
+  version: number;
+  name: ProcessDefinition['name'];
+  inputSchema: ProcessDefinition['inputSchema'];
+  states: ProcessDefinition['states'];
+  commands: CommandDef[];
+}
+
+/**
+ * Runs cases of registered processes: submit, send commands, read, list, history, fire deadlines.
+ * Everything goes through a {@link CaseStore}; nothing lives only in memory.
+ */
+export interface Runtime {
+  register(process: ProcessDefinition): void;
+  processes(): ProcessDescription[];
+  describe(processId: string): ProcessDescription;
+  submit(request: SubmitRequest): Promise<CaseRecord>;
+  send(caseId: string, command: { type: string; input?: Record<string, unknown> }, options: SendOptions): Promise<CaseRecord>;
+  get(caseId: string, options: CallOptions): Promise<CaseRecord>;
+  list(query: Omit<CaseQuery, 'tenant'> & { tenant?: string }): Promise<CasePage>;
+  history(caseId: string, options: CallOptions): Promise<HistoryEntry[]>;
+  availableCommands(caseId: string, options: CallOptions): Promise<AvailableCommand[]>;
+  /** Fires every deadline due now (at most `limit` cases per call); returns how many deadlines fired. */
+  tick(options?: { limit?: number }): Promise<{ fired: number; cases: number }>;
+  /** Moves chosen open cases to another version of their policy, recomputing deadlines; recorded in history. */
+  migrate(caseIds: string[], toVersion: number, options: CallOptions): Promise<CaseRecord[]>;
+  readonly clock: Clock;
+  readonly store: CaseStore;
+  readonly policies: PolicyRegistry;
+}
+
+interface Compiled {
+  machine: AnyStateMachine;
+  env: ProcessEnv;
+  recorder: DecisionRecorder;
+  commands: Map<string, CommandDef>;
+}
+
+let idCounter = 0;
+function defaultId(clock: Clock): () => string {
+  return () => {
+    idCounter = (idCounter + 1) % 1_000_000;
+    const rand = Math.floor(Math.random() * 36 ** 4).toString(36).padStart(4, '0');
+    return `${clock.now().toString(36)}-${idCounter.toString(36).padStart(4, '0')}${rand}`;
+  };
+}
+
+/** The dotted form of an XState state value: `{ handling: 'working' }` → `handling.working`. */
+export function stateKey(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object') {
+    const parts = Object.entries(value as Record<string, unknown>).map(([k, v]) => {
+      const inner = stateKey(v);
+      return inner ? `${k}.${inner}` : k;
+    });
+    return parts.join(',');
+  }
+  return '';
+}
+
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * Creates a runtime.
+ *
+ * @example
+ * const runtime = createRuntime({
+ *   store: createMemoryStore(),
+ *   clock: systemClock,
+ *   policies: createPolicyRegistry([createDefaultPolicy()]),
+ *   processes: builtInProcesses,
+ * });
+ * const c = await runtime.submit({ process: 'gridEscalation', input, actor });
+ * await runtime.send(c.id, { type: 'case.triage.file' }, { actor: dispatcher, expectedVersion: c.version });
+ */
+export function createRuntime(options: RuntimeOptions): Runtime {
+  const { store, clock, policies } = options;
+  const policyId = options.policyId ?? 'default';
+  const defaultTenant = options.tenant ?? 'default';
+  const newId = options.newId ?? defaultId(clock);
+  const engine = options.engine ?? createRuleEngine();
+  const processes = new Map<string, ProcessDefinition>();
+  const compiled = new Map<string, Compiled>();
+
+  const register = (def: ProcessDefinition) => {
+    processes.set(def.id, def);
+    for (const k of [...compiled.keys()]) if (k.startsWith(`${def.id}\u0000`)) compiled.delete(k);
+  };
+  for (const p of options.processes) register(p);
+
+  const processOf = (id: string): ProcessDefinition => {
+    const def = processes.get(id);
+    if (!def) throw errors.unknownProcess(id);
+    return def;
+  };
+
+  const compile = (def: ProcessDefinition, policy: Policy): Compiled => {
+    const k = `${def.id}\u0000${policy.id}\u0000${policy.version}`;
+    let c = compiled.get(k);
+    if (!c) {
+      const recorder: DecisionRecorder = { decisions: [] };
+      const env = createProcessEnv(policy, recorder, engine);
+      c = { machine: def.createMachine(env), env, recorder, commands: new Map(def.commands.map((cmd) => [cmd.type, cmd])) };
+      compiled.set(k, c);
+    }
+    return c;
+  };
+
+  const describe = (def: ProcessDefinition): ProcessDescription => ({
+    id: def.id,
+    version: def.version,
+    name: def.name,
+    inputSchema: def.inputSchema,
+    states: def.states,
+    commands: def.commands.filter((c) => !c.internal),
+  });
+
+  /** Restores a stored snapshot, upgrading it through registered migrations when the machine changed. */
+  const restore = (def: ProcessDefinition, c: Compiled, record: CaseRecord): AnyMachineSnapshot => {
+    let snap: StoredSnapshot = record.snapshot;
+    for (let v = record.processVersion; v < def.version; v++) {
+      const migrate = def.migrations?.[v];
+      if (!migrate) throw errors.noMigration(def.id, v);
+      snap = migrate(snap) as StoredSnapshot;
+    }
+    return c.machine.resolveState({ value: snap.value as never, context: snap.context });
+  };
+
+  const toRecord = (def: ProcessDefinition, base: CaseRecord, snap: AnyMachineSnapshot, at: number): CaseRecord => {
+    const context = snap.context as StoredSnapshot['context'];
+    const summary = def.summarize(context, snap.value);
+    if (snap.status === 'done') summary.open = false;
+    return {
+      ...base,
+      processVersion: def.version,
+      state: stateKey(snap.value),
+      version: base.version + 1,
+      snapshot: { value: snap.value, context },
+      summary,
+      nextDueAt: nextDueAt(context.deadlines ?? []),
+      updatedAt: at,
+    };
+  };
+
+  const effectsOf = (actions: { type: string; params?: unknown }[]): Effect[] =>
+    actions.filter((a) => a.type === 'effect' && a.params).map((a) => a.params as Effect);
+
+  /** Applies one transition to a case inside a transaction; carries out its effects; returns the new record. */
+  const apply = async (
+    tx: StoreTransaction,
+    record: CaseRecord,
+    event: { type: string; input: Record<string, unknown>; actor: Actor; at: number },
+    policy: Policy,
+    depth: number,
+  ): Promise<CaseRecord> => {
+    if (depth > 4) throw errors.effectLoop();
+    const def = processOf(record.process);
+    const c = compile(def, policy);
+    const before = restore(def, c, record);
+    c.recorder.decisions = [];
+    const [after, actions] = transition(c.machine, before, event as never);
+    const decisions: Decision[] = c.recorder.decisions;
+    c.recorder.decisions = [];
+    let context = after.context as StoredSnapshot['context'];
+    const changed = after.value !== before.value && !sameJson(after.value, before.value) ? true : !sameJson(after.context, before.context);
+    if (event.type === 'deadline.due') {
+      // A deadline takes effect exactly once: mark it fired even when the machine ignored it in this state.
+      const id = String(event.input.deadlineId);
+      context = { ...context, deadlines: markFired(context.deadlines ?? [], id, event.at) };
+    } else if (!changed) {
+      throw errors.commandRefused(event.type, decisions);
+    }
+    const snap = c.machine.resolveState({ value: after.value as never, context });
+    const next = toRecord(def, record, snap, event.at);
+    if (!(await tx.updateCase(next, record.version))) throw errors.conflict(record.id);
+    await tx.appendHistory([historyEntry(next, event, record.state, decisions)]);
+    return runEffects(tx, next, effectsOf(actions as never), event.at, depth);
+  };
+
+  const historyEntry = (
+    record: CaseRecord,
+    event: { type: string; input: Record<string, unknown>; actor: Actor; at: number },
+    from: string,
+    decisions: Decision[],
+  ): HistoryEntry => ({
+    caseId: record.id,
+    tenant: record.tenant,
+    seq: record.version,
+    at: event.at,
+    actor: { id: event.actor.id, roles: event.actor.roles, ...(event.actor.name ? { name: event.actor.name } : {}) },
+    command: event.type,
+    input: event.input,
+    from,
+    to: record.state,
+    policyId: record.policyId,
+    policyVersion: record.policyVersion,
+    decisions,
+  });
+
+  const runEffects = async (tx: StoreTransaction, record: CaseRecord, effects: Effect[], at: number, depth: number): Promise<CaseRecord> => {
+    let current = record;
+    for (const effect of effects) {
+      const system: Actor = { ...SYSTEM_ACTOR, name: `effect of ${record.id}` };
+      if (effect.kind === 'command') {
+        const target = await tx.getCase(record.tenant, effect.caseId, { forUpdate: true });
+        if (!target) throw errors.notFound(effect.caseId);
+        const targetPolicy = policies.get(target.policyId, target.policyVersion);
+        await apply(tx, target, { type: effect.type, input: effect.input, actor: system, at }, targetPolicy, depth + 1);
+      } else {
+        const created = await create(tx, {
+          process: effect.process,
+          input: effect.input,
+          actor: system,
+          tenant: record.tenant,
+          at,
+          parentId: record.id,
+        });
+        if (effect.linkEvent) {
+          const self = (await tx.getCase(record.tenant, current.id, { forUpdate: true }))!;
+          current = await apply(tx, self, { type: effect.linkEvent, input: { caseId: created.id }, actor: system, at }, policies.get(self.policyId, self.policyVersion), depth + 1);
+        }
+      }
+    }
+    return current;
+  };
+
+  const create = async (
+    tx: StoreTransaction,
+    req: { process: string; input: Record<string, unknown>; actor: Actor; tenant: string; at: number; idempotencyKey?: string; parentId?: string },
+  ): Promise<CaseRecord> => {
+    const def = processOf(req.process);
+    const policy = policies.current(policyId, req.at);
+    const problems = [...validateJson(def.inputSchema, req.input), ...(def.validateInput?.(req.input, policy) ?? [])];
+    if (problems.length) throw errors.invalidInput(problems);
+    const c = compile(def, policy);
+    const id = newId();
+    c.recorder.decisions = [];
+    const input = { ...req.input, caseId: id, submittedAt: req.at, submittedBy: { id: req.actor.id, roles: req.actor.roles } };
+    const [snap, actions] = initialTransition(c.machine, input as never);
+    const decisions = c.recorder.decisions;
+    c.recorder.decisions = [];
+    const base: CaseRecord = {
+      id,
+      tenant: req.tenant,
+      process: def.id,
+      processVersion: def.version,
+      policyId: policy.id,
+      policyVersion: policy.version,
+      state: '',
+      version: 0,
+      snapshot: { value: null, context: { deadlines: [] } },
+      summary: { units: [], open: true },
+      nextDueAt: null,
+      createdAt: req.at,
+      updatedAt: req.at,
+      ...(req.idempotencyKey ? { idempotencyKey: req.idempotencyKey } : {}),
+    };
+    const record = toRecord(def, base, snap, req.at);
+    if (req.actor.id !== SYSTEM_ACTOR.id && allowedBy(policy, req.actor, submitCommand(def), record.summary).length === 0) {
+      throw errors.forbidden(submitCommand(def));
+    }
+    await tx.insertCase(record);
+    await tx.appendHistory([
+      historyEntry(record, { type: submitCommand(def), input: req.input, actor: req.actor, at: req.at }, '', decisions),
+    ]);
+    return runEffects(tx, record, effectsOf(actions as never), req.at, 0);
+  };
+
+  const submitCommand = (def: ProcessDefinition) => def.submitCommand ?? 'case.submit';
+
+  const readable = async (caseId: string, opts: CallOptions): Promise<{ record: CaseRecord; policy: Policy }> => {
+    const record = await store.getCase(opts.tenant ?? defaultTenant, caseId);
+    if (!record) throw errors.notFound(caseId);
+    const policy = policies.get(record.policyId, record.policyVersion);
+    if (opts.actor.id !== SYSTEM_ACTOR.id && !canRead(policy, opts.actor, record.summary)) throw errors.notFound(caseId);
+    return { record, policy };
+  };
+
+  const runtime: Runtime = {
+    clock,
+    store,
+    policies,
+    register,
+    processes: () => [...processes.values()].map(describe),
+    describe: (id) => describe(processOf(id)),
+
+    submit(request) {
+      const tenant = request.tenant ?? defaultTenant;
+      const at = clock.now();
+      return store.transaction(async (tx) => {
+        if (request.idempotencyKey) {
+          const existing = await tx.findByIdempotencyKey(tenant, request.idempotencyKey);
+          if (existing) return existing;
+        }
+        return create(tx, { ...request, tenant, at, ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}) });
+      });
+    },
+
+    send(caseId, command, opts) {
+      const tenant = opts.tenant ?? defaultTenant;
+      const at = clock.now();
+      return store.transaction(async (tx) => {
+        const record = await tx.getCase(tenant, caseId, { forUpdate: true });
+        if (!record) throw errors.notFound(caseId);
+        const def = processOf(record.process);
+        const policy = policies.get(record.policyId, record.policyVersion);
+        if (opts.actor.id !== SYSTEM_ACTOR.id && !canRead(policy, opts.actor, record.summary)) throw errors.notFound(caseId);
+        if (opts.expectedVersion !== undefined && opts.expectedVersion !== record.version) throw errors.conflict(caseId);
+        const cmd = compile(def, policy).commands.get(command.type);
+        if (!cmd || (cmd.internal && opts.actor.id !== SYSTEM_ACTOR.id)) throw errors.unknownCommand(def.id, command.type);
+        if (opts.actor.id !== SYSTEM_ACTOR.id && allowedBy(policy, opts.actor, command.type, record.summary).length === 0) {
+          throw errors.forbidden(command.type);
+        }
+        const input = command.input ?? {};
+        const problems = validateJson(cmd.inputSchema, input);
+        if (problems.length) throw errors.invalidInput(problems);
+        const c = compile(def, policy);
+        const accepts = getNextTransitions(restore(def, c, record)).some((t) => t.eventType === command.type);
+        if (!accepts) throw errors.notNow(command.type, record.state);
+        return apply(tx, record, { type: command.type, input, actor: opts.actor, at }, policy, 0);
+      });
+    },
+
+    async get(caseId, opts) {
+      return (await readable(caseId, opts)).record;
+    },
+
+    list(query) {
+      return store.listCases({ ...query, tenant: query.tenant ?? defaultTenant });
+    },
+
+    async history(caseId, opts) {
+      const { record } = await readable(caseId, opts);
+      return store.history(record.tenant, record.id);
+    },
+
+    async availableCommands(caseId, opts) {
+      const { record, policy } = await readable(caseId, opts);
+      const def = processOf(record.process);
+      const c = compile(def, policy);
+      const types = new Set(getNextTransitions(restore(def, c, record)).map((t) => t.eventType));
+      return def.commands.filter(
+        (cmd) => !cmd.internal && types.has(cmd.type) && allowedBy(policy, opts.actor, cmd.type, record.summary).length > 0,
+      );
+    },
+
+    async tick(opts = {}) {
+      const now = clock.now();
+      const due = await store.dueCases(now, opts.limit ?? 1000);
+      let fired = 0;
+      let cases = 0;
+      for (const { tenant, id } of due) {
+        const n = await store.transaction(async (tx) => {
+          let record = await tx.getCase(tenant, id, { forUpdate: true, skipLocked: true });
+          if (!record) return 0;
+          const policy = policies.get(record.policyId, record.policyVersion);
+          let count = 0;
+          // Fire one at a time: a deadline's effect may add or clear others.
+          for (let guard = 0; guard < 50; guard++) {
+            const [next] = dueDeadlines(record.snapshot.context.deadlines ?? [], now);
+            if (!next) break;
+            record = await apply(tx, record, { type: 'deadline.due', input: { deadlineId: next.id, kind: next.kind }, actor: SYSTEM_ACTOR, at: now }, policy, 0);
+            count++;
+          }
+          return count;
+        });
+        fired += n;
+        if (n) cases++;
+      }
+      return { fired, cases };
+    },
+
+    migrate(caseIds, toVersion, opts) {
+      const tenant = opts.tenant ?? defaultTenant;
+      const at = clock.now();
+      return store.transaction(async (tx) => {
+        const out: CaseRecord[] = [];
+        for (const id of caseIds) {
+          const record = await tx.getCase(tenant, id, { forUpdate: true });
+          if (!record) throw errors.notFound(id);
+          if (!record.summary.open) throw errors.closedCase(id);
+          const def = processOf(record.process);
+          const target = policies.get(record.policyId, toVersion);
+          const oldCompiled = compile(def, policies.get(record.policyId, record.policyVersion));
+          const snap = restore(def, oldCompiled, record);
+          const c = compile(def, target);
+          const context = def.onPolicyChange ? def.onPolicyChange(snap.context, snap.value, c.env, at) : snap.context;
+          const migrated = c.machine.resolveState({ value: snap.value as never, context: context as never });
+          const next = { ...toRecord(def, record, migrated, at), policyVersion: target.version };
+          if (!(await tx.updateCase(next, record.version))) throw errors.conflict(id);
+          await tx.appendHistory([
+            historyEntry(next, { type: 'case.migrate', input: { fromVersion: record.policyVersion, toVersion }, actor: opts.actor, at }, record.state, []),
+          ]);
+          out.push(next);
+        }
+        return out;
+      });
+    },
+  };
+  return runtime;
+}

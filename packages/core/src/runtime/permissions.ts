@@ -1,0 +1,40 @@
+import type { Policy, PermissionRow } from '../policy/types.js';
+import type { Actor, CaseSummary } from '../process/types.js';
+
+/** True when a permission row's command pattern covers a command (`case.*` covers `case.sign` and `case.return.accept`). */
+export function commandMatches(pattern: string, command: string): boolean {
+  if (pattern === '*' || pattern === command) return true;
+  return pattern.endsWith('.*') && command.startsWith(pattern.slice(0, -1));
+}
+
+/** True when the case lies within the actor's reach for a scope. */
+export function inScope(scope: PermissionRow['scope'], actor: Actor, summary: CaseSummary): boolean {
+  switch (scope) {
+    case 'all':
+      return true;
+    case 'own':
+      return summary.reporterId === actor.id || summary.handlerId === actor.id;
+    default: {
+      const prefix = `${scope}:`;
+      return actor.units.some((u) => u.startsWith(prefix) && summary.units.includes(u));
+    }
+  }
+}
+
+/**
+ * The permission rows that allow an actor to give a command on a case, per the policy's role × command × scope
+ * matrix. Empty means denied.
+ *
+ * @example
+ * allowedBy(policy, actor, 'case.sign', summary).length > 0
+ */
+export function allowedBy(policy: Policy, actor: Actor, command: string, summary: CaseSummary): PermissionRow[] {
+  return policy.permissions.filter(
+    (row) => actor.roles.includes(row.role) && commandMatches(row.command, command) && inScope(row.scope, actor, summary),
+  );
+}
+
+/** True when some row lets the actor read the case (any command of the case's process in scope, or read rows). */
+export function canRead(policy: Policy, actor: Actor, summary: CaseSummary): boolean {
+  return policy.permissions.some((row) => actor.roles.includes(row.role) && inScope(row.scope, actor, summary));
+}
