@@ -1,30 +1,45 @@
-// One lint config for the whole repository: typed rules for sources, lighter rules for scripts.
+// One lint config for the whole repository: type-checked rules for package sources, syntax-level rules for
+// tests, benchmarks and scripts (their files are outside the packages' build projects).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const nodeGlobals = {
+  process: 'readonly',
+  console: 'readonly',
+  URL: 'readonly',
+  performance: 'readonly',
+  setTimeout: 'readonly',
+  clearTimeout: 'readonly',
+  Buffer: 'readonly',
+};
+
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', '.gridflow/**', 'bench/results/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', '.gridflow/**', 'bench/results/**', 'examples/**/vendor/**'] },
   js.configs.recommended,
+  ...tseslint.configs.recommended.map((c) => ({ ...c, files: ['**/*.ts'] })),
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
   {
     files: ['packages/*/src/**/*.ts'],
-    extends: [...tseslint.configs.recommendedTypeChecked],
+    ignores: ['**/*.test.ts', '**/*.d.ts'],
+    extends: [...tseslint.configs.recommendedTypeCheckedOnly],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
-      '@typescript-eslint/consistent-type-imports': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
   {
-    files: ['packages/*/src/**/*.test.ts'],
+    files: ['**/*.test.ts'],
     rules: {
-      '@typescript-eslint/no-unsafe-assignment': 'off',
-      '@typescript-eslint/no-unsafe-member-access': 'off',
-      '@typescript-eslint/no-unsafe-call': 'off',
-      '@typescript-eslint/no-unsafe-argument': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/no-explicit-any': 'off',
     },
   },
   {
@@ -36,9 +51,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.mjs', 'scripts/**/*.js', 'bench/**/*.js'],
-    languageOptions: {
-      globals: { process: 'readonly', console: 'readonly', URL: 'readonly', performance: 'readonly' },
-    },
+    files: ['**/*.mjs', '**/*.js', 'docs/**/*.ts', 'bench/**/*.ts'],
+    languageOptions: { globals: nodeGlobals },
   },
 );

@@ -20,7 +20,7 @@ export function readFacts(logic: unknown, facts: Record<string, unknown>): Recor
     if (node === null || typeof node !== 'object') return;
     for (const [op, args] of Object.entries(node as Record<string, unknown>)) {
       if (op === 'var') {
-        const path = Array.isArray(args) ? args[0] : args;
+        const path: unknown = Array.isArray(args) ? (args as unknown[])[0] : args;
         if (typeof path === 'string' && path !== '') out[path] = getPath(facts, path);
       } else {
         walk(args);
@@ -52,7 +52,11 @@ function getPath(data: unknown, path: string): unknown {
  */
 export function createProcessEnv(policy: Policy, recorder: DecisionRecorder, engine: RuleEngine = createRuleEngine()): ProcessEnv {
   const calendar = createBusinessCalendar(policy.calendar);
-  const rules = policy.rules as unknown as Record<string, { logic?: unknown } | undefined>;
+  // Built-in rules by key, then the rules a developer's own processes added under `rules.custom`.
+  const rules: Record<string, { logic?: unknown } | undefined> = {
+    ...((policy.rules as { custom?: Record<string, { logic?: unknown }> }).custom ?? {}),
+    ...(policy.rules as unknown as Record<string, { logic?: unknown } | undefined>),
+  };
   const limits = policy.rules.limits;
   const compiled = new Map<string, (data: unknown) => unknown>();
   const compiledRule = (key: string): ((data: unknown) => unknown) => {

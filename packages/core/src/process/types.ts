@@ -1,4 +1,5 @@
 import type { AnyStateMachine } from 'xstate';
+import type { BusinessCalendar } from '../calendar/index.js';
 import type { LocalizedText } from '../i18n.js';
 import type { Policy } from '../policy/types.js';
 import type { Problem } from '../problems.js';
@@ -30,7 +31,7 @@ export interface CaseEvent<TType extends string = string, TInput = Record<string
 }
 
 /** The event the runtime sends when a stored deadline is due. */
-export interface DeadlineDueEvent extends CaseEvent<'deadline.due', { deadlineId: string; kind: string }> {}
+export type DeadlineDueEvent = CaseEvent<'deadline.due', { deadlineId: string; kind: string }>;
 
 /**
  * A deadline is data in the machine's context: the runtime stores the earliest unfired `dueAt` with the case,
@@ -70,7 +71,7 @@ export type Effect =
 /** What a process needs from its surroundings; the runtime builds one per policy version and caches the machine. */
 export interface ProcessEnv {
   policy: Policy;
-  calendar: import('../calendar/index.js').BusinessCalendar;
+  calendar: BusinessCalendar;
   /**
    * Evaluates a named policy rule over facts, records the decision for history, and returns the result.
    * `key` is a key of `policy.rules` (e.g. `escalate`) — facts are the documented rule facts.

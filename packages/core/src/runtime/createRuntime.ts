@@ -1,6 +1,5 @@
 import { getNextTransitions, initialTransition, transition, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
 import type { Clock } from '../clock.js';
-import { GridflowError } from '../errors.js';
 import type { Policy } from '../policy/types.js';
 import { createRuleEngine, type RuleEngine } from '../rules/engine.js';
 import { createProcessEnv, type DecisionRecorder } from '../process/env.js';
@@ -46,7 +45,7 @@ export interface SendOptions extends CallOptions {
 }
 
 /** A command the caller may give now, with its input schema. */
-export interface AvailableCommand extends CommandDef {}
+export type AvailableCommand = CommandDef;
 
 /** What a process looks like to a generic UI. */
 export interface ProcessDescription {
@@ -109,8 +108,6 @@ export function stateKey(value: unknown): string {
   }
   return '';
 }
-
-const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /**
  * Creates a runtime.
@@ -214,7 +211,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     const decisions: Decision[] = c.recorder.decisions;
     c.recorder.decisions = [];
     let context = after.context as StoredSnapshot['context'];
-    const changed = after.value !== before.value && !sameJson(after.value, before.value) ? true : !sameJson(after.context, before.context);
+    // xstate's pure transition returns the very same snapshot when no transition was taken.
+    const changed = after !== before;
     if (event.type === 'deadline.due') {
       // A deadline takes effect exactly once: mark it fired even when the machine ignored it in this state.
       const id = String(event.input.deadlineId);
@@ -226,7 +224,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     const next = toRecord(def, record, snap, event.at);
     if (!(await tx.updateCase(next, record.version))) throw errors.conflict(record.id);
     await tx.appendHistory([historyEntry(next, event, record.state, decisions)]);
-    return runEffects(tx, next, effectsOf(actions as never), event.at, depth);
+    return runEffects(tx, next, effectsOf(actions), event.at, depth);
   };
 
   const historyEntry = (
@@ -287,7 +285,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     const c = compile(def, policy);
     const id = newId();
     c.recorder.decisions = [];
-    const input = { ...req.input, caseId: id, submittedAt: req.at, submittedBy: { id: req.actor.id, roles: req.actor.roles } };
+    const input = { ...req.input, caseId: id, at: req.at, actor: req.actor, submittedAt: req.at, submittedBy: { id: req.actor.id, roles: req.actor.roles } };
     const [snap, actions] = initialTransition(c.machine, input as never);
     const decisions = c.recorder.decisions;
     c.recorder.decisions = [];
@@ -315,7 +313,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     await tx.appendHistory([
       historyEntry(record, { type: submitCommand(def), input: req.input, actor: req.actor, at: req.at }, '', decisions),
     ]);
-    return runEffects(tx, record, effectsOf(actions as never), req.at, 0);
+    return runEffects(tx, record, effectsOf(actions), req.at, 0);
   };
 
   const submitCommand = (def: ProcessDefinition) => def.submitCommand ?? 'case.submit';
@@ -390,7 +388,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       const { record, policy } = await readable(caseId, opts);
       const def = processOf(record.process);
       const c = compile(def, policy);
-      const types = new Set(getNextTransitions(restore(def, c, record)).map((t) => t.eventType));
+      const types = new Set<string>(getNextTransitions(restore(def, c, record)).map((t): string => t.eventType as string));
       return def.commands.filter(
         (cmd) => !cmd.internal && types.has(cmd.type) && allowedBy(policy, opts.actor, cmd.type, record.summary).length > 0,
       );
@@ -436,8 +434,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
           const oldCompiled = compile(def, policies.get(record.policyId, record.policyVersion));
           const snap = restore(def, oldCompiled, record);
           const c = compile(def, target);
-          const context = def.onPolicyChange ? def.onPolicyChange(snap.context, snap.value, c.env, at) : snap.context;
-          const migrated = c.machine.resolveState({ value: snap.value as never, context: context as never });
+          const context: unknown = def.onPolicyChange ? def.onPolicyChange(snap.context, snap.value, c.env, at) : snap.context;
+          const migrated = c.machine.resolveState({ value: snap.value as never, context: context });
           const next = { ...toRecord(def, record, migrated, at), policyVersion: target.version };
           if (!(await tx.updateCase(next, record.version))) throw errors.conflict(id);
           await tx.appendHistory([

@@ -23,13 +23,13 @@ function compareBy(field: 'createdAt' | 'updatedAt' | 'nextDueAt', order: 'asc' 
 
 /** Encodes the position after a record for cursor pagination. */
 export function encodeCursor(value: number | null, id: string): string {
-  return btoa(JSON.stringify([value, id]));
+  return btoa(encodeURIComponent(JSON.stringify([value, id])));
 }
 
 /** Decodes a cursor; a malformed cursor is a client error. */
 export function decodeCursor(cursor: string): [number | null, string] {
   try {
-    const parsed: unknown = JSON.parse(atob(cursor));
+    const parsed: unknown = JSON.parse(decodeURIComponent(atob(cursor)));
     if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[1] === 'string' && (parsed[0] === null || typeof parsed[0] === 'number')) {
       return [parsed[0] as number | null, parsed[1]];
     }

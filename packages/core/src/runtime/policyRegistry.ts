@@ -28,7 +28,7 @@ export function createPolicyRegistry(initial: Iterable<Policy> = []): PolicyRegi
   const registry: PolicyRegistry = {
     add(policy) {
       let versions = byId.get(policy.id);
-      if (!versions) byId.set(policy.id, (versions = new Map()));
+      if (!versions) byId.set(policy.id, (versions = new Map<number, Policy>()));
       versions.set(policy.version, policy);
     },
     get(id, version) {

@@ -55,7 +55,7 @@ function message(unit: OutputUnit, property: string | undefined): { zh: string; 
 export function validateJson(schema: JsonSchema, value: unknown, basePath = ''): Problem[] {
   let validator = cache.get(schema);
   if (!validator) {
-    validator = new Validator(schema as never, '2020-12', false);
+    validator = new Validator(schema, '2020-12', false);
     cache.set(schema, validator);
   }
   const result = validator.validate(value);

@@ -1,0 +1,304 @@
+import { describe, expect, it } from 'vitest';
+import { createManualClock } from '../clock.js';
+import { GridflowError } from '../errors.js';
+import { createDefaultPolicy } from '../policy/defaultPolicy.js';
+import type { Policy } from '../policy/types.js';
+import { gridEscalationProcess } from '../processes/gridEscalation.js';
+import { propertyCoordinationProcess } from '../processes/propertyCoordination.js';
+import { appealEvaluationProcess } from '../processes/appealEvaluation.js';
+import type { Actor, ProcessDefinition } from '../process/types.js';
+import { createMemoryStore } from './memoryStore.js';
+import { createPolicyRegistry } from './policyRegistry.js';
+import { createRuntime } from './createRuntime.js';
+
+const bj = (local: string): number => Date.parse(`${local}+08:00`);
+const MIN = 60_000;
+const actor = (id: string, roles: string[], units: string[] = []): Actor => ({ id, roles, units });
+const gridWorker = actor('u-grid-1', ['grid_worker'], ['grid:g-01']);
+const gridWorker2 = actor('u-grid-2', ['grid_worker'], ['grid:g-01']);
+const otherGridWorker = actor('u-grid-9', ['grid_worker'], ['grid:g-09']);
+const communityStaff = actor('u-comm', ['community_staff'], ['community:c-01']);
+const dispatcher = actor('u-disp', ['street_dispatcher'], ['street:s-01']);
+const resident = actor('u-resident', ['resident']);
+
+const submission = (overrides: Record<string, unknown> = {}) => ({
+  category: 'noise',
+  title: '夜间施工噪声',
+  description: '小区旁工地夜间施工',
+  source: 'patrol',
+  anonymous: false,
+  reporter: { id: 'u-resident', name: '张三', phone: '13800000000' },
+  location: { lng: 118.27, lat: 33.96 },
+  units: { grid: 'g-01', community: 'c-01', street: 's-01' },
+  attributes: { location: '幸福小区 3 号楼', noise_source: 'construction' },
+  ...overrides,
+});
+
+function setup(options: { policies?: Policy[]; processes?: ProcessDefinition[] } = {}) {
+  const clock = createManualClock(bj('2026-03-02T09:00'));
+  const store = createMemoryStore();
+  let n = 0;
+  const runtime = createRuntime({
+    store,
+    clock,
+    policies: createPolicyRegistry(options.policies ?? [createDefaultPolicy()]),
+    processes: options.processes ?? [gridEscalationProcess, propertyCoordinationProcess, appealEvaluationProcess],
+    newId: () => `c${++n}`,
+  });
+  return { runtime, clock, store };
+}
+
+async function expectError(promise: Promise<unknown>, code: string): Promise<GridflowError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(GridflowError);
+    expect((error as GridflowError).code).toBe(code);
+    expect((error as GridflowError).messages.zh).toBeTruthy();
+    expect((error as GridflowError).messages.en).toBeTruthy();
+    return error as GridflowError;
+  }
+  throw new Error(`expected ${code}, but the call succeeded`);
+}
+
+describe('runtime: a whole grid case through the store', () => {
+  it('plays submit → file → sign → contact → work → feedback → verify → close → archive with history', async () => {
+    const { runtime, clock } = setup();
+    let c = await runtime.submit({ process: 'gridEscalation', input: submission(), actor: gridWorker });
+    expect(c.state).toBe('triage');
+    expect(c.version).toBe(1);
+    expect(c.policyVersion).toBe(1);
+    const step = async (type: string, who: Actor, input: Record<string, unknown> = {}) => {
+      clock.advance(10 * MIN);
+      c = await runtime.send(c.id, { type, input }, { actor: who, expectedVersion: c.version });
+      return c;
+    };
+    await step('case.triage.file', communityStaff);
+    expect(c.state).toBe('handling.dispatched');
+    expect(c.summary.level).toBe('grid');
+    expect(c.nextDueAt).toBe(bj('2026-03-02T10:10'));
+    await step('case.sign', gridWorker);
+    await step('case.contact', gridWorker, { method: 'phone' });
+    await step('case.start', gridWorker);
+    await step('case.feedback', gridWorker, { note: '已协调停工', resolved: true });
+    expect(c.state).toBe('verifying');
+    await step('case.verify.pass', gridWorker2);
+    await step('case.close', communityStaff);
+    expect(c.summary.open).toBe(false);
+    await step('case.archive', dispatcher);
+    expect(c.state).toBe('archived');
+    expect(c.version).toBe(9);
+
+    const history = await runtime.history(c.id, { actor: dispatcher });
+    expect(history.map((h) => h.command)).toEqual([
+      'case.submit',
+      'case.triage.file',
+      'case.sign',
+      'case.contact',
+      'case.start',
+      'case.feedback',
+      'case.verify.pass',
+      'case.close',
+      'case.archive',
+    ]);
+    expect(history.map((h) => h.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    const filed = history[1]!;
+    expect(filed).toMatchObject({ from: 'triage', to: 'handling.dispatched', policyId: 'default', policyVersion: 1, actor: { id: 'u-comm' } });
+    expect(filed.decisions.some((d) => d.rule.startsWith('routing:'))).toBe(true);
+    const verify = history.find((h) => h.command === 'case.verify.pass')!;
+    expect(verify.decisions).toContainEqual({ rule: 'verifierAllowed', inputs: { 'actor.id': 'u-grid-2', 'case.handlerId': 'u-grid-1' }, result: true });
+  });
+});
+
+describe('runtime: submission', () => {
+  it('validates input by JSON Schema and by the category attributes, with paths', async () => {
+    const { runtime, store } = setup();
+    const e1 = await expectError(runtime.submit({ process: 'gridEscalation', input: submission({ title: 42 }), actor: gridWorker }), 'input.invalid');
+    expect(e1.path).toBe('/input/title');
+    const e2 = await expectError(runtime.submit({ process: 'gridEscalation', input: submission({ attributes: { noise_source: 'construction' } }), actor: gridWorker }), 'input.invalid');
+    expect(e2.path).toBe('/input/attributes/location');
+    expect((await store.listCases({ tenant: 'default' })).items).toHaveLength(0);
+  });
+
+  it('returns the first case for a repeated idempotency key', async () => {
+    const { runtime, store } = setup();
+    const a = await runtime.submit({ process: 'gridEscalation', input: submission(), actor: gridWorker, idempotencyKey: 'k-1' });
+    const b = await runtime.submit({ process: 'gridEscalation', input: submission({ title: 'different' }), actor: gridWorker, idempotencyKey: 'k-1' });
+    expect(b.id).toBe(a.id);
+    expect(b.summary.title).toBe('夜间施工噪声');
+    expect((await store.listCases({ tenant: 'default' })).items).toHaveLength(1);
+  });
+
+  it('checks the submit permission and scope', async () => {
+    const { runtime } = setup();
+    await expectError(runtime.submit({ process: 'gridEscalation', input: submission(), actor: otherGridWorker }), 'permission.denied');
+    const own = await runtime.submit({ process: 'gridEscalation', input: submission(), actor: resident });
+    expect(own.summary.reporterId).toBe('u-resident');
+    await expectError(runtime.submit({ process: 'gridEscalation', input: submission({ reporter: { id: 'someone-else' } }), actor: resident }), 'permission.denied');
+  });
+
+  it('refuses unknown processes', async () => {
+    const { runtime } = setup();
+    await expectError(runtime.submit({ process: 'nope', input: {}, actor: gridWorker }), 'process.not_found');
+  });
+});
+
+describe('runtime: commands', () => {
+  it('refuses a stale expected version with a conflict and changes nothing', async () => {
+    const { runtime } = setup();
+    const c = await runtime.submit({ process: 'gridEscalation', input: submission(), actor: gridWorker });
+    await runtime.send(c.id, { type: 'case.triage.file' }, { actor: communityStaff, expectedVersion: 1 });
+    await expectError(runtime.send(c.id, { type: 'case.triage.cancel', input: { reason: 'x' } }, { actor: communityStaff, expectedVersion: 1 }), 'case.conflict');
+    const now = await runtime.get(c.id, { actor: communityStaff });
+    expect(now.state).toBe('handling.dispatched');
+    expect(now.version).toBe(2);
+  });
+
+  it('lets exactly one of two concurrent commands with the same expected version win', async () => {
+    const { runtime } = setup();
+    const c = await runtime.submit({ process: 'gridEscalation', input: submission(), actor: gridWorker });
+    const results = await Promise.allSettled([
+      runtime.send(c.id, { type: 'case.triage.file' }, { actor: communityStaff, expectedVersion: 1 }),
+      runtime.send(c.id, { type: 'case.triage.cancel', input: { reason: '无效' } }, { actor: communityStaff, expectedVersion: 1 }),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const failed = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect((failed.reason as GridflowError).code).toBe('case.conflict');
+    expect((await runtime.history(c.id, { actor: communityStaff })).length).toBe(2);
+  });
+
+  it('checks permission by role, command and scope; hides cases outside the scope', async () => {
+    const { runtime } = setup();
+    const c = await runtime.submit({ process: 'gridEscalation', input: submission(), actor: gridWorker });
+    await expectError(runtime.send(c.id, { type: 'case.triage.file' }, { actor: gridWorker }), 'permission.denied');
+    await expectError(runtime.send(c.id, { type: 'case.triage.file' }, { actor: otherGridWorker }), 'case.not_found');
+    await expectError(runtime.get(c.id, { actor: otherGridWorker }), 'case.not_found');
+  });
+
+  it('validates command input and refuses commands the state does not accept', async () => {
+    const { runtime } = setup();
+    const c = await runtime.submit({ process: 'gridEscalation', input: submission(), actor: gridWorker });
+    await expectError(runtime.send(c.id, { type: 'case.sign' }, { actor: gridWorker }), 'command.not_allowed_in_state');
+    await expectError(runtime.send(c.id, { type: 'case.fly' }, { actor: dispatcher }), 'command.unknown');
+    await runtime.send(c.id, { type: 'case.triage.file' }, { actor: communityStaff });
+    await runtime.send(c.id, { type: 'case.sign' }, { actor: gridWorker });
+    const e = await expectError(runtime.send(c.id, { type: 'case.return', input: { reason: 'because' } }, { actor: gridWorker }), 'input.invalid');
+    const paths = (e.details as { problems: { path: string }[] }).problems.map((p) => p.path);
+    expect(paths).toContain('/reason');
+  });
+
+  it('reports a command refused by a rule with the decisions that refused it', async () => {
+    const { runtime } = setup();
+    let c = await runtime.submit({ process: 'gridEscalation', input: submission(), actor: gridWorker });
+    for (const [type, who, input] of [
+      ['case.triage.file', communityStaff, {}],
+      ['case.sign', gridWorker, {}],
+      ['case.contact', gridWorker, { method: 'phone' }],
+      ['case.start', gridWorker, {}],
+      ['case.feedback', gridWorker, { note: 'done', resolved: true }],
+    ] as const) {
+      c = await runtime.send(c.id, { type, input }, { actor: who });
+    }
+    const e = await expectError(runtime.send(c.id, { type: 'case.verify.pass' }, { actor: gridWorker }), 'command.refused');
+    expect((e.details as { decisions: { rule: string; result: unknown }[] }).decisions).toContainEqual(
+      expect.objectContaining({ rule: 'verifierAllowed', result: false }),
+    );
+  });
+
+  it('lists the commands the caller may give now, with input schemas', async () => {
+    const { runtime } = setup();
+    const c = await runtime.submit({ process: 'gridEscalation', input: submission(), actor: gridWorker });
+    const forStaff = (await runtime.availableCommands(c.id, { actor: communityStaff })).map((x) => x.type);
+    expect(forStaff).toEqual(expect.arrayContaining(['case.triage.file', 'case.triage.cancel', 'case.triage.merge']));
+    expect(forStaff).not.toContain('case.sign');
+    const forWorker = await runtime.availableCommands(c.id, { actor: gridWorker });
+    expect(forWorker.map((x) => x.type)).not.toContain('case.triage.file');
+    const merge = (await runtime.availableCommands(c.id, { actor: communityStaff })).find((x) => x.type === 'case.triage.merge')!;
+    expect(merge.inputSchema).toMatchObject({ type: 'object' });
+  });
+});
+
+describe('runtime: two cases in one transaction', () => {
+  it('merges a duplicate: both cases change together', async () => {
+    const { runtime } = setup();
+    const original = await runtime.submit({ process: 'gridEscalation', input: submission(), actor: gridWorker });
+    const dup = await runtime.submit({ process: 'gridEscalation', input: submission(), actor: gridWorker });
+    await runtime.send(dup.id, { type: 'case.triage.merge', input: { caseId: original.id } }, { actor: communityStaff });
+    expect((await runtime.get(dup.id, { actor: communityStaff })).state).toBe('merged');
+    const orig = await runtime.get(original.id, { actor: communityStaff });
+    expect((orig.snapshot.context as { duplicates?: string[] }).duplicates).toEqual([dup.id]);
+    expect((await runtime.history(original.id, { actor: communityStaff })).map((h) => h.command)).toContain('case.duplicate.link');
+  });
+
+  it('commits neither case when the second one fails', async () => {
+    const { runtime } = setup();
+    const dup = await runtime.submit({ process: 'gridEscalation', input: submission(), actor: gridWorker });
+    await expectError(runtime.send(dup.id, { type: 'case.triage.merge', input: { caseId: 'does-not-exist' } }, { actor: communityStaff }), 'case.not_found');
+    const after = await runtime.get(dup.id, { actor: communityStaff });
+    expect(after.state).toBe('triage');
+    expect(after.version).toBe(1);
+    expect(await runtime.history(dup.id, { actor: communityStaff })).toHaveLength(1);
+  });
+});
+
+describe('runtime: deadlines', () => {
+  it('fires a due deadline exactly once, even when two workers tick at once', async () => {
+    const { runtime, clock } = setup();
+    const c = await runtime.submit({ process: 'gridEscalation', input: submission(), actor: gridWorker });
+    await runtime.send(c.id, { type: 'case.triage.file' }, { actor: communityStaff });
+    clock.set(bj('2026-03-02T10:30'));
+    const [a, b] = await Promise.all([runtime.tick(), runtime.tick()]);
+    expect(a.fired + b.fired).toBe(1);
+    const history = await runtime.history(c.id, { actor: communityStaff });
+    expect(history.filter((h) => h.command === 'deadline.due')).toHaveLength(1);
+    expect((await runtime.tick()).fired).toBe(0);
+    const stored = await runtime.get(c.id, { actor: communityStaff });
+    expect(stored.snapshot.context.deadlines.find((d) => d.kind === 'sign')?.firedAt).toBe(bj('2026-03-02T10:30'));
+  });
+
+  it('escalates a breached case to the next level when no one is watching', async () => {
+    const { runtime, clock } = setup();
+    let c = await runtime.submit({ process: 'gridEscalation', input: submission(), actor: gridWorker });
+    c = await runtime.send(c.id, { type: 'case.triage.file' }, { actor: communityStaff });
+    c = await runtime.send(c.id, { type: 'case.sign' }, { actor: gridWorker });
+    c = await runtime.send(c.id, { type: 'case.contact', input: { method: 'phone' } }, { actor: gridWorker });
+    clock.set(bj('2026-03-06T09:00'));
+    const { fired } = await runtime.tick();
+    expect(fired).toBeGreaterThan(0);
+    const after = await runtime.get(c.id, { actor: dispatcher });
+    expect(after.summary.level).toBe('community');
+    const escalations = (await runtime.history(c.id, { actor: dispatcher })).filter((h) => h.decisions.some((d) => d.rule === 'escalate' && d.result === true));
+    expect(escalations.length).toBeGreaterThan(0);
+  });
+});
+
+describe('runtime: policy versions', () => {
+  it('pins cases to their version; new cases take the newly published one; migration moves chosen cases', async () => {
+    const v1 = createDefaultPolicy();
+    const { runtime, clock } = setup({ policies: [v1] });
+    const old = await runtime.submit({ process: 'gridEscalation', input: submission(), actor: gridWorker });
+    await runtime.send(old.id, { type: 'case.triage.file' }, { actor: communityStaff });
+    const v2: Policy = { ...createDefaultPolicy(), version: 2, effectiveFrom: new Date(clock.now()).toISOString(), changeNote: '签收时限改为 30 分钟' };
+    v2.timeLimits = { ...v2.timeLimits, signing: { ...v2.timeLimits.signing, duration: 'PT30M' } };
+    runtime.policies.add(v2);
+    const fresh = await runtime.submit({ process: 'gridEscalation', input: submission(), actor: gridWorker });
+    expect(fresh.policyVersion).toBe(2);
+    expect((await runtime.get(old.id, { actor: dispatcher })).policyVersion).toBe(1);
+
+    const [migrated] = await runtime.migrate([old.id], 2, { actor: dispatcher });
+    expect(migrated!.policyVersion).toBe(2);
+    const history = await runtime.history(old.id, { actor: dispatcher });
+    expect(history.at(-1)).toMatchObject({ command: 'case.migrate', input: { fromVersion: 1, toVersion: 2 }, policyVersion: 2 });
+  });
+});
+
+describe('runtime: processes', () => {
+  it('describes each process: states, and commands with input schemas', () => {
+    const { runtime } = setup();
+    const d = runtime.describe('gridEscalation');
+    expect(d.states['handling.working']?.name.zh).toBeTruthy();
+    expect(d.commands.find((c) => c.type === 'case.whistle')?.inputSchema).toBeTruthy();
+    expect(d.commands.some((c) => c.internal)).toBe(false);
+    expect(runtime.processes().map((p) => p.id).sort()).toEqual(['appealEvaluation', 'gridEscalation', 'propertyCoordination']);
+  });
+});

@@ -1,0 +1,16 @@
+export {
+  createRuntime,
+  stateKey,
+  type Runtime,
+  type RuntimeOptions,
+  type CallOptions,
+  type SubmitRequest,
+  type SendOptions,
+  type AvailableCommand,
+  type ProcessDescription,
+} from './createRuntime.js';
+export { createMemoryStore, encodeCursor, decodeCursor, matchesQuery } from './memoryStore.js';
+export { createPolicyRegistry, type PolicyRegistry } from './policyRegistry.js';
+export { allowedBy, canRead, commandMatches, inScope } from './permissions.js';
+export { validateJson } from './validateJson.js';
+export type { CaseRecord, CaseStore, CaseQuery, CasePage, HistoryEntry, StoreTransaction, StoredSnapshot } from './types.js';
