@@ -1,8 +1,31 @@
 /**
- * Gridflow core: the policy model, JsonLogic rules, governance machines and the runtime.
- * Isomorphic: no DOM and no Node-only APIs.
+ * Gridflow core: the policy model, JsonLogic rules, the business calendar, the governance machines and the
+ * runtime. Isomorphic: no DOM and no Node-only APIs.
+ *
+ * @packageDocumentation
  */
 export * from './i18n.js';
 export * from './clock.js';
 export * from './problems.js';
 export * from './errors.js';
+export * from './policy/index.js';
+export * from './calendar/index.js';
+export * from './rules/index.js';
+export {
+  SYSTEM_ACTOR,
+  type Actor,
+  type CaseEvent,
+  type CaseSummary,
+  type CommandDef,
+  type Deadline,
+  type DeadlineDueEvent,
+  type Decision,
+  type Effect,
+  type ProcessContextBase,
+  type ProcessDefinition,
+  type ProcessEnv,
+} from './process/types.js';
+export * from './process/deadlines.js';
+export { createProcessEnv, readFacts, type DecisionRecorder } from './process/env.js';
+export * from './processes/index.js';
+export * from './runtime/index.js';

@@ -221,6 +221,11 @@ export interface RuleSet {
   redo: RuleDef;
   /** Limits the rules above may refer to via `{"var": "limits.maxExtensions"}`. */
   limits: { maxExtensions: number; maxReturns: number; maxWhistleDepartments: number };
+  /**
+   * Rules of processes a developer added in code, by key (e.g. `mediationAgreed`). Machines read them with
+   * `env.rule(key, facts)` exactly like the built-in ones.
+   */
+  custom?: Record<string, RuleDef>;
 }
 
 /** The names of the rules in a {@link RuleSet}, i.e. every key but `limits`. */

@@ -302,3 +302,32 @@ describe('runtime: processes', () => {
     expect(runtime.processes().map((p) => p.id).sort()).toEqual(['appealEvaluation', 'gridEscalation', 'propertyCoordination']);
   });
 });
+
+describe('runtime: intake helpers and indicators', () => {
+  it('suggests likely duplicates: same category, nearby, recent', async () => {
+    const { runtime, clock } = setup();
+    const near = await runtime.submit({ process: 'gridEscalation', input: submission(), actor: gridWorker });
+    await runtime.submit({ process: 'gridEscalation', input: submission({ location: { lng: 118.5, lat: 34.2 } }), actor: gridWorker });
+    clock.advance(2 * 3_600_000);
+    const found = await runtime.suggestDuplicates({ category: 'noise', location: { lng: 118.2705, lat: 33.9601 } });
+    expect(found.map((f) => f.caseId)).toEqual([near.id]);
+    expect(found[0]!.distanceMeters).toBeLessThan(100);
+    expect(await runtime.suggestDuplicates({ category: 'sanitation', location: { lng: 118.27, lat: 33.96 } })).toEqual([]);
+    clock.advance(8 * 24 * 3_600_000);
+    expect(await runtime.suggestDuplicates({ category: 'noise', location: { lng: 118.27, lat: 33.96 } })).toEqual([]);
+  });
+
+  it('computes indicators for a unit from stored history', async () => {
+    const { runtime, clock } = setup();
+    const c = await runtime.submit({ process: 'gridEscalation', input: submission(), actor: gridWorker });
+    await runtime.send(c.id, { type: 'case.triage.file' }, { actor: communityStaff });
+    clock.advance(20 * MIN);
+    await runtime.send(c.id, { type: 'case.sign' }, { actor: gridWorker });
+    clock.advance(3 * 3_600_000);
+    await runtime.send(c.id, { type: 'case.contact', input: { method: 'phone' } }, { actor: gridWorker });
+    const report = await runtime.indicators({ from: bj('2026-03-01T00:00'), to: bj('2026-04-01T00:00'), unit: 'grid:g-01' });
+    expect(report.counts).toMatchObject({ filed: 1, dispatched: 1, signedInTime: 1, contactedInTime: 0 });
+    expect(report.indicators.find((i) => i.code === 'response_rate')?.value).toBe(0);
+    expect(report.indicators.find((i) => i.code === 'timely_signing_rate')?.value).toBe(1);
+  });
+});

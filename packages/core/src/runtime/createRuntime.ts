@@ -10,11 +10,14 @@ import type { PolicyRegistry } from './policyRegistry.js';
 import type { CasePage, CaseQuery, CaseRecord, CaseStore, HistoryEntry, StoreTransaction, StoredSnapshot } from './types.js';
 import { validateJson } from './validateJson.js';
 import { errors } from './runtimeErrors.js';
+import { computeIndicators, type IndicatorReport } from './indicators.js';
+import { suggestDuplicates, type DuplicateCriteria, type DuplicateSuggestion } from './duplicates.js';
 
 export interface RuntimeOptions {
   store: CaseStore;
   clock: Clock;
-  policies: PolicyRegistry;
+  /** The policy versions: one registry, or one per tenant when a deployment serves several districts. */
+  policies: PolicyRegistry | ((tenant: string) => PolicyRegistry);
   /** Processes to run. Register more later with {@link Runtime.register}. */
   processes: ProcessDefinition[];
   /** Policy id new cases use (default `default`). */
@@ -75,9 +78,16 @@ export interface Runtime {
   tick(options?: { limit?: number }): Promise<{ fired: number; cases: number }>;
   /** Moves chosen open cases to another version of their policy, recomputing deadlines; recorded in history. */
   migrate(caseIds: string[], toVersion: number, options: CallOptions): Promise<CaseRecord[]>;
+  /** Indicators of a unit (or everything) for a period, from history, with the current policy's formulas. */
+  indicators(options: { from: number; to: number; unit?: string; tenant?: string }): Promise<IndicatorReport>;
+  /** Open cases that look like the same matter as a new report (same category, nearby, recent). */
+  suggestDuplicates(criteria: Omit<DuplicateCriteria, 'at'> & { at?: number; tenant?: string }): Promise<DuplicateSuggestion[]>;
   readonly clock: Clock;
   readonly store: CaseStore;
+  /** The policy registry of the default tenant. */
   readonly policies: PolicyRegistry;
+  /** The policy registry of a tenant. */
+  policiesFor(tenant: string): PolicyRegistry;
 }
 
 interface Compiled {
@@ -123,17 +133,20 @@ export function stateKey(value: unknown): string {
  * await runtime.send(c.id, { type: 'case.triage.file' }, { actor: dispatcher, expectedVersion: c.version });
  */
 export function createRuntime(options: RuntimeOptions): Runtime {
-  const { store, clock, policies } = options;
+  const { store, clock } = options;
+  const registryFor: (tenant: string) => PolicyRegistry =
+    typeof options.policies === 'function' ? options.policies : ((registry) => () => registry)(options.policies);
   const policyId = options.policyId ?? 'default';
   const defaultTenant = options.tenant ?? 'default';
   const newId = options.newId ?? defaultId(clock);
   const engine = options.engine ?? createRuleEngine();
   const processes = new Map<string, ProcessDefinition>();
-  const compiled = new Map<string, Compiled>();
+  // Machines are compiled once per policy object and process (tenants may share policy ids and versions).
+  let compiled = new WeakMap<Policy, Map<string, Compiled>>();
 
   const register = (def: ProcessDefinition) => {
     processes.set(def.id, def);
-    for (const k of [...compiled.keys()]) if (k.startsWith(`${def.id}\u0000`)) compiled.delete(k);
+    compiled = new WeakMap();
   };
   for (const p of options.processes) register(p);
 
@@ -144,13 +157,14 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   };
 
   const compile = (def: ProcessDefinition, policy: Policy): Compiled => {
-    const k = `${def.id}\u0000${policy.id}\u0000${policy.version}`;
-    let c = compiled.get(k);
+    let perPolicy = compiled.get(policy);
+    if (!perPolicy) compiled.set(policy, (perPolicy = new Map()));
+    let c = perPolicy.get(def.id);
     if (!c) {
       const recorder: DecisionRecorder = { decisions: [] };
       const env = createProcessEnv(policy, recorder, engine);
       c = { machine: def.createMachine(env), env, recorder, commands: new Map(def.commands.map((cmd) => [cmd.type, cmd])) };
-      compiled.set(k, c);
+      perPolicy.set(def.id, c);
     }
     return c;
   };
@@ -254,7 +268,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       if (effect.kind === 'command') {
         const target = await tx.getCase(record.tenant, effect.caseId, { forUpdate: true });
         if (!target) throw errors.notFound(effect.caseId);
-        const targetPolicy = policies.get(target.policyId, target.policyVersion);
+        const targetPolicy = registryFor(target.tenant).get(target.policyId, target.policyVersion);
         await apply(tx, target, { type: effect.type, input: effect.input, actor: system, at }, targetPolicy, depth + 1);
       } else {
         const created = await create(tx, {
@@ -267,7 +281,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         });
         if (effect.linkEvent) {
           const self = (await tx.getCase(record.tenant, current.id, { forUpdate: true }))!;
-          current = await apply(tx, self, { type: effect.linkEvent, input: { caseId: created.id }, actor: system, at }, policies.get(self.policyId, self.policyVersion), depth + 1);
+          current = await apply(tx, self, { type: effect.linkEvent, input: { caseId: created.id }, actor: system, at }, registryFor(self.tenant).get(self.policyId, self.policyVersion), depth + 1);
         }
       }
     }
@@ -279,7 +293,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     req: { process: string; input: Record<string, unknown>; actor: Actor; tenant: string; at: number; idempotencyKey?: string; parentId?: string },
   ): Promise<CaseRecord> => {
     const def = processOf(req.process);
-    const policy = policies.current(policyId, req.at);
+    const policy = registryFor(req.tenant).current(policyId, req.at);
     const problems = [...validateJson(def.inputSchema, req.input), ...(def.validateInput?.(req.input, policy) ?? [])];
     if (problems.length) throw errors.invalidInput(problems);
     const c = compile(def, policy);
@@ -321,7 +335,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const readable = async (caseId: string, opts: CallOptions): Promise<{ record: CaseRecord; policy: Policy }> => {
     const record = await store.getCase(opts.tenant ?? defaultTenant, caseId);
     if (!record) throw errors.notFound(caseId);
-    const policy = policies.get(record.policyId, record.policyVersion);
+    const policy = registryFor(record.tenant).get(record.policyId, record.policyVersion);
     if (opts.actor.id !== SYSTEM_ACTOR.id && !canRead(policy, opts.actor, record.summary)) throw errors.notFound(caseId);
     return { record, policy };
   };
@@ -329,7 +343,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const runtime: Runtime = {
     clock,
     store,
-    policies,
+    get policies() {
+      return registryFor(defaultTenant);
+    },
+    policiesFor: registryFor,
     register,
     processes: () => [...processes.values()].map(describe),
     describe: (id) => describe(processOf(id)),
@@ -353,7 +370,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         const record = await tx.getCase(tenant, caseId, { forUpdate: true });
         if (!record) throw errors.notFound(caseId);
         const def = processOf(record.process);
-        const policy = policies.get(record.policyId, record.policyVersion);
+        const policy = registryFor(record.tenant).get(record.policyId, record.policyVersion);
         if (opts.actor.id !== SYSTEM_ACTOR.id && !canRead(policy, opts.actor, record.summary)) throw errors.notFound(caseId);
         if (opts.expectedVersion !== undefined && opts.expectedVersion !== record.version) throw errors.conflict(caseId);
         const cmd = compile(def, policy).commands.get(command.type);
@@ -403,7 +420,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         const n = await store.transaction(async (tx) => {
           let record = await tx.getCase(tenant, id, { forUpdate: true, skipLocked: true });
           if (!record) return 0;
-          const policy = policies.get(record.policyId, record.policyVersion);
+          const policy = registryFor(record.tenant).get(record.policyId, record.policyVersion);
           let count = 0;
           // Fire one at a time: a deadline's effect may add or clear others.
           for (let guard = 0; guard < 50; guard++) {
@@ -420,6 +437,20 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       return { fired, cases };
     },
 
+    async indicators({ from, to, unit, tenant = defaultTenant }) {
+      // Deadlines of cases dispatched shortly before the period still count in it: read a lead-in as well.
+      const lead = 60 * 24 * 3_600_000;
+      const history = await store.historyBetween(tenant, from - lead, to);
+      const ids = [...new Set(history.map((e) => e.caseId))];
+      const cases = (await Promise.all(ids.map((id) => store.getCase(tenant, id)))).filter((c): c is CaseRecord => c !== null);
+      return computeIndicators({ policy: registryFor(tenant).current(policyId, to), cases, history, from, to, ...(unit ? { unit } : {}), engine });
+    },
+
+    async suggestDuplicates({ tenant = defaultTenant, at = clock.now(), ...criteria }) {
+      const page = await store.listCases({ tenant, category: criteria.category, open: true, sort: 'createdAt', order: 'desc', limit: 500 });
+      return suggestDuplicates(page.items, { ...criteria, at });
+    },
+
     migrate(caseIds, toVersion, opts) {
       const tenant = opts.tenant ?? defaultTenant;
       const at = clock.now();
@@ -430,8 +461,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
           if (!record) throw errors.notFound(id);
           if (!record.summary.open) throw errors.closedCase(id);
           const def = processOf(record.process);
-          const target = policies.get(record.policyId, toVersion);
-          const oldCompiled = compile(def, policies.get(record.policyId, record.policyVersion));
+          const target = registryFor(tenant).get(record.policyId, toVersion);
+          const oldCompiled = compile(def, registryFor(tenant).get(record.policyId, record.policyVersion));
           const snap = restore(def, oldCompiled, record);
           const c = compile(def, target);
           const context: unknown = def.onPolicyChange ? def.onPolicyChange(snap.context, snap.value, c.env, at) : snap.context;

@@ -1,11 +1,7 @@
+import { commandMatches } from '../policy/commands.js';
 import type { Policy, PermissionRow } from '../policy/types.js';
 import type { Actor, CaseSummary } from '../process/types.js';
 
-/** True when a permission row's command pattern covers a command (`case.*` covers `case.sign` and `case.return.accept`). */
-export function commandMatches(pattern: string, command: string): boolean {
-  if (pattern === '*' || pattern === command) return true;
-  return pattern.endsWith('.*') && command.startsWith(pattern.slice(0, -1));
-}
 
 /** True when the case lies within the actor's reach for a scope. */
 export function inScope(scope: PermissionRow['scope'], actor: Actor, summary: CaseSummary): boolean {

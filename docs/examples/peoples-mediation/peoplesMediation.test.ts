@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import {
+  GridflowError,
+  builtInProcesses,
+  createDefaultPolicy,
+  createManualClock,
+  createMemoryStore,
+  createPolicyRegistry,
+  createRuntime,
+  type Actor,
+  type Policy,
+  type ProcessDefinition,
+} from '@gridflow/core';
+import { peoplesMediationProcess } from './peoplesMediation.js';
+
+const bj = (local: string) => Date.parse(`${local}+08:00`);
+
+/** The default policy plus what the new process needs: a role, its permissions, and its two rules. */
+function mediationPolicy(): Policy {
+  const policy = createDefaultPolicy();
+  policy.organisation.roles.push({ code: 'mediator', name: { zh: '调解员', en: 'Mediator' } });
+  policy.permissions.push(
+    { id: 'p-mediator-submit', role: 'mediator', command: 'mediation.submit', scope: 'community' },
+    { id: 'p-mediator-all', role: 'mediator', command: 'mediation.*', scope: 'community' },
+  );
+  policy.rules.custom = {
+    mediationAgreed: {
+      id: 'mediationAgreed',
+      name: { zh: '达成协议', en: 'Agreement reached' },
+      logic: { '>=': [{ var: 'case.signed' }, { var: 'case.parties' }] },
+    },
+    mediationTimeLimit: {
+      id: 'mediationTimeLimit',
+      name: { zh: '调解时限', en: 'Mediation time limit' },
+      logic: { if: [{ '==': [{ var: 'case.kind' }, 'family'] }, 'P10D', 'P15D'] },
+    },
+  };
+  return policy;
+}
+
+const mediator: Actor = { id: 'u-med', roles: ['mediator'], units: ['community:c-01'] };
+const outsider: Actor = { id: 'u-far', roles: ['mediator'], units: ['community:c-09'] };
+
+function setup(processes: ProcessDefinition[] = [...builtInProcesses, peoplesMediationProcess]) {
+  const clock = createManualClock(bj('2026-03-02T09:00'));
+  const store = createMemoryStore();
+  const runtime = createRuntime({ store, clock, policies: createPolicyRegistry([mediationPolicy()]), processes });
+  return { runtime, clock, store };
+}
+
+describe("people's mediation, registered beside the built-in processes", () => {
+  it('runs a whole case: investigate → mediate → both sign → close → revisit', async () => {
+    const { runtime, clock } = setup();
+    expect(runtime.processes().map((p) => p.id)).toContain('gridEscalation');
+    let c = await runtime.submit({
+      process: 'peoplesMediation',
+      input: { title: '邻里噪音纠纷', kind: 'neighbour', parties: ['王某', '李某'], community: 'c-01' },
+      actor: mediator,
+    });
+    expect(c.state).toBe('investigating');
+    const send = async (type: string, input: Record<string, unknown> = {}) => {
+      clock.advance(3_600_000);
+      c = await runtime.send(c.id, { type, input }, { actor: mediator, expectedVersion: c.version });
+    };
+    await send('mediation.investigated', { note: '走访双方' });
+    // Neighbour disputes get 15 working days by the policy's rule.
+    expect(c.nextDueAt).toBe(bj('2026-03-23T10:00'));
+    await send('mediation.sign', { party: '王某' });
+    expect(c.state).toBe('mediating');
+    await send('mediation.sign', { party: '李某' });
+    expect(c.state).toBe('agreed');
+    expect(c.nextDueAt).toBeNull();
+    await send('mediation.close');
+    await send('mediation.revisit', { satisfied: true });
+    expect(c.state).toBe('done');
+    expect(c.summary.open).toBe(false);
+    const history = await runtime.history(c.id, { actor: mediator });
+    expect(history.find((h) => h.command === 'mediation.sign' && h.to === 'agreed')?.decisions).toContainEqual({
+      rule: 'mediationAgreed',
+      inputs: { 'case.signed': 2, 'case.parties': 2 },
+      result: true,
+    });
+  });
+
+  it('takes its time limit from the policy: family disputes get 10 working days', async () => {
+    const { runtime } = setup();
+    const c = await runtime.submit({ process: 'peoplesMediation', input: { title: '赡养纠纷', kind: 'family', parties: ['甲', '乙'], community: 'c-01' }, actor: mediator });
+    const after = await runtime.send(c.id, { type: 'mediation.investigated', input: { note: '了解情况' } }, { actor: mediator });
+    expect(after.nextDueAt).toBe(bj('2026-03-16T09:00'));
+  });
+
+  it('is checked like any process: schema, permission scope, state', async () => {
+    const { runtime } = setup();
+    await expect(runtime.submit({ process: 'peoplesMediation', input: { title: 'x', kind: 'war', parties: ['a', 'b'], community: 'c-01' }, actor: mediator })).rejects.toMatchObject({ code: 'input.invalid', path: '/input/kind' });
+    await expect(runtime.submit({ process: 'peoplesMediation', input: { title: 'x', kind: 'family', parties: ['a', 'b'], community: 'c-01' }, actor: outsider })).rejects.toBeInstanceOf(GridflowError);
+    const c = await runtime.submit({ process: 'peoplesMediation', input: { title: 'x', kind: 'family', parties: ['a', 'b'], community: 'c-01' }, actor: mediator });
+    await expect(runtime.send(c.id, { type: 'mediation.close' }, { actor: mediator })).rejects.toMatchObject({ code: 'command.not_allowed_in_state' });
+  });
+
+  it('upgrades stored cases when the machine definition changes (version 1 → 2)', async () => {
+    const { runtime, store, clock } = setup();
+    const c = await runtime.submit({ process: 'peoplesMediation', input: { title: '旧案', kind: 'labour', parties: ['甲', '乙'], community: 'c-01' }, actor: mediator });
+    await runtime.send(c.id, { type: 'mediation.investigated', input: { note: '旧版本' } }, { actor: mediator });
+    // Version 2 renames `investigating`/`mediating` nowhere but adds a `channel` to the context: old snapshots lack it.
+    const v2: ProcessDefinition = {
+      ...peoplesMediationProcess,
+      version: 2,
+      migrations: {
+        1: ({ value, context }) => ({ value, context: { ...(context as object), channel: 'walk_in' } }),
+      },
+    };
+    const runtime2 = createRuntime({ store, clock, policies: createPolicyRegistry([mediationPolicy()]), processes: [...builtInProcesses, v2] });
+    const upgraded = await runtime2.send(c.id, { type: 'mediation.session', input: { note: '第二次调解' } }, { actor: mediator });
+    expect(upgraded.processVersion).toBe(2);
+    expect((upgraded.snapshot.context as { channel?: string }).channel).toBe('walk_in');
+    expect(upgraded.state).toBe('mediating');
+    // A definition that skipped the migration cannot read old cases: a clear error, nothing changed.
+    const v3 = { ...peoplesMediationProcess, version: 3, migrations: {} };
+    const runtime3 = createRuntime({ store, clock, policies: createPolicyRegistry([mediationPolicy()]), processes: [...builtInProcesses, v3] });
+    await expect(runtime3.send(c.id, { type: 'mediation.session', input: { note: 'x' } }, { actor: mediator })).rejects.toMatchObject({ code: 'process.no_migration' });
+  });
+});

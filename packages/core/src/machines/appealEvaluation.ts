@@ -1,0 +1,594 @@
+import { and, assign, not, setup } from 'xstate';
+import type { EvaluationPolicy } from '../policy/types.js';
+import type { Actor, CaseEvent, Effect, ProcessContextBase, ProcessEnv } from '../process/types.js';
+
+/*
+ * Process 3 — appeal evaluation (谁呼谁评、谁应谁评，下评上、一事一评). One case per response being evaluated.
+ *
+ * The revisit attempts, the ratings (first and, after a redo, final), an appeal, an exclusion request and a
+ * public-notice proposal are all data in the context. The rating scale, the unsatisfied ratings, the number of
+ * revisit attempts, the controllable reasons, which rating counts and the two approval switches come from
+ * `env.policy.evaluation`; whether a rating sends the case back for redo is the policy rule `redo`.
+ */
+
+/** Who rates: the resident who called (谁呼谁评) or a lower level rating a unit it summoned (下评上). */
+export type EvaluatorKind = 'resident' | 'lower_level';
+
+/** The revisit channels (回访). */
+export type RevisitChannel = 'phone' | 'sms' | 'app';
+
+/** The submit input of an evaluation. */
+export interface AppealEvaluationInput {
+  /** The case whose response is evaluated. */
+  subjectCaseId: string;
+  /** The process of that case, e.g. `gridEscalation`. */
+  subjectProcess: string;
+  evaluatorKind: EvaluatorKind;
+  /** The resident's user id, or the user rating for the lower level. */
+  evaluatorId: string;
+  /** The rated unit, `kind:id`: `department:urban_management`, `grid:g-01`… */
+  unit: string;
+  /** The requester of the subject case (scope `own`). */
+  reporterId?: string;
+  /** The evaluating unit for a lower level, e.g. `street:s-01`. */
+  evaluatorUnit?: string;
+  /** Units of the subject case (`grid:g-01`, `community:c-01`, `street:s-01`), so their staff see the evaluation. */
+  subjectUnits?: string[];
+}
+
+/** The machine input: the submit input plus what the runtime (or the test driver) adds. */
+export interface AppealEvaluationMachineInput extends AppealEvaluationInput {
+  caseId?: string;
+  submittedAt?: number;
+  submittedBy?: { id: string; roles?: string[] };
+  at?: number;
+  actor?: Actor;
+}
+
+/** The phase of the evaluation an attempt or a rating belongs to: before the redo, or after it. */
+export type EvaluationPhase = 'first' | 'final';
+
+export interface RevisitAttempt {
+  at: number;
+  by: string;
+  channel: RevisitChannel;
+  reached: boolean;
+  phase: EvaluationPhase;
+  note?: string;
+}
+
+export interface RatingRecord {
+  phase: EvaluationPhase;
+  /** A `policy.evaluation.scale` code. */
+  rating: string;
+  solved: boolean;
+  reason?: string;
+  /** Whether the reason is within the unit's control (given, or derived from `controllableReasons`). */
+  controllable: boolean;
+  comment?: string;
+  at: number;
+  by: string;
+}
+
+export interface AppealRecord {
+  reason: string;
+  at: number;
+  by: string;
+  decision?: {
+    upheld: boolean;
+    note: string;
+    at: number;
+    by: string;
+    /** For an upheld appeal: the corrected rating (absent: the rating is excluded). */
+    correctedRating?: string;
+    correctedSolved?: boolean;
+  };
+}
+
+export interface ApprovalRecord {
+  reason: string;
+  at: number;
+  by: string;
+  status: 'pending' | 'approved' | 'rejected' | 'published';
+  decidedAt?: number;
+  decidedBy?: string;
+  note?: string;
+}
+
+export interface EvaluationTimes {
+  createdAt?: number;
+  firstRatedAt?: number;
+  redoAt?: number;
+  finalRatedAt?: number;
+  completedAt?: number;
+  appealedAt?: number;
+  appealDecidedAt?: number;
+  excludedAt?: number;
+  unreachableAt?: number;
+}
+
+export interface AppealEvaluationContext extends ProcessContextBase {
+  caseId?: string;
+  subjectCaseId: string;
+  subjectProcess: string;
+  evaluatorKind: EvaluatorKind;
+  evaluatorId: string;
+  unit: string;
+  reporterId?: string;
+  evaluatorUnit?: string;
+  subjectUnits: string[];
+  attempts: RevisitAttempt[];
+  /** Every rating given: the first, and after a redo the final one. Never rewritten. */
+  ratings: RatingRecord[];
+  /** What indicators read. */
+  firstRating?: string;
+  finalRating?: string;
+  /** The rating that counts (`ratingThatCounts`, or an assessor's correction). */
+  countedRating?: string;
+  /** "Solved" as counted. */
+  solved?: boolean;
+  /** The requester was reached at least once (a rating given counts as reached). */
+  validRevisit: boolean;
+  redo: boolean;
+  excluded: boolean;
+  appeal?: AppealRecord;
+  exclusion?: ApprovalRecord;
+  notice?: ApprovalRecord;
+  times: EvaluationTimes;
+}
+
+export type AppealEvaluationEvent =
+  | CaseEvent<
+      'evaluation.rate',
+      { rating: string; solved: boolean; reason?: string; controllable?: boolean; comment?: string }
+    >
+  | CaseEvent<'evaluation.revisit.attempt', { channel: RevisitChannel; reached: boolean; note?: string }>
+  | CaseEvent<'evaluation.revisit.unreachable', { note?: string }>
+  | CaseEvent<'evaluation.appeal', { reason: string }>
+  | CaseEvent<
+      'evaluation.appeal.decide',
+      { upheld: boolean; note: string; correctedRating?: string; correctedSolved?: boolean }
+    >
+  | CaseEvent<'evaluation.exclusion.request', { reason: string }>
+  | CaseEvent<'evaluation.exclusion.approve', { approved: boolean; note?: string }>
+  | CaseEvent<'evaluation.notice.propose', { reason: string }>
+  | CaseEvent<'evaluation.notice.approve', { approved: boolean; note?: string }>;
+
+/** The role that adjudicates appeals and approves exclusions and public notices. */
+export const ASSESSOR_ROLE = 'assessor';
+
+/** The facts the `redo` rule reads (see `evaluationFacts` in `policy/facts.ts`). */
+export interface RedoFacts {
+  evaluation: {
+    rating: string;
+    solved: boolean;
+    reason: string | null;
+    controllable: boolean;
+    attempts: number;
+    evaluatorKind: EvaluatorKind;
+  };
+}
+
+const eventOf = <T extends AppealEvaluationEvent['type']>(
+  event: AppealEvaluationEvent,
+  type: T,
+): Extract<AppealEvaluationEvent, { type: T }> | undefined =>
+  event.type === type ? (event as Extract<AppealEvaluationEvent, { type: T }>) : undefined;
+
+/** The phase the evaluation is in: `final` once a redo was ordered. */
+const phaseOf = (ctx: AppealEvaluationContext): EvaluationPhase => (ctx.redo ? 'final' : 'first');
+
+const attemptsIn = (ctx: AppealEvaluationContext, phase: EvaluationPhase): RevisitAttempt[] =>
+  ctx.attempts.filter((a) => a.phase === phase);
+
+/**
+ * Whether an unsatisfied reason is within the unit's control: as given, or else whether the reason is one of
+ * `policy.evaluation.controllableReasons`.
+ *
+ * @example
+ * isControllable(policy.evaluation, 'not_handled', undefined); // true when 'not_handled' is a controllable reason
+ */
+export function isControllable(
+  evaluation: EvaluationPolicy,
+  reason: string | undefined,
+  given: boolean | undefined,
+): boolean {
+  if (given !== undefined) return given;
+  return reason !== undefined && evaluation.controllableReasons.some((r) => r.code === reason);
+}
+
+/**
+ * The rating that counts after the ratings given so far: the first or the last one (`ratingThatCounts`).
+ *
+ * @example
+ * countedRatingOf('final', [{ rating: 'unsatisfied', … }, { rating: 'satisfied', … }]); // the satisfied one
+ */
+export function countedRatingOf(
+  ratingThatCounts: EvaluationPolicy['ratingThatCounts'],
+  ratings: readonly RatingRecord[],
+): RatingRecord | undefined {
+  return ratingThatCounts === 'first' ? ratings[0] : ratings[ratings.length - 1];
+}
+
+/**
+ * Creates the appeal evaluation machine for one policy.
+ *
+ * States: `awaitingRating` → (`evaluation.rate`) → `rated.standing`, or `redoPending` when the `redo` rule says
+ * so (effect: `case.reopen` on the subject case) → (`evaluation.rate` again) → `rated.standing`. Revisit attempts
+ * that all fail (or `evaluation.revisit.unreachable`) end in `unreachable` (before a redo) or keep the first rating
+ * (after it). A rated evaluation may be appealed (`rated.appealed`, decided by an assessor) and, when it counts as
+ * unsatisfied, proposed for a public notice (`rated.noticeProposed` when approval is needed). An exclusion may be
+ * requested in any open state and, when approved (or not needing approval), ends in `excluded`.
+ *
+ * @example
+ * const machine = createAppealEvaluationMachine(createProcessEnv(createDefaultPolicy(), { decisions: [] }));
+ * const [s0] = initialTransition(machine, { subjectCaseId: 'c-1', subjectProcess: 'gridEscalation',
+ *   evaluatorKind: 'resident', evaluatorId: 'r-1', unit: 'grid:g-01', reporterId: 'r-1', at: now });
+ * const [s1] = transition(machine, s0, { type: 'evaluation.rate', at: now, actor,
+ *   input: { rating: 'satisfied', solved: true } });
+ * s1.value; // { rated: 'standing' }
+ */
+export function createAppealEvaluationMachine(env: ProcessEnv) {
+  const evaluation = (): EvaluationPolicy => env.policy.evaluation;
+  const isUnsatisfied = (rating: string | undefined): boolean =>
+    rating !== undefined && evaluation().unsatisfied.includes(rating);
+  const inScale = (rating: string | undefined): boolean =>
+    rating !== undefined && evaluation().scale.some((s) => s.code === rating);
+
+  const ratingRecord = (
+    ctx: AppealEvaluationContext,
+    e: Extract<AppealEvaluationEvent, { type: 'evaluation.rate' }>,
+  ): RatingRecord => {
+    const { rating, solved, reason, comment } = e.input;
+    return {
+      phase: phaseOf(ctx),
+      rating,
+      solved,
+      ...(reason === undefined ? {} : { reason }),
+      controllable: isControllable(evaluation(), reason, e.input.controllable),
+      ...(comment === undefined ? {} : { comment }),
+      at: e.at,
+      by: e.actor.id,
+    };
+  };
+
+  /** Context fields that follow from the ratings list. */
+  const ratingFields = (ratings: RatingRecord[]) => {
+    const counted = countedRatingOf(evaluation().ratingThatCounts, ratings);
+    const first = ratings.find((r) => r.phase === 'first');
+    const final = ratings.find((r) => r.phase === 'final');
+    return {
+      ratings,
+      ...(first ? { firstRating: first.rating } : {}),
+      ...(final ? { finalRating: final.rating } : {}),
+      ...(counted ? { countedRating: counted.rating, solved: counted.solved } : {}),
+    };
+  };
+
+  return setup({
+    types: {
+      context: {} as AppealEvaluationContext,
+      events: {} as AppealEvaluationEvent,
+      input: {} as AppealEvaluationMachineInput,
+    },
+    guards: {
+      /** The rating is a code of the policy's scale. */
+      ratingValid: ({ event }) => inScale(eventOf(event, 'evaluation.rate')?.input.rating),
+      /** The policy rule `redo` sends the case back (e.g. unsatisfied for a controllable reason). */
+      redoRequired: ({ context, event }) => {
+        const e = eventOf(event, 'evaluation.rate');
+        if (!e) return false;
+        const r = ratingRecord(context, e);
+        const facts: RedoFacts = {
+          evaluation: {
+            rating: r.rating,
+            solved: r.solved,
+            reason: r.reason ?? null,
+            controllable: r.controllable,
+            attempts: context.attempts.length,
+            evaluatorKind: context.evaluatorKind,
+          },
+        };
+        return Boolean(env.rule('redo', facts as unknown as Record<string, unknown>));
+      },
+      /** Fewer attempts in this phase than `revisitAttempts`. */
+      attemptAllowed: ({ context }) => attemptsIn(context, phaseOf(context)).length < evaluation().revisitAttempts,
+      /** This failed attempt is the last allowed one and nobody was reached in this phase. */
+      exhaustsAttempts: ({ context, event }) => {
+        const e = eventOf(event, 'evaluation.revisit.attempt');
+        if (!e || e.input.reached) return false;
+        const inPhase = attemptsIn(context, phaseOf(context));
+        return !inPhase.some((a) => a.reached) && inPhase.length + 1 >= evaluation().revisitAttempts;
+      },
+      /** At least one attempt in this phase failed and none reached the requester. */
+      attemptFailed: ({ context }) => {
+        const inPhase = attemptsIn(context, phaseOf(context));
+        return inPhase.length > 0 && !inPhase.some((a) => a.reached);
+      },
+      isAssessor: ({ event }) => event.actor.roles.includes(ASSESSOR_ROLE),
+      /** The actor belongs to the rated unit and the rating has not been appealed before (one appeal per evaluation). */
+      canAppeal: ({ context, event }) => event.actor.units.includes(context.unit) && context.appeal === undefined,
+      appealUpheld: ({ event }) => eventOf(event, 'evaluation.appeal.decide')?.input.upheld === true,
+      hasCorrection: ({ event }) => eventOf(event, 'evaluation.appeal.decide')?.input.correctedRating !== undefined,
+      correctionValid: ({ event }) => inScale(eventOf(event, 'evaluation.appeal.decide')?.input.correctedRating),
+      /** No exclusion request is pending or approved. */
+      canRequestExclusion: ({ context }) => context.exclusion === undefined || context.exclusion.status === 'rejected',
+      exclusionNeedsApproval: () => evaluation().exclusionsNeedApproval,
+      exclusionPending: ({ context }) => context.exclusion?.status === 'pending',
+      approved: ({ event }) =>
+        (eventOf(event, 'evaluation.exclusion.approve') ?? eventOf(event, 'evaluation.notice.approve'))?.input
+          .approved === true,
+      /** The counted rating is unsatisfied and no notice was proposed yet. */
+      noticeEligible: ({ context }) => isUnsatisfied(context.countedRating) && context.notice === undefined,
+      noticeNeedsApproval: () => evaluation().publicNoticeNeedsApproval,
+    },
+    actions: {
+      /** Carried out by the runtime in the same transaction (see `Effect`). Never executed by `transition`. */
+      effect: (_, _params: Effect) => {},
+
+      recordAttempt: assign(({ context, event }) => {
+        const e = eventOf(event, 'evaluation.revisit.attempt')!;
+        const attempt: RevisitAttempt = {
+          at: e.at,
+          by: e.actor.id,
+          channel: e.input.channel,
+          reached: e.input.reached,
+          phase: phaseOf(context),
+          ...(e.input.note ? { note: e.input.note } : {}),
+        };
+        return { attempts: [...context.attempts, attempt], validRevisit: context.validRevisit || e.input.reached };
+      }),
+
+      /** A rating that stands (first without redo, or the final one after it). */
+      recordRating: assign(({ context, event }) => {
+        const e = eventOf(event, 'evaluation.rate')!;
+        const record = ratingRecord(context, e);
+        const stamp = record.phase === 'first' ? { firstRatedAt: e.at } : { finalRatedAt: e.at };
+        return {
+          ...ratingFields([...context.ratings, record]),
+          validRevisit: true,
+          times: { ...context.times, ...stamp, completedAt: e.at },
+        };
+      }),
+
+      /** The first rating, which sends the case back for redo. */
+      recordRedo: assign(({ context, event }) => {
+        const e = eventOf(event, 'evaluation.rate')!;
+        return {
+          ...ratingFields([...context.ratings, ratingRecord(context, e)]),
+          validRevisit: true,
+          redo: true,
+          times: { ...context.times, firstRatedAt: e.at, redoAt: e.at },
+        };
+      }),
+
+      /** After a redo the requester could not be reached again: the first rating stands. */
+      keepFirstRating: assign({ times: ({ context, event }) => ({ ...context.times, completedAt: event.at }) }),
+
+      markUnreachable: assign({
+        times: ({ context, event }) => ({ ...context.times, unreachableAt: event.at, completedAt: event.at }),
+      }),
+
+      recordAppeal: assign(({ context, event }) => {
+        const e = eventOf(event, 'evaluation.appeal')!;
+        return {
+          appeal: { reason: e.input.reason, at: e.at, by: e.actor.id },
+          times: { ...context.times, appealedAt: e.at },
+        };
+      }),
+
+      decideAppeal: assign(({ context, event }) => {
+        const e = eventOf(event, 'evaluation.appeal.decide')!;
+        const { upheld, note, correctedRating, correctedSolved } = e.input;
+        const corrected = upheld && correctedRating !== undefined;
+        return {
+          appeal: {
+            ...context.appeal!,
+            decision: {
+              upheld,
+              note,
+              at: e.at,
+              by: e.actor.id,
+              ...(corrected ? { correctedRating } : {}),
+              ...(corrected && correctedSolved !== undefined ? { correctedSolved } : {}),
+            },
+          },
+          ...(corrected ? { countedRating: correctedRating, solved: correctedSolved ?? context.solved ?? false } : {}),
+          times: { ...context.times, appealDecidedAt: e.at },
+        };
+      }),
+
+      exclude: assign({
+        excluded: true,
+        times: ({ context, event }) => ({
+          ...context.times,
+          excludedAt: event.at,
+          completedAt: context.times.completedAt ?? event.at,
+        }),
+      }),
+
+      requestExclusion: assign(({ event }, params: { status: ApprovalRecord['status'] }) => {
+        const e = eventOf(event, 'evaluation.exclusion.request')!;
+        return { exclusion: { reason: e.input.reason, at: e.at, by: e.actor.id, status: params.status } };
+      }),
+
+      decideExclusion: assign(({ context, event }) => {
+        const e = eventOf(event, 'evaluation.exclusion.approve')!;
+        return {
+          exclusion: {
+            ...context.exclusion!,
+            status: e.input.approved ? ('approved' as const) : ('rejected' as const),
+            decidedAt: e.at,
+            decidedBy: e.actor.id,
+            ...(e.input.note ? { note: e.input.note } : {}),
+          },
+        };
+      }),
+
+      proposeNotice: assign(({ event }, params: { status: ApprovalRecord['status'] }) => {
+        const e = eventOf(event, 'evaluation.notice.propose')!;
+        return { notice: { reason: e.input.reason, at: e.at, by: e.actor.id, status: params.status } };
+      }),
+
+      decideNotice: assign(({ context, event }) => {
+        const e = eventOf(event, 'evaluation.notice.approve')!;
+        return {
+          notice: {
+            ...context.notice!,
+            status: e.input.approved ? ('published' as const) : ('rejected' as const),
+            decidedAt: e.at,
+            decidedBy: e.actor.id,
+            ...(e.input.note ? { note: e.input.note } : {}),
+          },
+        };
+      }),
+    },
+  }).createMachine({
+    id: 'appealEvaluation',
+    context: ({ input }) => {
+      const createdAt = input.submittedAt ?? input.at;
+      return {
+        deadlines: [],
+        ...(input.caseId === undefined ? {} : { caseId: input.caseId }),
+        subjectCaseId: input.subjectCaseId,
+        subjectProcess: input.subjectProcess,
+        evaluatorKind: input.evaluatorKind,
+        evaluatorId: input.evaluatorId,
+        unit: input.unit,
+        ...(input.reporterId === undefined ? {} : { reporterId: input.reporterId }),
+        ...(input.evaluatorUnit === undefined ? {} : { evaluatorUnit: input.evaluatorUnit }),
+        subjectUnits: [...(input.subjectUnits ?? [])],
+        attempts: [],
+        ratings: [],
+        validRevisit: false,
+        redo: false,
+        excluded: false,
+        times: createdAt === undefined ? {} : { createdAt },
+      };
+    },
+    initial: 'awaitingRating',
+    on: {
+      // An exclusion (out of scope, unreasonable request) may be asked for in any open state.
+      'evaluation.exclusion.request': [
+        {
+          guard: and(['canRequestExclusion', 'exclusionNeedsApproval']),
+          actions: { type: 'requestExclusion', params: { status: 'pending' } },
+        },
+        {
+          guard: 'canRequestExclusion',
+          target: '.excluded',
+          actions: [{ type: 'requestExclusion', params: { status: 'approved' } }, 'exclude'],
+        },
+      ],
+      'evaluation.exclusion.approve': [
+        {
+          guard: and(['isAssessor', 'exclusionPending', 'approved']),
+          target: '.excluded',
+          actions: ['decideExclusion', 'exclude'],
+        },
+        { guard: and(['isAssessor', 'exclusionPending']), actions: 'decideExclusion' },
+      ],
+    },
+    states: {
+      awaitingRating: {
+        on: {
+          'evaluation.rate': [
+            {
+              guard: and(['ratingValid', 'redoRequired']),
+              target: 'redoPending',
+              actions: [
+                'recordRedo',
+                {
+                  type: 'effect',
+                  params: ({ context, event }) => {
+                    const e = eventOf(event, 'evaluation.rate')!;
+                    return {
+                      kind: 'command' as const,
+                      caseId: context.subjectCaseId,
+                      type: 'case.reopen',
+                      input: {
+                        reason: e.input.reason ?? e.input.rating,
+                        ...(context.caseId === undefined ? {} : { evaluationCaseId: context.caseId }),
+                      },
+                    };
+                  },
+                },
+              ],
+            },
+            { guard: 'ratingValid', target: 'rated', actions: 'recordRating' },
+          ],
+          'evaluation.revisit.attempt': [
+            {
+              guard: and(['attemptAllowed', 'exhaustsAttempts']),
+              target: 'unreachable',
+              actions: ['recordAttempt', 'markUnreachable'],
+            },
+            { guard: 'attemptAllowed', actions: 'recordAttempt' },
+          ],
+          'evaluation.revisit.unreachable': {
+            guard: 'attemptFailed',
+            target: 'unreachable',
+            actions: 'markUnreachable',
+          },
+        },
+      },
+      redoPending: {
+        on: {
+          'evaluation.rate': { guard: 'ratingValid', target: 'rated', actions: 'recordRating' },
+          'evaluation.revisit.attempt': [
+            {
+              guard: and(['attemptAllowed', 'exhaustsAttempts']),
+              target: 'rated',
+              actions: ['recordAttempt', 'keepFirstRating'],
+            },
+            { guard: 'attemptAllowed', actions: 'recordAttempt' },
+          ],
+          'evaluation.revisit.unreachable': { guard: 'attemptFailed', target: 'rated', actions: 'keepFirstRating' },
+        },
+      },
+      rated: {
+        initial: 'standing',
+        states: {
+          standing: {
+            on: {
+              'evaluation.appeal': { guard: 'canAppeal', target: 'appealed', actions: 'recordAppeal' },
+              'evaluation.notice.propose': [
+                {
+                  guard: and(['noticeEligible', 'noticeNeedsApproval']),
+                  target: 'noticeProposed',
+                  actions: { type: 'proposeNotice', params: { status: 'pending' } },
+                },
+                { guard: 'noticeEligible', actions: { type: 'proposeNotice', params: { status: 'published' } } },
+              ],
+            },
+          },
+          appealed: {
+            on: {
+              'evaluation.appeal.decide': [
+                {
+                  guard: and(['isAssessor', 'appealUpheld', not('hasCorrection')]),
+                  target: '#appealEvaluation.excluded',
+                  actions: ['decideAppeal', 'exclude'],
+                },
+                {
+                  guard: and(['isAssessor', 'appealUpheld', 'correctionValid']),
+                  target: 'standing',
+                  actions: 'decideAppeal',
+                },
+                { guard: and(['isAssessor', not('appealUpheld')]), target: 'standing', actions: 'decideAppeal' },
+              ],
+            },
+          },
+          noticeProposed: {
+            on: { 'evaluation.notice.approve': { guard: 'isAssessor', target: 'standing', actions: 'decideNotice' } },
+          },
+        },
+      },
+      unreachable: { type: 'final' },
+      excluded: { type: 'final' },
+    },
+  });
+}
+
+/** The machine type, for typed snapshots in tests and tools. */
+export type AppealEvaluationMachine = ReturnType<typeof createAppealEvaluationMachine>;

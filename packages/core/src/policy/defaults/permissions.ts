@@ -1,0 +1,78 @@
+import type { PermissionRow, PrivacyPolicy, Scope } from '../types.js';
+
+/**
+ * The default permission matrix (role × command × scope). Residents act on their own matters, grid workers on
+ * their grid, community staff on their community, the street dispatcher on the street, department liaisons on
+ * their department's orders, property companies and owners' committees on their compound; assessors judge
+ * evaluations everywhere; policy editors and approvers handle the policy.
+ */
+
+const grant = (role: string, scope: Scope, ...commands: string[]): PermissionRow[] =>
+  commands.map((command) => ({ id: `p-${role}-${command.replace('*', 'all')}`, role, command, scope }));
+
+/** What a unit does with an order it was given. */
+const handling = ['case.sign', 'case.contact', 'case.start', 'case.return', 'case.extension.request', 'case.feedback'];
+
+export const defaultPermissions: PermissionRow[] = [
+  ...grant('resident', 'own', 'case.submit', 'case.reopen', 'matter.raise', 'evaluation.rate'),
+  ...grant('grid_worker', 'grid', 'case.submit', ...handling, 'case.verify.pass', 'case.verify.fail', 'case.escalate', 'matter.raise'),
+  ...grant(
+    'community_staff',
+    'community',
+    'case.submit',
+    'case.triage.file',
+    'case.triage.cancel',
+    'case.triage.merge',
+    'case.dispatch',
+    ...handling,
+    'case.verify.pass',
+    'case.verify.fail',
+    'case.close',
+    'matter.raise',
+    'matter.triage.routine',
+    'matter.triage.consult',
+    'matter.preconsult.done',
+    'matter.meeting.schedule',
+    'matter.action.add',
+    'matter.publicise',
+    'matter.verify',
+    'evaluation.revisit.attempt',
+    'evaluation.revisit.unreachable',
+  ),
+  ...grant('community_secretary', 'community', 'case.*', 'matter.*', 'evaluation.rate', 'evaluation.appeal', 'evaluation.exclusion.request'),
+  ...grant('street_dispatcher', 'street', 'case.*', 'matter.escalate.street', 'evaluation.revisit.attempt', 'evaluation.revisit.unreachable'),
+  ...grant(
+    'street_leader',
+    'street',
+    'case.whistle',
+    'case.extension.approve',
+    'case.extension.deny',
+    'case.return.overrule',
+    'case.park',
+    'evaluation.rate',
+    'evaluation.appeal',
+    'evaluation.exclusion.request',
+    'evaluation.notice.propose',
+  ),
+  ...grant('department_liaison', 'department', ...handling, 'case.checkin', 'case.department.done', 'matter.meeting.confirm', 'evaluation.appeal', 'evaluation.exclusion.request'),
+  ...grant('property_company', 'compound', 'matter.raise', 'matter.meeting.confirm', 'matter.resolution.sign', 'matter.action.done'),
+  ...grant('owners_committee', 'compound', 'matter.raise', 'matter.meeting.confirm', 'matter.resolution.sign', 'matter.vote.record', 'matter.action.done'),
+  ...grant(
+    'assessor',
+    'all',
+    'evaluation.appeal.decide',
+    'evaluation.exclusion.approve',
+    'evaluation.notice.propose',
+    'evaluation.notice.approve',
+    'evaluation.revisit.attempt',
+    'evaluation.revisit.unreachable',
+  ),
+  ...grant('policy_editor', 'all', 'policy.edit'),
+  ...grant('policy_approver', 'all', 'policy.approve', 'policy.publish'),
+  ...grant('external_platform', 'all', 'case.submit', 'evaluation.revisit.attempt', 'evaluation.revisit.unreachable', 'evaluation.rate'),
+];
+
+/** Those who must reach the requester see personal data unmasked; leaders, assessors and third parties do not. */
+export const defaultPrivacy: PrivacyPolicy = {
+  unmaskedRoles: ['grid_worker', 'community_staff', 'community_secretary', 'street_dispatcher', 'department_liaison'],
+};

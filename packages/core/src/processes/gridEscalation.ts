@@ -1,0 +1,506 @@
+import type { LocalizedText } from '../i18n.js';
+import type { AttributeDef, Policy } from '../policy/types.js';
+import { toPointer, type Problem } from '../problems.js';
+import type { CaseSummary, CommandDef, JsonSchema, ProcessDefinition } from '../process/types.js';
+import { createGridEscalationMachine, type GridEscalationContext } from '../machines/gridEscalation.js';
+
+/**
+ * The grid escalation process (小事不出网格，难事不出社区，大事不出街道) as the runtime and generic UIs see it:
+ * the machine, the submit and command schemas, state names and the summary a store indexes.
+ *
+ * @module
+ */
+
+const t = (zh: string, en: string): LocalizedText => ({ zh, en });
+
+/* ------------------------------------------------------------------------------------------------------------
+ * Submit input
+ * ---------------------------------------------------------------------------------------------------------- */
+
+const idString = { type: 'string', minLength: 1, maxLength: 100 } as const;
+
+/**
+ * JSON Schema (2020-12) of a submission. The category's attributes are checked by
+ * {@link validateGridEscalationInput}.
+ *
+ * @example
+ * new Ajv2020().compile(gridEscalationInputSchema)(submission); // true
+ */
+export const gridEscalationInputSchema: JsonSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gridflow.dev/schemas/processes/gridEscalation/input.json',
+  title: 'Grid escalation submission / 网格事项上报',
+  type: 'object',
+  required: ['category', 'title', 'description', 'source', 'anonymous', 'reporter', 'units'],
+  additionalProperties: false,
+  properties: {
+    category: { ...idString, description: 'Category code (诉求类别) of the policy.' },
+    urgency: { ...idString, description: 'Urgency code; defaults to the category’s default urgency.' },
+    title: { type: 'string', minLength: 1, maxLength: 200 },
+    description: { type: 'string', minLength: 1, maxLength: 5000 },
+    source: { enum: ['patrol', 'walk_in', 'hotline', 'platform', 'app'] },
+    anonymous: { type: 'boolean' },
+    reporter: {
+      type: 'object',
+      description: 'Personal data: masked for roles not in privacy.unmaskedRoles.',
+      additionalProperties: false,
+      properties: {
+        id: idString,
+        name: { type: 'string', maxLength: 100 },
+        phone: { type: 'string', maxLength: 30, pattern: '^[0-9+\\- ()]*$' },
+        idNumber: { type: 'string', maxLength: 30 },
+        address: { type: 'string', maxLength: 300 },
+      },
+    },
+    location: {
+      type: 'object',
+      required: ['lng', 'lat'],
+      additionalProperties: false,
+      properties: {
+        lng: { type: 'number', minimum: -180, maximum: 180 },
+        lat: { type: 'number', minimum: -90, maximum: 90 },
+      },
+    },
+    units: {
+      type: 'object',
+      required: ['grid', 'community', 'street'],
+      additionalProperties: false,
+      properties: { grid: idString, community: idString, street: idString, compound: idString, building: idString },
+    },
+    attributes: {
+      type: 'object',
+      description: 'Values of the category’s attributes, by attribute code.',
+      additionalProperties: { type: ['string', 'number'] },
+    },
+  },
+};
+
+const problem = (code: string, path: (string | number)[], zh: string, en: string): Problem => ({
+  code,
+  severity: 'error',
+  message: { zh, en },
+  path: toPointer(path),
+});
+
+const show = (v: unknown): string => (typeof v === 'string' ? v : (JSON.stringify(v) ?? 'undefined'));
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const YMD = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function isRealDate(value: string): boolean {
+  const m = YMD.exec(value);
+  if (m === null) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
+}
+
+/** Checks one attribute value against its definition. */
+function checkAttribute(def: AttributeDef, value: unknown): Problem[] {
+  const path = ['attributes', def.code];
+  const name = def.name;
+  const empty = value === undefined || value === null || value === '';
+  if (empty) {
+    return def.required
+      ? [problem('input.attribute_required', path, `请填写“${name.zh}”`, `“${name.en}” is required`)]
+      : [];
+  }
+  const typeProblem = (zhType: string, enType: string): Problem[] => [
+    problem('input.attribute_type', path, `“${name.zh}”应为${zhType}`, `“${name.en}” must be ${enType}`),
+  ];
+  switch (def.type) {
+    case 'number': {
+      if (typeof value !== 'number' || !Number.isFinite(value)) return typeProblem('数字', 'a number');
+      if (def.minimum !== undefined && value < def.minimum) {
+        return [
+          problem(
+            'input.attribute_too_small',
+            path,
+            `“${name.zh}”不能小于 ${def.minimum}`,
+            `“${name.en}” must be at least ${def.minimum}`,
+          ),
+        ];
+      }
+      if (def.maximum !== undefined && value > def.maximum) {
+        return [
+          problem(
+            'input.attribute_too_large',
+            path,
+            `“${name.zh}”不能大于 ${def.maximum}`,
+            `“${name.en}” must be at most ${def.maximum}`,
+          ),
+        ];
+      }
+      return [];
+    }
+    case 'choice': {
+      if (typeof value !== 'string') return typeProblem('选项', 'one of the options');
+      const options = def.options ?? [];
+      if (!options.some((o) => o.value === value)) {
+        const list = options.map((o) => o.value).join(', ');
+        return [
+          problem(
+            'input.attribute_option',
+            path,
+            `“${name.zh}”须为以下之一：${list}`,
+            `“${name.en}” must be one of: ${list}`,
+          ),
+        ];
+      }
+      return [];
+    }
+    case 'date': {
+      if (typeof value !== 'string' || !isRealDate(value))
+        return typeProblem('日期（YYYY-MM-DD）', 'a date (YYYY-MM-DD)');
+      if (def.earliest !== undefined && value < def.earliest) {
+        return [
+          problem(
+            'input.attribute_too_early',
+            path,
+            `“${name.zh}”不能早于 ${def.earliest}`,
+            `“${name.en}” must not be before ${def.earliest}`,
+          ),
+        ];
+      }
+      if (def.latest !== undefined && value > def.latest) {
+        return [
+          problem(
+            'input.attribute_too_late',
+            path,
+            `“${name.zh}”不能晚于 ${def.latest}`,
+            `“${name.en}” must not be after ${def.latest}`,
+          ),
+        ];
+      }
+      return [];
+    }
+    default: {
+      if (typeof value !== 'string') return typeProblem('文字', 'text');
+      const length = [...value].length;
+      if (def.minLength !== undefined && length < def.minLength) {
+        return [
+          problem(
+            'input.attribute_too_short',
+            path,
+            `“${name.zh}”至少 ${def.minLength} 个字`,
+            `“${name.en}” needs at least ${def.minLength} characters`,
+          ),
+        ];
+      }
+      if (def.maxLength !== undefined && length > def.maxLength) {
+        return [
+          problem(
+            'input.attribute_too_long',
+            path,
+            `“${name.zh}”最多 ${def.maxLength} 个字`,
+            `“${name.en}” allows at most ${def.maxLength} characters`,
+          ),
+        ];
+      }
+      return [];
+    }
+  }
+}
+
+/**
+ * Checks a submission against the policy (after its JSON Schema): the category and urgency exist, anonymity is
+ * allowed for the category, and the category's attributes are present and valid (`input.attribute_required`,
+ * `input.attribute_type`, `input.attribute_too_short|too_long`, `input.attribute_too_small|too_large`,
+ * `input.attribute_option`, `input.attribute_too_early|too_late`, `input.attribute_unknown`). Paths are JSON
+ * Pointers into the input, e.g. `/attributes/area_m2`.
+ *
+ * @example
+ * validateGridEscalationInput({ ...input, attributes: { area_m2: -1 } }, policy);
+ * // [{ code: 'input.attribute_too_small', path: '/attributes/area_m2', … }]
+ */
+export function validateGridEscalationInput(input: unknown, policy: Policy): Problem[] {
+  if (!isRecord(input)) return [problem('input.invalid', [], '上报内容应为对象', 'The submission must be an object')];
+  const out: Problem[] = [];
+  const category = policy.categories.find((c) => c.code === input.category);
+  if (category === undefined) {
+    out.push(
+      problem(
+        'input.category_unknown',
+        ['category'],
+        `政策中没有类别“${show(input.category)}”`,
+        `The policy has no category “${show(input.category)}”`,
+      ),
+    );
+  }
+  if (input.urgency !== undefined && !policy.urgencies.some((u) => u.code === input.urgency)) {
+    out.push(
+      problem(
+        'input.urgency_unknown',
+        ['urgency'],
+        `政策中没有紧急程度“${show(input.urgency)}”`,
+        `The policy has no urgency “${show(input.urgency)}”`,
+      ),
+    );
+  }
+  if (category === undefined) return out;
+  if (input.anonymous === true && !category.allowAnonymous) {
+    out.push(
+      problem(
+        'input.anonymous_not_allowed',
+        ['anonymous'],
+        `“${category.name.zh}”类事项不接受匿名反映`,
+        `“${category.name.en}” matters cannot be reported anonymously`,
+      ),
+    );
+  }
+  const attributes = input.attributes === undefined ? {} : input.attributes;
+  if (!isRecord(attributes)) {
+    out.push(problem('input.attribute_type', ['attributes'], '附加信息应为对象', 'The attributes must be an object'));
+    return out;
+  }
+  for (const def of category.attributes) out.push(...checkAttribute(def, attributes[def.code]));
+  const known = new Set(category.attributes.map((a) => a.code));
+  for (const code of Object.keys(attributes)) {
+    if (!known.has(code)) {
+      out.push(
+        problem(
+          'input.attribute_unknown',
+          ['attributes', code],
+          `“${category.name.zh}”类事项没有属性 ${code}`,
+          `“${category.name.en}” has no attribute ${code}`,
+        ),
+      );
+    }
+  }
+  return out;
+}
+
+/* ------------------------------------------------------------------------------------------------------------
+ * Commands
+ * ---------------------------------------------------------------------------------------------------------- */
+
+const note = { type: 'string', maxLength: 2000 } as const;
+const requiredNote = { type: 'string', minLength: 1, maxLength: 2000 } as const;
+const isoDuration = {
+  type: 'string',
+  pattern: '^P(?!$)(\\d+W)?(\\d+D)?(T(?=\\d)(\\d+H)?(\\d+M)?(\\d+S)?)?$',
+  description: 'ISO 8601 duration, e.g. PT4H, P2D',
+} as const;
+const levelCode = { enum: ['building', 'grid', 'compound', 'community', 'street', 'department', 'district'] } as const;
+
+const object = (properties: Record<string, unknown>, required: string[] = []): JsonSchema => ({
+  type: 'object',
+  additionalProperties: false,
+  properties,
+  ...(required.length > 0 ? { required } : {}),
+});
+
+const command = (type: string, zh: string, en: string, inputSchema: JsonSchema, internal = false): CommandDef => ({
+  type,
+  name: t(zh, en),
+  inputSchema,
+  ...(internal ? { internal: true } : {}),
+});
+
+/**
+ * The commands of the process, with JSON Schemas of their inputs; `internal` ones are sent by the runtime
+ * (deadlines) or by other cases' effects (`case.duplicate.link`, `case.reopen`).
+ *
+ * @example
+ * gridEscalationCommands.find((c) => c.type === 'case.whistle')?.inputSchema.required; // ['kind', 'departments']
+ */
+export const gridEscalationCommands: CommandDef[] = [
+  command('case.triage.file', '立案', 'file the case', object({ urgency: idString, note })),
+  command(
+    'case.triage.cancel',
+    '作废无效上报',
+    'cancel an invalid report',
+    object({ reason: requiredNote }, ['reason']),
+  ),
+  command('case.triage.merge', '合并重复件', 'merge a duplicate', object({ caseId: idString, note }, ['caseId'])),
+  command(
+    'case.dispatch',
+    '改派',
+    'dispatch to another unit',
+    object({ level: levelCode, department: idString, note }, ['level']),
+  ),
+  command('case.sign', '签收', 'sign for the order', object({ note })),
+  command(
+    'case.contact',
+    '联系诉求人',
+    'contact the requester',
+    object({ method: { enum: ['phone', 'visit', 'sms', 'app'] }, note }),
+  ),
+  command('case.start', '开始处置', 'start handling', object({ note })),
+  command(
+    'case.return',
+    '退单',
+    'return the order',
+    object({ reason: { enum: ['wrong_locality', 'unclear_ownership', 'overlapping_duties'] }, note: requiredNote }, [
+      'reason',
+      'note',
+    ]),
+  ),
+  command(
+    'case.return.accept',
+    '同意退单',
+    'accept a return',
+    object({
+      level: levelCode,
+      department: idString,
+      units: object({ grid: idString, community: idString, street: idString, compound: idString, building: idString }),
+      note,
+    }),
+  ),
+  command(
+    'case.return.overrule',
+    '驳回退单并强制派遣',
+    'overrule a return and force-assign',
+    object({ note: requiredNote }, ['note']),
+  ),
+  command(
+    'case.extension.request',
+    '申请延期',
+    'request an extension',
+    object({ duration: isoDuration, reason: requiredNote }, ['duration', 'reason']),
+  ),
+  command('case.extension.approve', '批准延期', 'approve an extension', object({ note })),
+  command('case.extension.deny', '驳回延期', 'deny an extension', object({ note })),
+  command('case.park', '挂账', 'park the case', object({ reason: requiredNote }, ['reason'])),
+  command('case.remind', '催办', 'send a reminder', object({ note })),
+  command(
+    'case.whistle',
+    '吹哨',
+    'blow the whistle',
+    object(
+      {
+        kind: { enum: ['routine', 'tough', 'emergency'] },
+        departments: { type: 'array', items: idString, minItems: 1, uniqueItems: true },
+        note,
+      },
+      ['kind', 'departments'],
+    ),
+  ),
+  command('case.checkin', '部门报到', 'check in (department)', object({ department: idString, note }, ['department'])),
+  command(
+    'case.department.done',
+    '部门办结',
+    'finish the department’s part',
+    object({ department: idString, note }, ['department']),
+  ),
+  command(
+    'case.feedback',
+    '反馈处置结果',
+    'feed back the result',
+    object({ note: requiredNote, resolved: { type: 'boolean' } }, ['note']),
+  ),
+  command('case.verify.pass', '核查通过', 'pass verification', object({ note })),
+  command('case.verify.fail', '核查不通过', 'fail verification', object({ note: requiredNote }, ['note'])),
+  command('case.close', '结案', 'close the case', object({ note })),
+  command('case.archive', '归档', 'archive the case', object({ note })),
+  command('case.escalate', '上报上级', 'escalate one level', object({ reason: requiredNote }, ['reason'])),
+  command(
+    'case.reopen',
+    '重新打开（重办）',
+    'reopen for redo',
+    object({ reason: note, evaluationCaseId: idString }),
+    true,
+  ),
+  command('case.duplicate.link', '登记重复件', 'record a duplicate', object({ caseId: idString }, ['caseId']), true),
+  command(
+    'deadline.due',
+    '时限到期',
+    'deadline due',
+    object({ deadlineId: idString, kind: idString }, ['deadlineId', 'kind']),
+    true,
+  ),
+];
+
+/* ------------------------------------------------------------------------------------------------------------
+ * States and summary
+ * ---------------------------------------------------------------------------------------------------------- */
+
+/**
+ * Names of every state path, in Chinese and English.
+ *
+ * @example
+ * gridEscalationStates['handling.whistle'].name.zh; // '街道吹哨、部门报到'
+ */
+export const gridEscalationStates: ProcessDefinition['states'] = {
+  triage: { name: t('待受理', 'Awaiting triage') },
+  handling: { name: t('处置中', 'Handling') },
+  'handling.dispatched': { name: t('已派遣待签收', 'Dispatched, awaiting signature') },
+  'handling.signed': { name: t('已签收待联系', 'Signed, requester to contact') },
+  'handling.contacted': { name: t('已联系诉求人', 'Requester contacted') },
+  'handling.working': { name: t('处置中', 'Working') },
+  'handling.extension': { name: t('延期审核中', 'Extension requested') },
+  'handling.parked': { name: t('挂账', 'Parked') },
+  'handling.whistle': { name: t('街道吹哨、部门报到', 'Whistle blown, departments summoned') },
+  'handling.feedback': { name: t('待反馈', 'Awaiting feedback') },
+  returned: { name: t('退单待审核', 'Returned, awaiting arbitration') },
+  verifying: { name: t('待核查', 'Awaiting verification') },
+  verified: { name: t('核查通过待结案', 'Verified, awaiting closure') },
+  evaluating: { name: t('已结案待评价', 'Closed, under evaluation') },
+  archived: { name: t('已归档', 'Archived'), final: true },
+  cancelled: { name: t('已作废', 'Cancelled'), final: true },
+  merged: { name: t('已合并（重复件）', 'Merged as a duplicate'), final: true },
+};
+
+const CLOSED_STATES = new Set(['evaluating', 'archived', 'cancelled', 'merged']);
+
+function topState(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (isRecord(value)) return Object.keys(value)[0] ?? '';
+  return '';
+}
+
+/**
+ * The indexable fields of a grid escalation case.
+ *
+ * @example
+ * summarizeGridEscalation(snapshot.context, snapshot.value);
+ * // { level: 'grid', units: ['grid:g-01', 'community:c-01', 'street:s-01'], open: true, … }
+ */
+export function summarizeGridEscalation(context: unknown, value: unknown): CaseSummary {
+  const c = context as GridEscalationContext;
+  const u = c.request.units;
+  const units = [`grid:${u.grid}`, `community:${u.community}`, `street:${u.street}`];
+  if (u.compound) units.push(`compound:${u.compound}`);
+  if (u.building) units.push(`building:${u.building}`);
+  const departments = new Set<string>();
+  for (const d of c.dispatches) if (d.department) departments.add(d.department);
+  for (const s of c.summoned) departments.add(s.department);
+  if (c.department) departments.add(c.department);
+  for (const d of departments) units.push(`department:${d}`);
+  const tags: string[] = [];
+  if (c.whistled) tags.push('whistled');
+  if (c.overdue) tags.push('overdue');
+  if (c.publicNotice) tags.push('public_notice');
+  if (c.parkedAt !== null) tags.push('parked');
+  if (c.redoCount > 0) tags.push('redo');
+  if (c.mergedInto !== null) tags.push('duplicate');
+  return {
+    ...(c.level !== null ? { level: c.level } : {}),
+    units,
+    category: c.category,
+    urgency: c.urgency,
+    ...(c.request.reporter.id ? { reporterId: c.request.reporter.id } : {}),
+    ...(c.handlerId !== null ? { handlerId: c.handlerId } : {}),
+    title: c.request.title,
+    open: !CLOSED_STATES.has(topState(value)),
+    ...(c.request.location ? { location: { lng: c.request.location.lng, lat: c.request.location.lat } } : {}),
+    ...(tags.length > 0 ? { tags } : {}),
+  };
+}
+
+/**
+ * The grid escalation process definition (id `gridEscalation`, version 1).
+ *
+ * @example
+ * runtime.register(gridEscalationProcess);
+ * const machine = gridEscalationProcess.createMachine(createProcessEnv(policy, recorder));
+ */
+export const gridEscalationProcess: ProcessDefinition = {
+  id: 'gridEscalation',
+  version: 1,
+  name: t('网格事项分级处置（小事不出网格）', 'Grid escalation (small matters stay in the grid)'),
+  createMachine: createGridEscalationMachine,
+  inputSchema: gridEscalationInputSchema,
+  validateInput: validateGridEscalationInput,
+  commands: gridEscalationCommands,
+  states: gridEscalationStates,
+  summarize: summarizeGridEscalation,
+};

@@ -1,0 +1,12 @@
+import type { ProcessDefinition } from '../process/types.js';
+import { appealEvaluationProcess } from './appealEvaluation.js';
+import { gridEscalationProcess } from './gridEscalation.js';
+import { propertyCoordinationProcess } from './propertyCoordination.js';
+
+export { gridEscalationProcess, propertyCoordinationProcess, appealEvaluationProcess };
+export { createGridEscalationMachine, type GridEscalationContext } from '../machines/gridEscalation.js';
+export { createPropertyCoordinationMachine } from '../machines/propertyCoordination.js';
+export { createAppealEvaluationMachine } from '../machines/appealEvaluation.js';
+
+/** The three processes every runtime runs unless told otherwise. */
+export const builtInProcesses: readonly ProcessDefinition[] = [gridEscalationProcess, propertyCoordinationProcess, appealEvaluationProcess];

@@ -1,0 +1,281 @@
+import type { LocalizedText } from '../i18n.js';
+import { commandDef } from '../policy/commands.js';
+import type { Policy } from '../policy/types.js';
+import type { Problem } from '../problems.js';
+import type { CaseSummary, CommandDef, JsonSchema, ProcessDefinition } from '../process/types.js';
+import {
+  createPropertyCoordinationMachine,
+  type PropertyCoordinationContext,
+} from '../machines/propertyCoordination.js';
+
+/*
+ * Process 2 as the runtime sees it: the machine plus the schemas, command list, state names and summary that
+ * generic UIs, permissions and stores need.
+ */
+
+const t = (zh: string, en: string): LocalizedText => ({ zh, en });
+
+const id = { type: 'string', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_.:-]+$' } as const;
+const text = (maxLength: number, minLength = 1) => ({ type: 'string', minLength, maxLength }) as const;
+const epochMs = (description: string) => ({ type: 'integer', minimum: 0, description }) as const;
+const note = text(2000, 0);
+const party = {
+  ...id,
+  description:
+    'A party code (`community`, `owners_committee`, `property_company`) or an invited unit (`department:housing`).',
+};
+
+const obj = (properties: Record<string, unknown>, required: string[] = []): JsonSchema => ({
+  type: 'object',
+  properties,
+  ...(required.length > 0 ? { required } : {}),
+  additionalProperties: false,
+});
+
+/** JSON Schema (2020-12) of a matter's submission. */
+export const propertyCoordinationInputSchema: JsonSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  title: 'Raise a property matter (提出议事事项)',
+  type: 'object',
+  properties: {
+    compoundId: { ...id, description: 'The residential compound (小区).' },
+    communityId: id,
+    streetId: id,
+    gridId: id,
+    matterType: { ...id, description: 'A code of `policy.coordination.matterTypes`.' },
+    title: text(200),
+    description: text(4000),
+    raisedBy: { ...id, description: 'User id of whoever raised it (default: the submitter).' },
+    category: { ...id, description: 'Grid-escalation category if it goes to the street.' },
+    urgency: { ...id, description: 'Urgency if it goes to the street.' },
+    location: obj(
+      { lng: { type: 'number', minimum: -180, maximum: 180 }, lat: { type: 'number', minimum: -90, maximum: 90 } },
+      ['lng', 'lat'],
+    ),
+  },
+  required: ['compoundId', 'communityId', 'streetId', 'gridId', 'matterType', 'title', 'description'],
+  additionalProperties: false,
+};
+
+const cmd = (type: string, inputSchema: JsonSchema, internal = false, name?: LocalizedText): CommandDef => {
+  const label = name ?? commandDef(type)?.label;
+  if (label === undefined) throw new Error(`Unknown command ${type}`);
+  return { type, name: label, inputSchema, ...(internal ? { internal } : {}) };
+};
+
+const vote = { type: 'string', enum: ['yes', 'no', 'abstain'] } as const;
+const nonNegative = { type: 'number', minimum: 0 } as const;
+const count = { type: 'integer', minimum: 0 } as const;
+
+/** The commands of Process 2 with their input schemas. */
+export const propertyCoordinationCommands: CommandDef[] = [
+  cmd(
+    'matter.triage.routine',
+    obj({ note, dueAt: epochMs('When the property company must be done (default: `actionItemDays` working days).') }),
+  ),
+  cmd('matter.triage.consult', obj({ note })),
+  cmd('matter.preconsult.done', obj({ note })),
+  cmd(
+    'matter.meeting.schedule',
+    obj(
+      {
+        meetingAt: epochMs('Meeting time; at least `coordination.noticeDays` days after now.'),
+        invited: { type: 'array', items: party, uniqueItems: true, maxItems: 20, description: 'The N invited units.' },
+        place: text(200),
+      },
+      ['meetingAt'],
+    ),
+  ),
+  cmd('matter.meeting.confirm', obj({ party }, ['party'])),
+  cmd(
+    'matter.meeting.hold',
+    obj({ attending: { type: 'array', items: party, uniqueItems: true, maxItems: 30 }, note }, ['attending']),
+  ),
+  cmd(
+    'matter.resolution.adopt',
+    obj(
+      {
+        decision: text(4000),
+        votes: {
+          type: 'object',
+          propertyNames: party,
+          additionalProperties: vote,
+          description: 'Vote of each party present.',
+        },
+      },
+      ['decision', 'votes'],
+    ),
+  ),
+  cmd('matter.resolution.sign', obj({ party }, ['party'])),
+  cmd('matter.no_consensus', obj({ reason: text(2000, 0) })),
+  cmd(
+    'matter.escalate.street',
+    obj({
+      reason: text(2000, 0),
+      category: id,
+      urgency: id,
+      attributes: { type: 'object', additionalProperties: { type: ['string', 'number'] } },
+    }),
+  ),
+  cmd('matter.escalate.mediation', obj({ reason: text(2000, 0) })),
+  cmd('matter.escalate.vote', obj({ reason: text(2000, 0) })),
+  cmd(
+    'matter.vote.record',
+    obj(
+      {
+        totalArea: nonNegative,
+        totalOwners: count,
+        participatingArea: nonNegative,
+        participatingOwners: count,
+        yesArea: nonNegative,
+        yesOwners: count,
+      },
+      ['totalArea', 'totalOwners', 'participatingArea', 'participatingOwners', 'yesArea', 'yesOwners'],
+    ),
+  ),
+  cmd(
+    'matter.action.add',
+    obj({ id, party, title: text(200), dueAt: epochMs('Due date (default: `actionItemDays` working days).') }, [
+      'id',
+      'party',
+      'title',
+    ]),
+  ),
+  cmd(
+    'matter.action.done',
+    obj({ id: { ...id, description: 'The item (may be left out when only one is open).' }, note }),
+  ),
+  cmd('matter.publicise', obj({ note, until: epochMs('End of the publicity period.') })),
+  cmd('matter.verify', obj({ passed: { type: 'boolean' }, note }, ['passed'])),
+  cmd('matter.close', obj({ note })),
+  cmd('matter.linked', obj({ caseId: id }, ['caseId']), true, t('关联街道案件', 'link the street case')),
+  cmd(
+    'deadline.due',
+    obj({ deadlineId: text(200), kind: text(50) }, ['deadlineId', 'kind']),
+    true,
+    t('期限到期', 'deadline due'),
+  ),
+];
+
+/** Names of every state, keyed by state path. */
+export const propertyCoordinationStates: ProcessDefinition['states'] = {
+  triage: { name: t('待分流', 'Raised, awaiting triage') },
+  workOrder: { name: t('物业常规工单', 'Routine work order') },
+  preconsultation: { name: t('预协商', 'Pre-consultation') },
+  scheduling: { name: t('待安排会议', 'Meeting to be scheduled') },
+  confirming: { name: t('待各方确认参会', 'Awaiting confirmations') },
+  deliberation: { name: t('会议协商', 'Deliberation') },
+  signing: { name: t('会议纪要签字', 'Signing the minutes') },
+  noConsensus: { name: t('未达成一致', 'No consensus') },
+  escalated: { name: t('已提交街道', 'Escalated to the street') },
+  mediation: { name: t('人民调解', 'People’s mediation') },
+  voting: { name: t('业主大会表决', 'Owners’ assembly vote') },
+  implementation: { name: t('决议落实', 'Implementation') },
+  publicised: { name: t('公示中', 'Publicised') },
+  closed: { name: t('已办结', 'Closed'), final: true },
+};
+
+/**
+ * Checks a submission against the policy: the matter type must be one of `coordination.matterTypes`, and a
+ * given category or urgency must exist.
+ *
+ * @example
+ * validatePropertyCoordinationInput({ matterType: 'karaoke', … }, policy); // [{ code: 'matter.unknown_type', path: '/matterType', … }]
+ */
+export function validatePropertyCoordinationInput(input: unknown, policy: Policy): Problem[] {
+  const problems: Problem[] = [];
+  if (input === null || typeof input !== 'object') return problems;
+  const { matterType, category, urgency } = input as { matterType?: unknown; category?: unknown; urgency?: unknown };
+  if (typeof matterType === 'string' && !policy.coordination.matterTypes.some((m) => m.code === matterType)) {
+    problems.push({
+      code: 'matter.unknown_type',
+      severity: 'error',
+      message: t(`政策中没有议事事项类型 ${matterType}`, `The policy has no matter type ${matterType}`),
+      path: '/matterType',
+    });
+  }
+  if (typeof category === 'string' && !policy.categories.some((c) => c.code === category)) {
+    problems.push({
+      code: 'matter.unknown_category',
+      severity: 'error',
+      message: t(`政策中没有类别 ${category}`, `The policy has no category ${category}`),
+      path: '/category',
+    });
+  }
+  if (typeof urgency === 'string' && !policy.urgencies.some((u) => u.code === urgency)) {
+    problems.push({
+      code: 'matter.unknown_urgency',
+      severity: 'error',
+      message: t(`政策中没有紧急程度 ${urgency}`, `The policy has no urgency ${urgency}`),
+      path: '/urgency',
+    });
+  }
+  return problems;
+}
+
+const OPEN_STATES_BY_LEVEL: Record<string, string> = { workOrder: 'compound', escalated: 'street' };
+
+/**
+ * The indexable fields of a matter: its compound, community, street and grid, the invited units of its meetings,
+ * the matter type as category, the person who raised it, and whether it is open.
+ *
+ * @example
+ * summarizePropertyCoordination(context, 'implementation');
+ * // { level: 'community', units: ['compound:x-01', 'community:c-01', 'street:s-01', 'grid:g-01'], open: true, … }
+ */
+export function summarizePropertyCoordination(context: unknown, value: unknown): CaseSummary {
+  const ctx = context as PropertyCoordinationContext;
+  const state = typeof value === 'string' ? value : '';
+  const invited = ctx.meetings.flatMap((m) => m.invited).filter((u) => u.includes(':'));
+  const units = [
+    ...new Set([
+      `compound:${ctx.compoundId}`,
+      `community:${ctx.communityId}`,
+      `street:${ctx.streetId}`,
+      `grid:${ctx.gridId}`,
+      ...invited,
+    ]),
+  ];
+  const tags = [
+    `matter:${ctx.matterType}`,
+    ...(ctx.outcome ? [`outcome:${ctx.outcome}`] : []),
+    ...(ctx.escalation ? [`escalated:${ctx.escalation.to}`] : []),
+    ...(ctx.actionItems.some((i) => i.overdueAt !== undefined && i.doneAt === undefined && i.cancelledAt === undefined)
+      ? ['overdue']
+      : []),
+  ];
+  return {
+    level: OPEN_STATES_BY_LEVEL[state] ?? 'community',
+    units,
+    category: ctx.matterType,
+    ...(ctx.urgency ? { urgency: ctx.urgency } : {}),
+    ...(ctx.raisedBy ? { reporterId: ctx.raisedBy } : {}),
+    title: ctx.title,
+    open: state !== 'closed',
+    ...(ctx.location ? { location: ctx.location } : {}),
+    tags,
+  };
+}
+
+/**
+ * Process 2, three-party property coordination (三方联动, "1+2+N"), version 1.
+ *
+ * @example
+ * const runtime = createRuntime({ …, processes: [gridEscalationProcess, propertyCoordinationProcess] });
+ * const matter = await runtime.submit({ process: 'propertyCoordination', actor, input: {
+ *   compoundId: 'x-01', communityId: 'c-01', streetId: 's-01', gridId: 'g-01', matterType: 'parking',
+ *   title: '地面车位分配', description: '业主与物业就地面车位分配发生争议' } });
+ * await runtime.send(matter.id, { type: 'matter.triage.consult' }, { actor });
+ */
+export const propertyCoordinationProcess: ProcessDefinition = {
+  id: 'propertyCoordination',
+  version: 1,
+  name: t('三方联动议事', 'Three-party property coordination'),
+  createMachine: createPropertyCoordinationMachine,
+  inputSchema: propertyCoordinationInputSchema,
+  submitCommand: 'matter.raise',
+  validateInput: validatePropertyCoordinationInput,
+  commands: propertyCoordinationCommands,
+  states: propertyCoordinationStates,
+  summarize: summarizePropertyCoordination,
+};

@@ -1,0 +1,10 @@
+/**
+ * JsonLogic rules: the evaluator (compiled or interpreted), the portable subset and its linter, explanations,
+ * and the fact dictionary rules are checked against.
+ *
+ * @packageDocumentation
+ */
+export * from './types.js';
+export * from './engine.js';
+export * from './portability.js';
+// tree

@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { createDefaultPolicy } from '../policy/defaultPolicy.js';
+import { sampleCase } from '../testing/storeContract.js';
+import type { CaseRecord, HistoryEntry } from './types.js';
+import { computeIndicators, rankUnits } from './indicators.js';
+
+const bj = (local: string): number => Date.parse(`${local}+08:00`);
+const policy = createDefaultPolicy();
+
+/** A small month by hand: three grid cases in grid g-01 and two evaluations (see the comments for the counts). */
+function month(): { cases: CaseRecord[]; history: HistoryEntry[] } {
+  const history: HistoryEntry[] = [];
+  const seqs = new Map<string, number>();
+  const add = (caseId: string, local: string, command: string, from: string, to: string, input: Record<string, unknown> = {}) => {
+    const seq = (seqs.get(caseId) ?? 0) + 1;
+    seqs.set(caseId, seq);
+    history.push({ caseId, tenant: 't1', seq, at: bj(local), actor: { id: 'u', roles: [] }, command, input, from, to, policyId: 'default', policyVersion: 1, decisions: [] });
+  };
+  const grid = (id: string) => sampleCase({ id, summary: { units: ['grid:g-01', 'community:c-01'], open: true, urgency: 'general', category: 'noise' } });
+  // A: signed 09:30 (≤ 10:00), contacted 10:00 (≤ 11:30), closed 4 March (total P7D working → due 11 March 09:00).
+  add('A', '2026-03-02T09:00', 'case.submit', '', 'triage');
+  add('A', '2026-03-02T09:00', 'case.triage.file', 'triage', 'handling.dispatched');
+  add('A', '2026-03-02T09:30', 'case.sign', 'handling.dispatched', 'handling.signed');
+  add('A', '2026-03-02T10:00', 'case.contact', 'handling.signed', 'handling.contacted');
+  add('A', '2026-03-04T10:00', 'case.close', 'verified', 'evaluating');
+  // B: signed late (11:00 > 10:00), contacted late (15:00 > 14:30 = 11:00 + 2 working hours over lunch),
+  // returned and re-dispatched, then signed and contacted in time; closed late on 20 March; redone on 15 March.
+  add('B', '2026-03-02T09:00', 'case.submit', '', 'triage');
+  add('B', '2026-03-02T09:00', 'case.triage.file', 'triage', 'handling.dispatched');
+  add('B', '2026-03-02T11:00', 'case.sign', 'handling.dispatched', 'handling.signed');
+  add('B', '2026-03-02T15:00', 'case.contact', 'handling.signed', 'handling.contacted');
+  add('B', '2026-03-02T16:00', 'case.return', 'handling.contacted', 'returned', { reason: 'unclear_ownership' });
+  add('B', '2026-03-03T09:00', 'case.return.accept', 'returned', 'handling.dispatched');
+  add('B', '2026-03-03T09:10', 'case.sign', 'handling.dispatched', 'handling.signed');
+  add('B', '2026-03-03T09:20', 'case.contact', 'handling.signed', 'handling.contacted');
+  add('B', '2026-03-15T10:00', 'case.reopen', 'evaluating', 'handling.dispatched');
+  add('B', '2026-03-20T10:00', 'case.close', 'verified', 'evaluating');
+  // C: whistled, never signed, never closed.
+  add('C', '2026-03-02T09:00', 'case.submit', '', 'triage');
+  add('C', '2026-03-02T09:00', 'case.triage.file', 'triage', 'handling.dispatched');
+  add('C', '2026-03-02T12:00', 'case.whistle', 'handling.dispatched', 'whistle.summoned');
+  // Evaluations: E1 satisfied and solved; E2 unsatisfied, then after the redo basically satisfied and solved.
+  add('E1', '2026-03-05T10:00', 'evaluation.rate', 'awaitingRating', 'rated', { rating: 'satisfied', solved: true });
+  add('E2', '2026-03-14T10:00', 'evaluation.rate', 'awaitingRating', 'redoPending', { rating: 'unsatisfied', solved: false });
+  add('E2', '2026-03-21T10:00', 'evaluation.rate', 'redoPending', 'rated', { rating: 'basically_satisfied', solved: true });
+  const evaluation = (id: string) => sampleCase({ id, process: 'appealEvaluation', summary: { units: ['grid:g-01'], open: false } });
+  return { cases: [grid('A'), grid('B'), grid('C'), evaluation('E1'), evaluation('E2')], history };
+}
+
+const from = bj('2026-03-01T00:00');
+const to = bj('2026-04-01T00:00');
+
+describe('computeIndicators', () => {
+  it('counts a hand-computed month', () => {
+    const { cases, history } = month();
+    const report = computeIndicators({ policy, cases, history, from, to, unit: 'grid:g-01' });
+    expect(report.counts).toEqual({
+      filed: 3,
+      dispatched: 5, // A, B, B again after the return, B again on reopen, C
+      signedInTime: 2,
+      contactedInTime: 2,
+      returned: 1,
+      whistled: 1,
+      due: 3,
+      closed: 2,
+      closedOnTime: 1,
+      revisits: 2,
+      solved: 2,
+      satisfied: 1,
+      basicallySatisfied: 1,
+      unsatisfied: 0,
+      redone: 1,
+    });
+  });
+
+  it('applies the policy formulas and weights', () => {
+    const { cases, history } = month();
+    const report = computeIndicators({ policy, cases, history, from, to });
+    const value = (code: string) => report.indicators.find((i) => i.code === code)?.value;
+    expect(value('response_rate')).toBeCloseTo(2 / 5);
+    expect(value('resolution_rate')).toBeCloseTo(1);
+    expect(value('satisfaction_rate')).toBeCloseTo((1 + 0.8 * 1) / 2);
+    expect(value('on_time_closure_rate')).toBeCloseTo(1 / 3);
+    expect(value('closure_rate')).toBeCloseTo(2 / 3);
+    expect(value('timely_signing_rate')).toBeCloseTo(2 / 5);
+    expect(value('return_rate')).toBeCloseTo(1 / 5);
+    expect(value('redo_rate')).toBeCloseTo(1 / 2);
+    expect(value('whistle_rate')).toBeCloseTo(1 / 3);
+    // 0.15·0.4 + 0.25·1 + 0.25·0.9 + 0.1·⅓ + 0.1·⅔ + 0.05·0.4 + 0.05·(1 − 0.2) + 0.05·(1 − 0.5) + 0·⅓ = 0.72
+    expect(report.score).toBeCloseTo(72, 1);
+  });
+
+  it('counts the first rating when the policy says so', () => {
+    const { cases, history } = month();
+    const first = { ...policy, evaluation: { ...policy.evaluation, ratingThatCounts: 'first' as const } };
+    const report = computeIndicators({ policy: first, cases, history, from, to });
+    expect(report.counts).toMatchObject({ revisits: 2, solved: 1, satisfied: 1, basicallySatisfied: 0, unsatisfied: 1 });
+  });
+
+  it('gives null for rates without a denominator and filters by unit and period', () => {
+    const { cases, history } = month();
+    const empty = computeIndicators({ policy, cases, history, from, to, unit: 'grid:g-99' });
+    expect(empty.indicators.every((i) => i.value === null)).toBe(true);
+    expect(empty.score).toBeNull();
+    const april = computeIndicators({ policy, cases, history, from: to, to: bj('2026-05-01T00:00') });
+    expect(april.counts.filed).toBe(0);
+  });
+
+  it('ranks units by score, best first', () => {
+    const { cases, history } = month();
+    const a = computeIndicators({ policy, cases, history, from, to, unit: 'grid:g-01' });
+    const b = { ...a, unit: 'grid:g-02', score: 90 };
+    const c = { ...a, unit: 'grid:g-03', score: null };
+    expect(rankUnits([a, b, c]).map((r) => [r.unit, r.rank])).toEqual([
+      ['grid:g-02', 1],
+      ['grid:g-01', 2],
+      ['grid:g-03', null],
+    ]);
+  });
+});
