@@ -137,7 +137,23 @@ describe('gridEscalation: a whole case', () => {
       signedLate: false,
       contactedLate: false,
     });
-    expect(d.allEffects).toEqual([]);
+    // Closing asks the runtime to open the resident's evaluation (谁呼谁评).
+    expect(d.allEffects).toEqual([
+      {
+        kind: 'submit',
+        process: 'appealEvaluation',
+        input: {
+          subjectCaseId: 'case-1',
+          subjectProcess: 'gridEscalation',
+          evaluatorKind: 'resident',
+          evaluatorId: 'u-resident',
+          reporterId: 'u-resident',
+          unit: 'grid:g-01',
+          subjectUnits: ['grid:g-01', 'community:c-01', 'street:s-01'],
+        },
+        linkEvent: 'case.evaluation.link',
+      },
+    ]);
   });
 
   it('summarises the case for stores: level, units, reporter, handler, open flag, location', () => {
@@ -773,7 +789,7 @@ describe('gridEscalation: process definition', () => {
     walk(machine.root as unknown as { on: Record<string, unknown>; states: Record<string, unknown> });
     expect([...accepted].sort()).toEqual(gridEscalationProcess.commands.map((c) => c.type).sort());
     const internal = gridEscalationProcess.commands.filter((c) => c.internal).map((c) => c.type);
-    expect(internal.sort()).toEqual(['case.duplicate.link', 'case.reopen', 'deadline.due']);
+    expect(internal.sort()).toEqual(['case.duplicate.link', 'case.evaluation.link', 'case.reopen', 'deadline.due']);
   });
 
   it('validates a good submission with no problems', () => {
@@ -866,5 +882,29 @@ describe('gridEscalation: process definition', () => {
 
   it('rejects a submission that is not an object', () => {
     expect(validateGridEscalationInput('hello', policy).map((p) => p.code)).toEqual(['input.invalid']);
+  });
+});
+
+describe('gridEscalation: evaluations opened at closing (谁呼谁评、下评上)', () => {
+  it('asks for the resident evaluation of the answering unit and the street evaluation of every summoned department', async () => {
+    const { evaluationEffects } = await import('./gridEscalation.js');
+    const d = working();
+    const context = {
+      ...d.context,
+      level: 'street',
+      summoned: [
+        { department: 'urban_management', round: 1, kind: 'routine' as const, summonedAt: 0, checkInDueAt: 1 },
+        { department: 'housing', round: 1, kind: 'routine' as const, summonedAt: 0, checkInDueAt: 1 },
+        { department: 'housing', round: 2, kind: 'routine' as const, summonedAt: 5, checkInDueAt: 6 },
+      ],
+    };
+    const effects = evaluationEffects(context);
+    expect(effects.map((e) => (e.kind === 'submit' ? [e.input.evaluatorKind, e.input.unit] : null))).toEqual([
+      ['resident', 'street:s-01'],
+      ['lower_level', 'department:urban_management'],
+      ['lower_level', 'department:housing'],
+    ]);
+    const anonymous = { ...context, request: { ...context.request, reporter: {} } };
+    expect(evaluationEffects(anonymous).every((e) => e.kind === 'submit' && e.input.evaluatorKind === 'lower_level')).toBe(true);
   });
 });

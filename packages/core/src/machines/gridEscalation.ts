@@ -1,4 +1,4 @@
-import { assertEvent, assign, setup } from 'xstate';
+import { assertEvent, assign, enqueueActions, setup } from 'xstate';
 import type { Counting, OrgLevel } from '../policy/types.js';
 import { clearDeadlines, isPending, markFired, setDeadline } from '../process/deadlines.js';
 import type { Actor, CaseEvent, Deadline, Effect, ProcessContextBase, ProcessEnv } from '../process/types.js';
@@ -59,6 +59,8 @@ export interface GridEscalationInput {
   units: GridCaseUnits;
   /** Values of the category's attributes, by attribute code. */
   attributes?: Record<string, string | number>;
+  /** The case this one was raised from (e.g. a three-party matter escalated to the street). */
+  escalatedFrom?: string;
 }
 
 /**
@@ -233,6 +235,8 @@ export interface GridEscalationContext extends ProcessContextBase {
   mergedInto: string | null;
   /** Ids of cases merged into this one as duplicates (重复件). */
   duplicates: string[];
+  /** Evaluation cases (appealEvaluation) opened when the case was closed: 谁呼谁评 and 下评上. */
+  evaluations: string[];
   escalations: EscalationRecord[];
   returns: ReturnRecord[];
   /** True while a return was overruled and the unit is force-assigned (终审). */
@@ -278,6 +282,7 @@ export interface GridEscalationCommandInputs {
   'case.archive': { note?: string };
   'case.escalate': { reason: string };
   'case.duplicate.link': { caseId: string };
+  'case.evaluation.link': { caseId: string };
   'deadline.due': { deadlineId: string; kind: string };
 }
 
@@ -700,6 +705,18 @@ export function createGridEscalationMachine(env: ProcessEnv) {
       merge: assign(({ context, event }) => {
         assertEvent(event, 'case.triage.merge');
         return { mergedInto: event.input.caseId, deadlines: clearDeadlines(context.deadlines, () => true) };
+      }),
+      linkEvaluation: assign(({ context, event }) => {
+        assertEvent(event, 'case.evaluation.link');
+        return { evaluations: [...context.evaluations, event.input.caseId] };
+      }),
+      /**
+       * One evaluation per response (一事一评): the resident who called rates the closure (谁呼谁评), and the street
+       * rates each department it summoned with the whistle (谁应谁评、下评上). The runtime opens them in the same
+       * transaction as the closing.
+       */
+      requestEvaluations: enqueueActions(({ context, enqueue }) => {
+        for (const effect of evaluationEffects(context)) enqueue({ type: 'effect', params: effect });
       }),
       linkDuplicate: assign(({ context, event }) => {
         assertEvent(event, 'case.duplicate.link');
@@ -1141,6 +1158,7 @@ export function createGridEscalationMachine(env: ProcessEnv) {
         { guard: 'isPendingDeadline', actions: 'markDeadlineFired' },
       ],
       'case.duplicate.link': { guard: 'canLinkDuplicate', actions: 'linkDuplicate' },
+      'case.evaluation.link': { actions: 'linkEvaluation' },
     },
     states: {
       triage: {
@@ -1262,7 +1280,7 @@ export function createGridEscalationMachine(env: ProcessEnv) {
       },
       verified: {
         on: {
-          'case.close': { target: 'evaluating', actions: 'close' },
+          'case.close': { target: 'evaluating', actions: ['close', 'requestEvaluations'] },
         },
       },
       evaluating: {
@@ -1332,6 +1350,7 @@ function initialContext(env: ProcessEnv, input: GridEscalationMachineInput): Gri
     cancelReason: null,
     mergedInto: null,
     duplicates: [],
+    evaluations: [],
     escalations: [],
     returns: [],
     forceAssigned: false,
@@ -1348,4 +1367,63 @@ function initialContext(env: ProcessEnv, input: GridEscalationMachineInput): Gri
     redoCount: 0,
     deadlines: [],
   };
+}
+
+/** The unit that answered the case at its current level, as `kind:id` (the unit residents rate). */
+export function answeringUnit(context: GridEscalationContext): string | null {
+  const units = context.request.units;
+  switch (context.level) {
+    case 'department':
+      return context.department ? `department:${context.department}` : null;
+    case 'grid':
+      return units.grid ? `grid:${units.grid}` : null;
+    case 'community':
+      return units.community ? `community:${units.community}` : null;
+    case 'street':
+    case 'district':
+      return units.street ? `street:${units.street}` : null;
+    default:
+      return null;
+  }
+}
+
+/** The evaluations a closed case opens: the reporter's, and the street's of every department it summoned. */
+export function evaluationEffects(context: GridEscalationContext): Effect[] {
+  const units = context.request.units;
+  const subjectUnits = [
+    units.grid ? `grid:${units.grid}` : null,
+    units.community ? `community:${units.community}` : null,
+    units.street ? `street:${units.street}` : null,
+  ].filter((u): u is string => u !== null);
+  const effects: Effect[] = [];
+  const reporterId = context.request.reporter?.id;
+  const rated = answeringUnit(context);
+  if (reporterId && rated) {
+    effects.push({
+      kind: 'submit',
+      process: 'appealEvaluation',
+      input: { subjectCaseId: context.caseId, subjectProcess: 'gridEscalation', evaluatorKind: 'resident', evaluatorId: reporterId, reporterId, unit: rated, subjectUnits },
+      linkEvent: 'case.evaluation.link',
+    });
+  }
+  const departments = [...new Set(context.summoned.map((s) => s.department))];
+  if (units.street) {
+    for (const department of departments) {
+      effects.push({
+        kind: 'submit',
+        process: 'appealEvaluation',
+        input: {
+          subjectCaseId: context.caseId,
+          subjectProcess: 'gridEscalation',
+          evaluatorKind: 'lower_level',
+          evaluatorId: `street:${units.street}`,
+          evaluatorUnit: `street:${units.street}`,
+          unit: `department:${department}`,
+          subjectUnits: [...subjectUnits, `department:${department}`],
+        },
+        linkEvent: 'case.evaluation.link',
+      });
+    }
+  }
+  return effects;
 }

@@ -22,7 +22,8 @@ export interface Interval {
 export type NullAs = 'zero' | 'none' | 'unsure';
 
 /** What an atom asks of its fact. Enumerated and string facts: membership; numbers: an interval union. */
-export type AtomTest = { type: 'in'; values: string[]; nullAs: NullAs } | { type: 'range'; intervals: Interval[]; nullAs: NullAs };
+export type AtomTest =
+  { type: 'in'; values: string[]; nullAs: NullAs } | { type: 'range'; intervals: Interval[]; nullAs: NullAs };
 
 /** A condition as the analysis sees it. */
 export type Cond =
@@ -100,7 +101,8 @@ function membership(facts: FactDictionary, path: string, literals: unknown[]): C
   const keys = literals.map((l) => literalKey(l, kind));
   if (keys.some((k) => k === undefined)) return UNKNOWN;
   const nullAs: NullAs = literals.some((l) => l === 0 || l === false || l === '') ? 'unsure' : 'none';
-  if (kind === 'number') return { kind: 'atom', fact: path, test: { type: 'range', intervals: (keys as number[]).map(point), nullAs } };
+  if (kind === 'number')
+    return { kind: 'atom', fact: path, test: { type: 'range', intervals: (keys as number[]).map(point), nullAs } };
   return { kind: 'atom', fact: path, test: { type: 'in', values: keys as string[], nullAs } };
 }
 
@@ -118,9 +120,14 @@ function relational(facts: FactDictionary, op: string, args: unknown[]): Cond {
   if (args.length === 3 && (op === '<' || op === '<=')) {
     const [lo, x, hi] = args;
     const p = varPath(x);
-    if (p === undefined || typeof lo !== 'number' || typeof hi !== 'number' || literalKind(facts, p) !== 'number') return UNKNOWN;
+    if (p === undefined || typeof lo !== 'number' || typeof hi !== 'number' || literalKind(facts, p) !== 'number')
+      return UNKNOWN;
     const open = op === '<';
-    return { kind: 'atom', fact: p, test: { type: 'range', intervals: [{ lo, loOpen: open, hi, hiOpen: open }], nullAs: 'zero' } };
+    return {
+      kind: 'atom',
+      fact: p,
+      test: { type: 'range', intervals: [{ lo, loOpen: open, hi, hiOpen: open }], nullAs: 'zero' },
+    };
   }
   return UNKNOWN;
 }
@@ -141,7 +148,12 @@ function equality(facts: FactDictionary, op: string, args: unknown[]): Cond {
 function truthy(facts: FactDictionary, path: string): Cond {
   const kind = literalKind(facts, path);
   if (kind === 'boolean') return { kind: 'atom', fact: path, test: { type: 'in', values: ['true'], nullAs: 'none' } };
-  if (kind === 'number') return { kind: 'atom', fact: path, test: { type: 'range', intervals: [bound('<', 0), bound('>', 0)], nullAs: 'none' } };
+  if (kind === 'number')
+    return {
+      kind: 'atom',
+      fact: path,
+      test: { type: 'range', intervals: [bound('<', 0), bound('>', 0)], nullAs: 'none' },
+    };
   return UNKNOWN;
 }
 

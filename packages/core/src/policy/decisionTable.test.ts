@@ -39,7 +39,9 @@ describe('decision table: default row', () => {
 
 describe('decision table: enumerated facts', () => {
   it('rows 1 and 2 together cover row 3 (in + ==)', () => {
-    expect(covered({ in: [v('category'), ['a', 'b']] }, { '==': [v('category'), 'c'] }, { in: [v('category'), ['a', 'c']] })).toEqual([null, null, ['r1', 'r2']]);
+    expect(
+      covered({ in: [v('category'), ['a', 'b']] }, { '==': [v('category'), 'c'] }, { in: [v('category'), ['a', 'c']] }),
+    ).toEqual([null, null, ['r1', 'r2']]);
   });
 
   it('literal on the left and === work the same', () => {
@@ -69,7 +71,9 @@ describe('decision table: enumerated facts', () => {
 
 describe('decision table: numeric ranges', () => {
   it('amount < 10 and amount >= 10 cover anything', () => {
-    expect(covered({ '<': [v('amount'), 10] }, { '>=': [v('amount'), 10] }, { '==': [v('category'), 'a'] })[2]).toEqual(['r1', 'r2']);
+    expect(covered({ '<': [v('amount'), 10] }, { '>=': [v('amount'), 10] }, { '==': [v('category'), 'a'] })[2]).toEqual(
+      ['r1', 'r2'],
+    );
   });
 
   it('amount < 10 and amount > 10 leave 10 uncovered', () => {
@@ -84,7 +88,9 @@ describe('decision table: numeric ranges', () => {
   });
 
   it('adjacent ranges are joined', () => {
-    expect(covered({ '<': [v('amount'), 10] }, { '<=': [10, v('amount'), 20] }, { '<': [5, v('amount'), 15] })[2]).toEqual(['r1', 'r2']);
+    expect(
+      covered({ '<': [v('amount'), 10] }, { '<=': [10, v('amount'), 20] }, { '<': [5, v('amount'), 15] })[2],
+    ).toEqual(['r1', 'r2']);
   });
 
   it('a contradictory range never matches', () => {
@@ -109,11 +115,18 @@ describe('decision table: numeric ranges', () => {
 
 describe('decision table: conjunctions and disjunctions', () => {
   it('a conjunction is covered by one of its parts', () => {
-    expect(covered({ '==': [v('category'), 'a'] }, { and: [{ '==': [v('category'), 'a'] }, { '>': [v('amount'), 5] }] })[1]).toEqual(['r1']);
+    expect(
+      covered({ '==': [v('category'), 'a'] }, { and: [{ '==': [v('category'), 'a'] }, { '>': [v('amount'), 5] }] })[1],
+    ).toEqual(['r1']);
   });
 
   it('a conjunction with a part the analysis cannot read is still covered when the rest is', () => {
-    expect(covered({ '==': [v('category'), 'a'] }, { and: [{ '==': [v('category'), 'a'] }, { some: [v('items'), true] }] })[1]).toEqual(['r1']);
+    expect(
+      covered(
+        { '==': [v('category'), 'a'] },
+        { and: [{ '==': [v('category'), 'a'] }, { some: [v('items'), true] }] },
+      )[1],
+    ).toEqual(['r1']);
   });
 
   it('boxes over two dimensions cover their product', () => {
@@ -126,15 +139,28 @@ describe('decision table: conjunctions and disjunctions', () => {
   });
 
   it('a disjunction is covered only when every branch is', () => {
-    expect(covered({ '==': [v('category'), 'a'] }, { '==': [v('urgency'), 'emergency'] }, { or: [{ '==': [v('category'), 'a'] }, { '==': [v('urgency'), 'emergency'] }] })[2]).toEqual([
-      'r1',
-      'r2',
-    ]);
-    expect(covered({ '==': [v('category'), 'a'] }, { or: [{ '==': [v('category'), 'a'] }, { '==': [v('category'), 'b'] }] })[1]).toBeNull();
+    expect(
+      covered(
+        { '==': [v('category'), 'a'] },
+        { '==': [v('urgency'), 'emergency'] },
+        { or: [{ '==': [v('category'), 'a'] }, { '==': [v('urgency'), 'emergency'] }] },
+      )[2],
+    ).toEqual(['r1', 'r2']);
+    expect(
+      covered(
+        { '==': [v('category'), 'a'] },
+        { or: [{ '==': [v('category'), 'a'] }, { '==': [v('category'), 'b'] }] },
+      )[1],
+    ).toBeNull();
   });
 
   it('an earlier or covers a later conjunction', () => {
-    expect(covered({ or: [{ '==': [v('category'), 'a'] }, { '<': [v('amount'), 0] }] }, { and: [{ '<': [v('amount'), -5] }, { '==': [v('urgency'), 'general'] }] })[1]).toEqual(['r1']);
+    expect(
+      covered(
+        { or: [{ '==': [v('category'), 'a'] }, { '<': [v('amount'), 0] }] },
+        { and: [{ '<': [v('amount'), -5] }, { '==': [v('urgency'), 'general'] }] },
+      )[1],
+    ).toEqual(['r1']);
   });
 
   it('negated conjunctions (De Morgan)', () => {
@@ -144,7 +170,12 @@ describe('decision table: conjunctions and disjunctions', () => {
   });
 
   it('names only the rows needed to cover', () => {
-    const result = covered({ '==': [v('category'), 'a'] }, { '==': [v('category'), 'd'] }, { '==': [v('category'), 'b'] }, { in: [v('category'), ['a', 'b']] });
+    const result = covered(
+      { '==': [v('category'), 'a'] },
+      { '==': [v('category'), 'd'] },
+      { '==': [v('category'), 'b'] },
+      { in: [v('category'), ['a', 'b']] },
+    );
     expect(result[3]).toEqual(['r1', 'r3']);
   });
 });
@@ -158,17 +189,28 @@ describe('decision table: never a false report', () => {
   });
 
   it('a partly unknown earlier row covers nothing of a later row', () => {
-    expect(covered({ and: [{ '==': [v('category'), 'a'] }, { some: [v('items'), true] }] }, { '==': [v('category'), 'a'] })[1]).toBeNull();
+    expect(
+      covered(
+        { and: [{ '==': [v('category'), 'a'] }, { some: [v('items'), true] }] },
+        { '==': [v('category'), 'a'] },
+      )[1],
+    ).toBeNull();
   });
 
   it('partial coverage is not coverage', () => {
     expect(covered({ '<': [v('amount'), 10] }, { '<': [v('amount'), 20] })[1]).toBeNull();
     expect(covered({ in: [v('category'), ['a', 'b']] }, { in: [v('category'), ['b', 'c']] })[1]).toBeNull();
-    expect(covered({ and: [{ '==': [v('category'), 'a'] }, { '<': [v('amount'), 10] }] }, { '==': [v('category'), 'a'] })[1]).toBeNull();
+    expect(
+      covered({ and: [{ '==': [v('category'), 'a'] }, { '<': [v('amount'), 10] }] }, { '==': [v('category'), 'a'] })[1],
+    ).toBeNull();
   });
 
   it('reports precision', () => {
-    const result = analyse({ '==': [v('category'), 'a'] }, { and: [{ '==': [v('category'), 'a'] }, { foo: [] }] }, { foo: [] });
+    const result = analyse(
+      { '==': [v('category'), 'a'] },
+      { and: [{ '==': [v('category'), 'a'] }, { foo: [] }] },
+      { foo: [] },
+    );
     expect(result.rows.map((r) => r.precision)).toEqual(['exact', 'partial', 'unknown']);
   });
 });
@@ -176,10 +218,20 @@ describe('decision table: never a false report', () => {
 describe('decision table: reachable values', () => {
   it('lists the values that can still reach a row', () => {
     const result = analyseDecisionTable(
-      rowsOf({ '==': [v('urgency'), 'emergency'] }, { '==': [v('category'), 'a'] }, { and: [{ '==': [v('category'), 'b'] }, { '==': [v('urgency'), 'general'] }] }, true),
+      rowsOf(
+        { '==': [v('urgency'), 'emergency'] },
+        { '==': [v('category'), 'a'] },
+        { and: [{ '==': [v('category'), 'b'] }, { '==': [v('urgency'), 'general'] }] },
+        true,
+      ),
       facts,
       { reachableValuesOf: ['urgency'] },
     );
-    expect(result.rows.map((r) => r.reachable['urgency'])).toEqual([['emergency'], ['general'], ['general'], ['general']]);
+    expect(result.rows.map((r) => r.reachable['urgency'])).toEqual([
+      ['emergency'],
+      ['general'],
+      ['general'],
+      ['general'],
+    ]);
   });
 });

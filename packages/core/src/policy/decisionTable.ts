@@ -88,7 +88,12 @@ interface Approx {
 }
 
 /** Builds the dimensions for the facts the conditions use, widening enumerations with literals they name. */
-function buildDims(conds: readonly Cond[], facts: FactDictionary, isOptional: (p: string) => boolean, extra: readonly string[]): Map<string, Dim> {
+function buildDims(
+  conds: readonly Cond[],
+  facts: FactDictionary,
+  isOptional: (p: string) => boolean,
+  extra: readonly string[],
+): Map<string, Dim> {
   const dims = new Map<string, Dim>();
   const ensure = (path: string): Dim | undefined => {
     const existing = dims.get(path);
@@ -99,7 +104,8 @@ function buildDims(conds: readonly Cond[], facts: FactDictionary, isOptional: (p
     let dim: Dim | undefined;
     if (def.type === 'number') dim = { kind: 'number', domain: [], nullable };
     else if (def.type === 'boolean') dim = { kind: 'enum', domain: ['true', 'false'], nullable };
-    else if (def.type === 'string' && def.values) dim = { kind: 'enum', domain: def.values.map((v) => v.value), nullable };
+    else if (def.type === 'string' && def.values)
+      dim = { kind: 'enum', domain: def.values.map((v) => v.value), nullable };
     else if (def.type === 'string') dim = { kind: 'string', domain: [], nullable };
     if (dim) dims.set(path, dim);
     return dim;
@@ -125,7 +131,8 @@ function atomRegion(c: Extract<Cond, { kind: 'atom' }>, dims: Map<string, Dim>):
   const box = (set: DimSet): Region => [new Map([[c.fact, set]])];
   const test = c.test;
   // Whether a missing value is matched: for sure (under), or possibly (over).
-  const nulUnder = dim.nullable && test.nullAs === 'zero' && test.type === 'range' && test.intervals.some((i) => containsZero(i));
+  const nulUnder =
+    dim.nullable && test.nullAs === 'zero' && test.type === 'range' && test.intervals.some((i) => containsZero(i));
   const nulOver = nulUnder || (dim.nullable && test.nullAs === 'unsure');
   const pair = (make: (nul: boolean) => DimSet): Approx => {
     const under = make(nulUnder);
@@ -136,8 +143,10 @@ function atomRegion(c: Extract<Cond, { kind: 'atom' }>, dims: Map<string, Dim>):
     const values = new Set(test.values.filter((v) => dim.domain.includes(v)));
     return pair((nul) => ({ kind: 'enum', values, nul }));
   }
-  if (test.type === 'in' && dim.kind === 'string') return pair((nul) => ({ kind: 'string', neg: false, values: new Set(test.values), nul }));
-  if (test.type === 'range' && dim.kind === 'number') return pair((nul) => ({ kind: 'number', intervals: normalizeIntervals(test.intervals), nul }));
+  if (test.type === 'in' && dim.kind === 'string')
+    return pair((nul) => ({ kind: 'string', neg: false, values: new Set(test.values), nul }));
+  if (test.type === 'range' && dim.kind === 'number')
+    return pair((nul) => ({ kind: 'number', intervals: normalizeIntervals(test.intervals), nul }));
   return { over: TOP, under: [] };
 }
 
@@ -203,7 +212,14 @@ function minimalCover(target: Region, earlier: Earlier[], dims: Map<string, Dim>
   });
   for (const candidate of [...chosen]) {
     const without = chosen.filter((e) => e !== candidate);
-    if (isCovered(target, without.flatMap((e) => e.under), dims)) chosen = without;
+    if (
+      isCovered(
+        target,
+        without.flatMap((e) => e.under),
+        dims,
+      )
+    )
+      chosen = without;
   }
   return chosen;
 }
@@ -226,7 +242,11 @@ function minimalCover(target: Region, earlier: Earlier[], dims: Map<string, Dim>
  * result.rows[2].coveredBy; // ['large']
  * result.rows[3].coveredBy; // ['small', 'large']
  */
-export function analyseDecisionTable(rows: readonly DecisionRow[], facts: FactDictionary, options: AnalyseOptions = {}): DecisionTableAnalysis {
+export function analyseDecisionTable(
+  rows: readonly DecisionRow[],
+  facts: FactDictionary,
+  options: AnalyseOptions = {},
+): DecisionTableAnalysis {
   const isOptional = options.isOptional ?? isOptionalFact;
   const wanted = options.reachableValuesOf ?? [];
   const conds = rows.map((r) => parseCondition(r.when, facts));

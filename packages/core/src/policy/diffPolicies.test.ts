@@ -10,14 +10,25 @@ const edited = (change: (p: Policy) => void): PolicyChange[] => {
   return diffPolicies(createDefaultPolicy(), after);
 };
 
-const brief = (changes: PolicyChange[]) => changes.map(({ kind, section, id, path, field, before, after }) => ({ kind, section, id, path, field, before, after }));
+const brief = (changes: PolicyChange[]) =>
+  changes.map(({ kind, section, id, path, field, before, after }) => ({
+    kind,
+    section,
+    id,
+    path,
+    field,
+    before,
+    after,
+  }));
 
 describe('diffPolicies', () => {
   it('finds nothing between equal policies, whatever the key order', () => {
     const a = createDefaultPolicy();
     const b = createDefaultPolicy();
     b.timeLimits = { ...b.timeLimits, warningAt: b.timeLimits.warningAt };
-    b.routing.rows[0] = Object.fromEntries(Object.entries(b.routing.rows[0]!).reverse()) as unknown as Policy['routing']['rows'][number];
+    b.routing.rows[0] = Object.fromEntries(
+      Object.entries(b.routing.rows[0]!).reverse(),
+    ) as unknown as Policy['routing']['rows'][number];
     expect(diffPolicies(a, b)).toEqual([]);
   });
 
@@ -27,23 +38,54 @@ describe('diffPolicies', () => {
       cell.duration = 'P1D';
     });
     expect(brief(changes)).toEqual([
-      { kind: 'changed', section: 'timeLimits.handling', id: 'c-grid-general', path: '/timeLimits/handling/10/duration', field: 'duration', before: 'P2D', after: 'P1D' },
+      {
+        kind: 'changed',
+        section: 'timeLimits.handling',
+        id: 'c-grid-general',
+        path: '/timeLimits/handling/10/duration',
+        field: 'duration',
+        before: 'P2D',
+        after: 'P1D',
+      },
     ]);
-    expect(changes[0]?.summary).toEqual({ zh: '时限单元“c-grid-general”的时长由 P2D 改为 P1D', en: 'Changed the duration of time-limit cell "c-grid-general" from P2D to P1D' });
+    expect(changes[0]?.summary).toEqual({
+      zh: '时限单元“c-grid-general”的时长由 P2D 改为 P1D',
+      en: 'Changed the duration of time-limit cell "c-grid-general" from P2D to P1D',
+    });
   });
 
   it('reports an added and a removed routing row', () => {
     const added = edited((p) => {
-      p.routing.rows.splice(1, 0, { id: 'r-noise', when: { '==': [{ var: 'case.category' }, 'noise'] }, then: { level: 'community' } });
+      p.routing.rows.splice(1, 0, {
+        id: 'r-noise',
+        when: { '==': [{ var: 'case.category' }, 'noise'] },
+        then: { level: 'community' },
+      });
     });
     expect(brief(added)).toEqual([
-      { kind: 'added', section: 'routing.rows', id: 'r-noise', path: '/routing/rows/1', field: undefined, before: undefined, after: expect.objectContaining({ id: 'r-noise' }) },
+      {
+        kind: 'added',
+        section: 'routing.rows',
+        id: 'r-noise',
+        path: '/routing/rows/1',
+        field: undefined,
+        before: undefined,
+        after: expect.objectContaining({ id: 'r-noise' }),
+      },
     ]);
     const removed = edited((p) => {
       p.routing.rows.splice(3, 1);
     });
     expect(brief(removed)).toEqual([
-      { kind: 'removed', section: 'routing.rows', id: 'r-fire', path: '/routing/rows/3', field: undefined, before: expect.objectContaining({ id: 'r-fire' }), after: undefined },
+      {
+        kind: 'removed',
+        section: 'routing.rows',
+        id: 'r-fire',
+        path: '/routing/rows/3',
+        field: undefined,
+        before: expect.objectContaining({ id: 'r-fire' }),
+        after: undefined,
+      },
     ]);
     expect(removed[0]?.summary.zh).toBe('删除路由行“r-fire”');
   });
@@ -54,7 +96,15 @@ describe('diffPolicies', () => {
       p.routing.rows.unshift(row!);
     });
     expect(brief(changes)).toEqual([
-      { kind: 'moved', section: 'routing.rows', id: 'r-property', path: '/routing/rows/0', field: undefined, before: 7, after: 0 },
+      {
+        kind: 'moved',
+        section: 'routing.rows',
+        id: 'r-property',
+        path: '/routing/rows/0',
+        field: undefined,
+        before: 7,
+        after: 0,
+      },
     ]);
     expect(changes[0]?.summary.en).toBe('Moved routing row "r-property" from position 8 to 1');
   });
@@ -65,7 +115,10 @@ describe('diffPolicies', () => {
       row!.then = { level: 'district' };
       p.routing.rows.splice(2, 0, row!);
     });
-    expect(changes.map((c) => `${c.kind} ${c.id} ${c.path}`)).toEqual(['moved r-emergency /routing/rows/2', 'changed r-emergency /routing/rows/2/then']);
+    expect(changes.map((c) => `${c.kind} ${c.id} ${c.path}`)).toEqual([
+      'moved r-emergency /routing/rows/2',
+      'changed r-emergency /routing/rows/2/then',
+    ]);
   });
 
   it('reports an edited rule by its key', () => {
@@ -90,7 +143,15 @@ describe('diffPolicies', () => {
       p.calendar.holidays.push({ date: '2026-12-31', name: { zh: '调整', en: 'Adjustment' } });
     });
     expect(brief(changes)).toEqual([
-      { kind: 'added', section: 'calendar.holidays', id: '2026-12-31', path: `/calendar/holidays/${createDefaultPolicy().calendar.holidays.length}`, field: undefined, before: undefined, after: { date: '2026-12-31', name: { zh: '调整', en: 'Adjustment' } } },
+      {
+        kind: 'added',
+        section: 'calendar.holidays',
+        id: '2026-12-31',
+        path: `/calendar/holidays/${createDefaultPolicy().calendar.holidays.length}`,
+        field: undefined,
+        before: undefined,
+        after: { date: '2026-12-31', name: { zh: '调整', en: 'Adjustment' } },
+      },
     ]);
   });
 
@@ -112,7 +173,13 @@ describe('diffPolicies', () => {
       const cat = p.categories.find((c) => c.code === 'road_damage')!;
       cat.attributes[1]!.maximum = 500;
       cat.allowAnonymous = false;
-      p.categories.push({ code: 'graffiti', name: { zh: '乱涂乱画', en: 'Graffiti' }, defaultUrgency: 'general', allowAnonymous: true, attributes: [] });
+      p.categories.push({
+        code: 'graffiti',
+        name: { zh: '乱涂乱画', en: 'Graffiti' },
+        defaultUrgency: 'general',
+        allowAnonymous: true,
+        attributes: [],
+      });
     });
     expect(changes.map((c) => [c.kind, c.section, c.id, c.field])).toEqual([
       ['changed', 'categories', 'road_damage', 'allowAnonymous'],
@@ -133,7 +200,12 @@ describe('diffPolicies', () => {
       ['changed', 'timeLimits', 'signing', '/timeLimits/signing/duration'],
       ['changed', 'rules.limits', 'maxExtensions', '/rules/limits/maxExtensions'],
       ['changed', 'coordination.ownersVote', 'ownersVote', '/coordination/ownersVote/majorByArea'],
-      ['removed', 'permissions', 'p-external_platform-evaluation.rate', `/permissions/${createDefaultPolicy().permissions.length - 1}`],
+      [
+        'removed',
+        'permissions',
+        'p-external_platform-evaluation.rate',
+        `/permissions/${createDefaultPolicy().permissions.length - 1}`,
+      ],
       ['removed', 'privacy.unmaskedRoles', 'department_liaison', '/privacy/unmaskedRoles/4'],
       ['added', 'privacy.unmaskedRoles', 'assessor', '/privacy/unmaskedRoles/4'],
     ]);
@@ -172,21 +244,26 @@ describe('diffPolicies properties', () => {
       fc.integer({ min: 1, max: 30 }).map((d) => `P${d}D`),
     );
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: cells - 1 }), durations, fc.constantFrom('working', 'calendar' as const), (index, duration, counting) => {
-        const before = createDefaultPolicy();
-        const after = createDefaultPolicy();
-        const cell = after.timeLimits.handling[index]!;
-        const original = { ...cell };
-        cell.duration = duration;
-        cell.counting = counting as 'working' | 'calendar';
-        const changes = diffPolicies(before, after);
-        const expected = (original.duration !== duration ? 1 : 0) + (original.counting !== counting ? 1 : 0);
-        expect(changes).toHaveLength(expected);
-        for (const change of changes) {
-          expect(change).toMatchObject({ kind: 'changed', section: 'timeLimits.handling', id: original.id });
-          expect(change.path.startsWith(`/timeLimits/handling/${index}/`)).toBe(true);
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: cells - 1 }),
+        durations,
+        fc.constantFrom('working', 'calendar' as const),
+        (index, duration, counting) => {
+          const before = createDefaultPolicy();
+          const after = createDefaultPolicy();
+          const cell = after.timeLimits.handling[index]!;
+          const original = { ...cell };
+          cell.duration = duration;
+          cell.counting = counting as 'working' | 'calendar';
+          const changes = diffPolicies(before, after);
+          const expected = (original.duration !== duration ? 1 : 0) + (original.counting !== counting ? 1 : 0);
+          expect(changes).toHaveLength(expected);
+          for (const change of changes) {
+            expect(change).toMatchObject({ kind: 'changed', section: 'timeLimits.handling', id: original.id });
+            expect(change.path.startsWith(`/timeLimits/handling/${index}/`)).toBe(true);
+          }
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -10,16 +10,57 @@ describe('fact dictionaries', () => {
   it('case facts carry the policy’s enumerations and read well', () => {
     const facts = caseFacts(policy);
     expect(facts['case.category']?.values?.map((v) => v.value)).toEqual(policy.categories.map((c) => c.code));
-    expect(facts['case.urgency']?.values?.map((v) => v.value)).toEqual(['emergency', 'utilities', 'general', 'complex']);
+    expect(facts['case.urgency']?.values?.map((v) => v.value)).toEqual([
+      'emergency',
+      'utilities',
+      'general',
+      'complex',
+    ]);
     expect(facts['case.level']?.values?.map((v) => v.value)).toContain('street');
-    expect(facts['case.source']?.values?.map((v) => v.value)).toEqual(['patrol', 'walk_in', 'hotline', 'platform', 'app']);
-    expect(facts['evaluation.rating']?.values?.map((v) => v.value)).toEqual(['satisfied', 'basically_satisfied', 'unsatisfied']);
-    expect(facts['case.elapsedHours']).toEqual({ type: 'number', unit: 'hours', label: { zh: '处理已用时', en: 'time spent handling' } });
+    expect(facts['case.source']?.values?.map((v) => v.value)).toEqual([
+      'patrol',
+      'walk_in',
+      'hotline',
+      'platform',
+      'app',
+    ]);
+    expect(facts['evaluation.rating']?.values?.map((v) => v.value)).toEqual([
+      'satisfied',
+      'basically_satisfied',
+      'unsatisfied',
+    ]);
+    expect(facts['case.elapsedHours']).toEqual({
+      type: 'number',
+      unit: 'hours',
+      label: { zh: '处理已用时', en: 'time spent handling' },
+    });
     expect(facts['case.limitHours']?.label).toEqual({ zh: '时限', en: 'the time limit' });
     expect(facts['case.resolved']).toEqual({ type: 'boolean', label: { zh: '已办结', en: 'resolved' } });
     expect(facts['case.overdueWorkingDays']?.unit).toBe('working_days');
     expect(facts['actor.roles']?.type).toBe('string[]');
-    for (const key of ['case.anonymous', 'case.extensions', 'case.returns', 'case.escalations', 'case.whistleDepartments', 'case.handlerId', 'case.beforeDeadline', 'actor.id', 'limits.maxExtensions', 'limits.maxReturns', 'limits.maxWhistleDepartments', 'evaluation.solved', 'evaluation.reason', 'evaluation.controllable', 'evaluation.attempts', 'case.grid', 'case.community', 'case.street', 'case.state', 'case.department', 'case.overdueHours'])
+    for (const key of [
+      'case.anonymous',
+      'case.extensions',
+      'case.returns',
+      'case.escalations',
+      'case.whistleDepartments',
+      'case.handlerId',
+      'case.beforeDeadline',
+      'actor.id',
+      'limits.maxExtensions',
+      'limits.maxReturns',
+      'limits.maxWhistleDepartments',
+      'evaluation.solved',
+      'evaluation.reason',
+      'evaluation.controllable',
+      'evaluation.attempts',
+      'case.grid',
+      'case.community',
+      'case.street',
+      'case.state',
+      'case.department',
+      'case.overdueHours',
+    ])
       expect(facts[key], key).toBeDefined();
   });
 
@@ -28,7 +69,12 @@ describe('fact dictionaries', () => {
     expect(facts['case.attributes.area_m2']?.type).toBe('number');
     expect(facts['case.attributes.started_on']?.type).toBe('date');
     expect(facts['case.attributes.location']?.type).toBe('string');
-    expect(facts['case.attributes.utility']?.values?.map((v) => v.value)).toEqual(['water', 'electricity', 'gas', 'heating']);
+    expect(facts['case.attributes.utility']?.values?.map((v) => v.value)).toEqual([
+      'water',
+      'electricity',
+      'gas',
+      'heating',
+    ]);
     expect(isOptionalFact('case.attributes.area_m2')).toBe(true);
     expect(isOptionalFact('case.category')).toBe(false);
   });
@@ -50,7 +96,23 @@ describe('fact dictionaries', () => {
 
   it('indicator facts are counts, each documented', () => {
     const facts = indicatorFacts();
-    for (const key of ['dispatched', 'contactedInTime', 'signedInTime', 'revisits', 'solved', 'satisfied', 'basicallySatisfied', 'unsatisfied', 'closed', 'due', 'closedOnTime', 'returned', 'redone', 'whistled', 'filed']) {
+    for (const key of [
+      'dispatched',
+      'contactedInTime',
+      'signedInTime',
+      'revisits',
+      'solved',
+      'satisfied',
+      'basicallySatisfied',
+      'unsatisfied',
+      'closed',
+      'due',
+      'closedOnTime',
+      'returned',
+      'redone',
+      'whistled',
+      'filed',
+    ]) {
       expect(facts[key]?.unit, key).toBe('count');
       expect(facts[key]?.label.zh).toMatch(/数$/);
     }
@@ -64,7 +126,14 @@ describe('commands', () => {
       expect(def.name.startsWith(def.process + '.')).toBe(true);
       expect(def.label.zh.length).toBeGreaterThan(0);
     }
-    for (const name of ['case.triage.merge', 'case.return.overrule', 'matter.escalate.vote', 'evaluation.notice.approve', 'policy.publish']) expect(isKnownCommand(name)).toBe(true);
+    for (const name of [
+      'case.triage.merge',
+      'case.return.overrule',
+      'matter.escalate.vote',
+      'evaluation.notice.approve',
+      'policy.publish',
+    ])
+      expect(isKnownCommand(name)).toBe(true);
   });
 
   it('matches exact names, prefixes and *', () => {

@@ -10,7 +10,11 @@ import { CaseSource } from './types.js';
  */
 
 const t = (zh: string, en: string): LocalizedText => ({ zh, en });
-const fact = (type: FactDef['type'], zh: string, en: string, extra: Partial<FactDef> = {}): FactDef => ({ type, label: t(zh, en), ...extra });
+const fact = (type: FactDef['type'], zh: string, en: string, extra: Partial<FactDef> = {}): FactDef => ({
+  type,
+  label: t(zh, en),
+  ...extra,
+});
 const hours = (zh: string, en: string): FactDef => fact('number', zh, en, { unit: 'hours' });
 const count = (zh: string, en: string): FactDef => fact('number', zh, en, { unit: 'count' });
 
@@ -83,8 +87,12 @@ function attributeFacts(policy: Pick<Policy, 'categories'>): FactDictionary {
  */
 export function routingFacts(policy: Pick<Policy, 'categories' | 'urgencies'>): FactDictionary {
   return {
-    'case.category': fact('string', '诉求类别', 'the category', { values: policy.categories.map((c) => ({ value: c.code, name: c.name })) }),
-    'case.urgency': fact('string', '紧急程度', 'the urgency', { values: policy.urgencies.map((u) => ({ value: u.code, name: u.name })) }),
+    'case.category': fact('string', '诉求类别', 'the category', {
+      values: policy.categories.map((c) => ({ value: c.code, name: c.name })),
+    }),
+    'case.urgency': fact('string', '紧急程度', 'the urgency', {
+      values: policy.urgencies.map((u) => ({ value: u.code, name: u.name })),
+    }),
     'case.source': fact('string', '来源渠道', 'the source', {
       values: Object.values(CaseSource).map((value) => ({ value, name: CASE_SOURCE_NAMES[value] })),
     }),
@@ -175,7 +183,9 @@ export function evaluationFacts(policy: Pick<Policy, 'evaluation'>): FactDiction
  * @example
  * caseFacts(createDefaultPolicy())['case.elapsedHours'].label.zh; // '处理已用时'
  */
-export function caseFacts(policy: Pick<Policy, 'categories' | 'urgencies' | 'organisation' | 'evaluation'>): FactDictionary {
+export function caseFacts(
+  policy: Pick<Policy, 'categories' | 'urgencies' | 'organisation' | 'evaluation'>,
+): FactDictionary {
   return { ...caseStateFacts(policy), ...actorFacts(policy), ...limitFacts(), ...evaluationFacts(policy) };
 }
 
@@ -198,7 +208,10 @@ const RULE_GROUPS: Readonly<Record<RuleKey, readonly ('actor' | 'evaluation')[]>
  * const facts = ruleFactsFor('redo', createDefaultPolicy());
  * 'evaluation.controllable' in facts; // true
  */
-export function ruleFactsFor(ruleKey: RuleKey, policy: Pick<Policy, 'categories' | 'urgencies' | 'organisation' | 'evaluation'>): FactDictionary {
+export function ruleFactsFor(
+  ruleKey: RuleKey,
+  policy: Pick<Policy, 'categories' | 'urgencies' | 'organisation' | 'evaluation'>,
+): FactDictionary {
   const groups = RULE_GROUPS[ruleKey];
   return {
     ...caseStateFacts(policy),

@@ -31,7 +31,12 @@ export {
   type JsonSchema,
   type PolicyDefName,
 } from './schema.js';
-export { validatePolicy, assertValidPolicy, type ValidatePolicyOptions, type PolicyValidationResult } from './validatePolicy.js';
+export {
+  validatePolicy,
+  assertValidPolicy,
+  type ValidatePolicyOptions,
+  type PolicyValidationResult,
+} from './validatePolicy.js';
 export { POLICY_PROBLEM_CODES, type PolicyProblemCodeDef } from './problemCodes.js';
 export { createDefaultPolicy, defaultPolicy } from './defaultPolicy.js';
 export { diffPolicies, type PolicyChange, type PolicyChangeKind } from './diffPolicies.js';

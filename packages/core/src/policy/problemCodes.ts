@@ -10,7 +10,11 @@ export interface PolicyProblemCodeDef {
 
 const E = Severity.ERROR;
 const W = Severity.WARNING;
-const d = (code: string, severity: Severity, zh: string, en: string): PolicyProblemCodeDef => ({ code, severity, description: { zh, en } });
+const d = (code: string, severity: Severity, zh: string, en: string): PolicyProblemCodeDef => ({
+  code,
+  severity,
+  description: { zh, en },
+});
 
 /**
  * Every problem code of policy validation, besides those passed through from the rule linter (`lintRule`,
@@ -49,11 +53,21 @@ export const POLICY_PROBLEM_CODES: readonly PolicyProblemCodeDef[] = Object.free
   d('reference.unknown_matter_type', E, '未定义的议事类型', 'an undefined matter type'),
   d('reference.unknown_rating', E, '未定义的评价等级', 'an undefined rating'),
   d('reference.unknown_party', E, '未定义的参会方', 'an undefined party'),
-  d('reference.unknown_value', E, '规则中比较了枚举事实不存在的取值', 'a rule compares an enumerated fact with a value it cannot have'),
+  d(
+    'reference.unknown_value',
+    E,
+    '规则中比较了枚举事实不存在的取值',
+    'a rule compares an enumerated fact with a value it cannot have',
+  ),
   // Organisation and categories
   d('organisation.escalation_path_duplicate', E, '上报路径中层级重复', 'a level twice on the escalation path'),
   d('organisation.escalation_path_order', W, '上报路径走向更低层级', 'the escalation path goes down'),
-  d('category.attribute_type_conflict', E, '同一属性代码在不同类别中类型不同', 'one attribute code with different types'),
+  d(
+    'category.attribute_type_conflict',
+    E,
+    '同一属性代码在不同类别中类型不同',
+    'one attribute code with different types',
+  ),
   d('category.attribute_limits_inverted', E, '属性上下限颠倒', 'attribute limits inverted'),
   d('category.attribute_limit_ignored', W, '限制与属性类型无关', 'a limit that does not apply to the type'),
   d('category.choice_without_options', E, '选项属性没有选项', 'a choice without options'),
@@ -69,7 +83,12 @@ export const POLICY_PROBLEM_CODES: readonly PolicyProblemCodeDef[] = Object.free
   d('limits.total_missing', E, '紧急程度缺少总时限', 'an urgency without a total limit'),
   d('limits.duplicate_total', E, '同一紧急程度有多个总时限', 'two total limits for one urgency'),
   d('limits.higher_level_shorter', E, '上级时限短于下级', 'a higher level with a shorter limit'),
-  d('limits.total_shorter_than_handling', E, '总时限短于起始层级时限', 'a total shorter than the starting level’s limit'),
+  d(
+    'limits.total_shorter_than_handling',
+    E,
+    '总时限短于起始层级时限',
+    'a total shorter than the starting level’s limit',
+  ),
   d('limits.warning_at_range', E, '预警点不在 0 和 1 之间', 'warningAt outside (0, 1)'),
   d('limits.working_years_months', E, '工作时间时长使用了年或月', 'a working-time duration in years or months'),
   d('limits.duration_zero', E, '时长为零', 'a zero duration'),
@@ -88,7 +107,12 @@ export const POLICY_PROBLEM_CODES: readonly PolicyProblemCodeDef[] = Object.free
   d('permissions.unknown_command', E, '未知命令', 'an unknown command'),
   d('permissions.duplicate_row', W, '同一角色重复授权同一命令', 'a role granted one command twice'),
   d('permissions.command_unassigned', W, '没有角色可以执行的命令', 'a command nobody may give'),
-  d('privacy.contact_without_unmasked', W, '可联系诉求人的角色看不到明文联系方式', 'a role that contacts requesters cannot see their details'),
+  d(
+    'privacy.contact_without_unmasked',
+    W,
+    '可联系诉求人的角色看不到明文联系方式',
+    'a role that contacts requesters cannot see their details',
+  ),
   // Internal
   d('policy.check_failed', E, '某项检查执行失败', 'a check failed to run'),
 ]);

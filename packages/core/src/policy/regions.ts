@@ -37,8 +37,18 @@ function ivEmpty(i: Interval): boolean {
 }
 
 function ivIntersect(a: Interval, b: Interval): Interval {
-  const lo = a.lo === b.lo ? { lo: a.lo, loOpen: a.loOpen || b.loOpen } : a.lo > b.lo ? { lo: a.lo, loOpen: a.loOpen } : { lo: b.lo, loOpen: b.loOpen };
-  const hi = a.hi === b.hi ? { hi: a.hi, hiOpen: a.hiOpen || b.hiOpen } : a.hi < b.hi ? { hi: a.hi, hiOpen: a.hiOpen } : { hi: b.hi, hiOpen: b.hiOpen };
+  const lo =
+    a.lo === b.lo
+      ? { lo: a.lo, loOpen: a.loOpen || b.loOpen }
+      : a.lo > b.lo
+        ? { lo: a.lo, loOpen: a.loOpen }
+        : { lo: b.lo, loOpen: b.loOpen };
+  const hi =
+    a.hi === b.hi
+      ? { hi: a.hi, hiOpen: a.hiOpen || b.hiOpen }
+      : a.hi < b.hi
+        ? { hi: a.hi, hiOpen: a.hiOpen }
+        : { hi: b.hi, hiOpen: b.hiOpen };
   return { ...lo, ...hi };
 }
 
@@ -80,7 +90,12 @@ function ivsComplement(a: readonly Interval[]): Interval[] {
 // ---- dimension sets --------------------------------------------------------------------------------------
 
 function fullSet(dim: Dim): DimSet {
-  if (dim.kind === 'number') return { kind: 'number', intervals: [{ lo: -Infinity, loOpen: true, hi: Infinity, hiOpen: true }], nul: dim.nullable };
+  if (dim.kind === 'number')
+    return {
+      kind: 'number',
+      intervals: [{ lo: -Infinity, loOpen: true, hi: Infinity, hiOpen: true }],
+      nul: dim.nullable,
+    };
   if (dim.kind === 'enum') return { kind: 'enum', values: new Set(dim.domain), nul: dim.nullable };
   return { kind: 'string', neg: true, values: new Set(), nul: dim.nullable };
 }
@@ -95,10 +110,13 @@ export function isEmptySet(s: DimSet): boolean {
 
 function intersectSets(a: DimSet, b: DimSet): DimSet {
   const nul = a.nul && b.nul;
-  if (a.kind === 'number' && b.kind === 'number') return { kind: 'number', intervals: ivsIntersect(a.intervals, b.intervals), nul };
-  if (a.kind === 'enum' && b.kind === 'enum') return { kind: 'enum', values: new Set([...a.values].filter((v) => b.values.has(v))), nul };
+  if (a.kind === 'number' && b.kind === 'number')
+    return { kind: 'number', intervals: ivsIntersect(a.intervals, b.intervals), nul };
+  if (a.kind === 'enum' && b.kind === 'enum')
+    return { kind: 'enum', values: new Set([...a.values].filter((v) => b.values.has(v))), nul };
   if (a.kind === 'string' && b.kind === 'string') {
-    if (!a.neg && !b.neg) return { kind: 'string', neg: false, values: new Set([...a.values].filter((v) => b.values.has(v))), nul };
+    if (!a.neg && !b.neg)
+      return { kind: 'string', neg: false, values: new Set([...a.values].filter((v) => b.values.has(v))), nul };
     if (a.neg && b.neg) return { kind: 'string', neg: true, values: new Set([...a.values, ...b.values]), nul };
     const [pos, neg] = a.neg ? [b, a] : [a, b];
     return { kind: 'string', neg: false, values: new Set([...pos.values].filter((v) => !neg.values.has(v))), nul };

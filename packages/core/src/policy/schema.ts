@@ -44,13 +44,15 @@ export const PolicyPattern = {
   /** Codes of levels, departments, roles, categories, attributes: `illegal_construction`. */
   CODE: '^[a-z][a-z0-9_]{0,63}$',
   /** ISO 8601 duration with at least one component: `PT2H`, `P7D`, `P1DT12H`, `PT1.5H`. */
-  DURATION: '^P(?!$)(\\d+Y)?(\\d+M)?(\\d+W)?(\\d+D)?(T(?=\\d)(\\d+([.,]\\d+)?H)?(\\d+([.,]\\d+)?M)?(\\d+([.,]\\d+)?S)?)?$',
+  DURATION:
+    '^P(?!$)(\\d+Y)?(\\d+M)?(\\d+W)?(\\d+D)?(T(?=\\d)(\\d+([.,]\\d+)?H)?(\\d+([.,]\\d+)?M)?(\\d+([.,]\\d+)?S)?)?$',
   /** Local time of day, `HH:MM` (24-hour clock; `24:00` allowed as an end). */
   TIME: '^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$',
   /** Calendar date, `YYYY-MM-DD`. */
   DATE: '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$',
   /** ISO 8601 date-time with an offset: `2026-01-01T00:00:00+08:00`. */
-  DATE_TIME: '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d(\\.\\d+)?)?(Z|[+-]([01]\\d|2[0-3]):[0-5]\\d)$',
+  DATE_TIME:
+    '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d(\\.\\d+)?)?(Z|[+-]([01]\\d|2[0-3]):[0-5]\\d)$',
   /** A command name or pattern: `case.sign`, `case.*`, `*`. */
   COMMAND: '^(\\*|[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*(\\.\\*)?)$',
 } as const;
@@ -69,13 +71,18 @@ const level = ref('level');
 const counting = ref('counting');
 const jsonLogic = ref('jsonLogic');
 const fraction = { type: 'number' } as const;
-const strictObject = <P extends Record<string, JsonSchema>, R extends readonly (keyof P & string)[]>(properties: P, required: R) =>
-  ({ type: 'object', properties, required, additionalProperties: false }) as const;
+const strictObject = <P extends Record<string, JsonSchema>, R extends readonly (keyof P & string)[]>(
+  properties: P,
+  required: R,
+) => ({ type: 'object', properties, required, additionalProperties: false }) as const;
 
 /** Every named part of the policy schema, as `$defs`. */
 export const policyDefs = {
   /** `{ zh, en }`: Chinese is required, English may be empty. */
-  localizedText: strictObject({ zh: { type: 'string', minLength: 1, maxLength: 500 }, en: { type: 'string', maxLength: 500 } }, ['zh', 'en']),
+  localizedText: strictObject(
+    { zh: { type: 'string', minLength: 1, maxLength: 500 }, en: { type: 'string', maxLength: 500 } },
+    ['zh', 'en'],
+  ),
   id: { type: 'string', pattern: PolicyPattern.ID },
   code: { type: 'string', pattern: PolicyPattern.CODE },
   duration: { type: 'string', pattern: PolicyPattern.DURATION, examples: ['PT2H', 'P7D'] },
@@ -90,7 +97,11 @@ export const policyDefs = {
   dated: strictObject({ date, name: localizedText }, ['date']),
   organisation: strictObject(
     {
-      levels: { type: 'array', minItems: 1, items: strictObject({ code: level, name: localizedText }, ['code', 'name']) },
+      levels: {
+        type: 'array',
+        minItems: 1,
+        items: strictObject({ code: level, name: localizedText }, ['code', 'name']),
+      },
       escalationPath: { type: 'array', minItems: 1, items: level },
       departments: { type: 'array', items: ref('named') },
       roles: { type: 'array', minItems: 1, items: ref('named') },
@@ -107,20 +118,42 @@ export const policyDefs = {
       maxLength: { type: 'integer', minimum: 1 },
       minimum: { type: 'number' },
       maximum: { type: 'number' },
-      options: { type: 'array', items: strictObject({ value: { type: 'string', minLength: 1, maxLength: 64 }, name: localizedText }, ['value', 'name']) },
+      options: {
+        type: 'array',
+        items: strictObject({ value: { type: 'string', minLength: 1, maxLength: 64 }, name: localizedText }, [
+          'value',
+          'name',
+        ]),
+      },
       earliest: date,
       latest: date,
     },
     ['code', 'name', 'type', 'required'],
   ),
   category: strictObject(
-    { code, name: localizedText, defaultUrgency: code, allowAnonymous: { type: 'boolean' }, attributes: { type: 'array', items: ref('attribute') } },
+    {
+      code,
+      name: localizedText,
+      defaultUrgency: code,
+      allowAnonymous: { type: 'boolean' },
+      attributes: { type: 'array', items: ref('attribute') },
+    },
     ['code', 'name', 'defaultUrgency', 'allowAnonymous', 'attributes'],
   ),
   routeTarget: strictObject({ level, department: code }, ['level']),
-  routingRow: strictObject({ id, when: jsonLogic, then: ref('routeTarget'), note: localizedText }, ['id', 'when', 'then']),
+  routingRow: strictObject({ id, when: jsonLogic, then: ref('routeTarget'), note: localizedText }, [
+    'id',
+    'when',
+    'then',
+  ]),
   routingTable: strictObject({ rows: { type: 'array', minItems: 1, items: ref('routingRow') } }, ['rows']),
-  timeLimitCell: strictObject({ id, level, urgency: code, duration, counting }, ['id', 'level', 'urgency', 'duration', 'counting']),
+  timeLimitCell: strictObject({ id, level, urgency: code, duration, counting }, [
+    'id',
+    'level',
+    'urgency',
+    'duration',
+    'counting',
+  ]),
   totalLimit: strictObject({ id, urgency: code, duration, counting }, ['id', 'urgency', 'duration', 'counting']),
   timeLimits: strictObject(
     {
@@ -133,19 +166,35 @@ export const policyDefs = {
       publicNoticeAfterWorkingDays: { type: 'integer', minimum: 0 },
       higherLevelsNotShorter: { type: 'boolean' },
     },
-    ['handling', 'total', 'signing', 'contact', 'whistleCheckIn', 'warningAt', 'publicNoticeAfterWorkingDays', 'higherLevelsNotShorter'],
+    [
+      'handling',
+      'total',
+      'signing',
+      'contact',
+      'whistleCheckIn',
+      'warningAt',
+      'publicNoticeAfterWorkingDays',
+      'higherLevelsNotShorter',
+    ],
   ),
   calendar: strictObject(
     {
       timeZone: { type: 'string', minLength: 1, maxLength: 64 },
       workingDays: { type: 'array', items: { type: 'integer', minimum: 1, maximum: 7 } },
-      workingHours: { type: 'array', items: strictObject({ start: ref('timeOfDay'), end: ref('timeOfDay') }, ['start', 'end']) },
+      workingHours: {
+        type: 'array',
+        items: strictObject({ start: ref('timeOfDay'), end: ref('timeOfDay') }, ['start', 'end']),
+      },
       holidays: { type: 'array', items: ref('dated') },
       makeUpWorkdays: { type: 'array', items: ref('dated') },
     },
     ['timeZone', 'workingDays', 'workingHours', 'holidays', 'makeUpWorkdays'],
   ),
-  rule: strictObject({ id, name: localizedText, description: localizedText, logic: jsonLogic }, ['id', 'name', 'logic']),
+  rule: strictObject({ id, name: localizedText, description: localizedText, logic: jsonLogic }, [
+    'id',
+    'name',
+    'logic',
+  ]),
   ruleSet: strictObject(
     {
       escalate: ref('rule'),
@@ -173,7 +222,10 @@ export const policyDefs = {
       quorum: { type: 'integer', minimum: 1 },
       matterTypes: {
         type: 'array',
-        items: strictObject({ id, code, name: localizedText, decision: { type: 'string', enum: ['consensus', 'majority'] } }, ['id', 'code', 'name', 'decision']),
+        items: strictObject(
+          { id, code, name: localizedText, decision: { type: 'string', enum: ['consensus', 'majority'] } },
+          ['id', 'code', 'name', 'decision'],
+        ),
       },
       ownersVote: strictObject(
         {
@@ -185,19 +237,37 @@ export const policyDefs = {
           majorByHeadcount: fraction,
           majorMatters: { type: 'array', items: code },
         },
-        ['participationByArea', 'participationByHeadcount', 'ordinaryByArea', 'ordinaryByHeadcount', 'majorByArea', 'majorByHeadcount', 'majorMatters'],
+        [
+          'participationByArea',
+          'participationByHeadcount',
+          'ordinaryByArea',
+          'ordinaryByHeadcount',
+          'majorByArea',
+          'majorByHeadcount',
+          'majorMatters',
+        ],
       ),
       actionItemDays: { type: 'integer', minimum: 1 },
     },
     ['requiredParties', 'noticeDays', 'quorum', 'matterTypes', 'ownersVote', 'actionItemDays'],
   ),
   indicator: strictObject(
-    { code, name: localizedText, formula: jsonLogic, weight: { type: 'number' }, better: { type: 'string', enum: ['higher', 'lower'] } },
+    {
+      code,
+      name: localizedText,
+      formula: jsonLogic,
+      weight: { type: 'number' },
+      better: { type: 'string', enum: ['higher', 'lower'] },
+    },
     ['code', 'name', 'formula', 'weight'],
   ),
   evaluation: strictObject(
     {
-      scale: { type: 'array', minItems: 2, items: strictObject({ code, name: localizedText, score: { type: 'number' } }, ['code', 'name', 'score']) },
+      scale: {
+        type: 'array',
+        minItems: 2,
+        items: strictObject({ code, name: localizedText, score: { type: 'number' } }, ['code', 'name', 'score']),
+      },
       unsatisfied: { type: 'array', items: code },
       basicallySatisfiedWeight: { type: 'number' },
       revisitAttempts: { type: 'integer', minimum: 1, maximum: 20 },
@@ -220,7 +290,12 @@ export const policyDefs = {
     ],
   ),
   permissionRow: strictObject(
-    { id, role: code, command: { type: 'string', pattern: PolicyPattern.COMMAND }, scope: { type: 'string', enum: scopeEnum } },
+    {
+      id,
+      role: code,
+      command: { type: 'string', pattern: PolicyPattern.COMMAND },
+      scope: { type: 'string', enum: scopeEnum },
+    },
     ['id', 'role', 'command', 'scope'],
   ),
   privacy: strictObject({ unmaskedRoles: { type: 'array', items: code } }, ['unmaskedRoles']),
@@ -268,7 +343,8 @@ export const policySchema = {
   $schema: DRAFT,
   $id: 'https://gridflow.dev/schemas/policy.json',
   title: 'Gridflow policy',
-  description: 'Every decision of a district that may change without code: routing, time limits, calendar, rules, coordination, evaluation, permissions.',
+  description:
+    'Every decision of a district that may change without code: routing, time limits, calendar, rules, coordination, evaluation, permissions.',
   type: 'object',
   properties: {
     $schema: { type: 'string' },

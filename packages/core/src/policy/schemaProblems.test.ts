@@ -12,7 +12,8 @@ const edit = (change: (p: Policy & Record<string, unknown>) => void): Problem[] 
   return schemaProblems(p);
 };
 
-const only = (problems: Problem[]): Pick<Problem, 'code' | 'path'>[] => problems.map(({ code, path }) => ({ code, path }));
+const only = (problems: Problem[]): Pick<Problem, 'code' | 'path'>[] =>
+  problems.map(({ code, path }) => ({ code, path }));
 
 function expectBilingual(problems: Problem[]): void {
   for (const p of problems) {
@@ -44,7 +45,12 @@ describe('policy schema', () => {
   it('exports self-contained parts', () => {
     const ajv = new Ajv2020({ strict: true });
     expect(ajv.validate(routingRowSchema, createDefaultPolicy().routing.rows[0])).toBe(true);
-    expect(ajv.validate(calendarSchema, { ...createDefaultPolicy().calendar, workingHours: [{ start: '9:00', end: '12:00' }] })).toBe(false);
+    expect(
+      ajv.validate(calendarSchema, {
+        ...createDefaultPolicy().calendar,
+        workingHours: [{ start: '9:00', end: '12:00' }],
+      }),
+    ).toBe(false);
   });
 
   it('points a missing property at the property itself', () => {

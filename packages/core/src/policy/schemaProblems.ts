@@ -30,13 +30,28 @@ const TYPE_WORDS: Record<string, LocalizedText> = {
 };
 
 const PATTERN_WORDS: Record<string, LocalizedText> = {
-  [PolicyPattern.ID]: { zh: '编号（小写字母、数字、-、_、.，不超过 64 个字符，如 r-emergency）', en: 'an id (lower-case letters, digits, - _ ., at most 64 characters, e.g. r-emergency)' },
-  [PolicyPattern.CODE]: { zh: '代码（小写字母开头，只含小写字母、数字和下划线，如 illegal_construction）', en: 'a code (a lower-case letter, then lower-case letters, digits or _, e.g. illegal_construction)' },
-  [PolicyPattern.DURATION]: { zh: 'ISO 8601 时长（如 PT2H 表示 2 小时，P7D 表示 7 天）', en: 'an ISO 8601 duration (e.g. PT2H for 2 hours, P7D for 7 days)' },
+  [PolicyPattern.ID]: {
+    zh: '编号（小写字母、数字、-、_、.，不超过 64 个字符，如 r-emergency）',
+    en: 'an id (lower-case letters, digits, - _ ., at most 64 characters, e.g. r-emergency)',
+  },
+  [PolicyPattern.CODE]: {
+    zh: '代码（小写字母开头，只含小写字母、数字和下划线，如 illegal_construction）',
+    en: 'a code (a lower-case letter, then lower-case letters, digits or _, e.g. illegal_construction)',
+  },
+  [PolicyPattern.DURATION]: {
+    zh: 'ISO 8601 时长（如 PT2H 表示 2 小时，P7D 表示 7 天）',
+    en: 'an ISO 8601 duration (e.g. PT2H for 2 hours, P7D for 7 days)',
+  },
   [PolicyPattern.TIME]: { zh: '时刻 HH:MM（如 09:00）', en: 'a time of day HH:MM (e.g. 09:00)' },
   [PolicyPattern.DATE]: { zh: '日期 YYYY-MM-DD（如 2026-10-01）', en: 'a date YYYY-MM-DD (e.g. 2026-10-01)' },
-  [PolicyPattern.DATE_TIME]: { zh: '带时区的日期时间（如 2026-01-01T00:00:00+08:00）', en: 'a date-time with offset (e.g. 2026-01-01T00:00:00+08:00)' },
-  [PolicyPattern.COMMAND]: { zh: '命令名或模式（如 case.sign、case.*、*）', en: 'a command name or pattern (e.g. case.sign, case.*, *)' },
+  [PolicyPattern.DATE_TIME]: {
+    zh: '带时区的日期时间（如 2026-01-01T00:00:00+08:00）',
+    en: 'a date-time with offset (e.g. 2026-01-01T00:00:00+08:00)',
+  },
+  [PolicyPattern.COMMAND]: {
+    zh: '命令名或模式（如 case.sign、case.*、*）',
+    en: 'a command name or pattern (e.g. case.sign, case.*, *)',
+  },
 };
 
 function valueAt(doc: unknown, pointer: string): unknown {
@@ -54,7 +69,13 @@ const show = (value: unknown): string => {
 };
 
 const typeOf = (value: unknown): string =>
-  value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value === 'number' && Number.isInteger(value) ? 'integer' : typeof value;
+  value === null
+    ? 'null'
+    : Array.isArray(value)
+      ? 'array'
+      : typeof value === 'number' && Number.isInteger(value)
+        ? 'integer'
+        : typeof value;
 
 const word = (type: string): LocalizedText => TYPE_WORDS[type] ?? { zh: type, en: type };
 
@@ -64,54 +85,112 @@ const escapeSegment = (s: string): string => s.replace(/~/g, '~0').replace(/\//g
 function toProblem(e: ErrorObject, doc: unknown): Problem {
   const params = e.params as Record<string, unknown>;
   const value = valueAt(doc, e.instancePath);
-  const p = (code: string, zh: string, en: string, path = e.instancePath): Problem => ({ code, severity: Severity.ERROR, message: { zh, en }, path });
+  const p = (code: string, zh: string, en: string, path = e.instancePath): Problem => ({
+    code,
+    severity: Severity.ERROR,
+    message: { zh, en },
+    path,
+  });
   switch (e.keyword) {
     case 'required': {
       const name = String(params['missingProperty']);
-      return p('schema.required', `缺少必填项“${name}”`, `Required property "${name}" is missing`, `${e.instancePath}/${escapeSegment(name)}`);
+      return p(
+        'schema.required',
+        `缺少必填项“${name}”`,
+        `Required property "${name}" is missing`,
+        `${e.instancePath}/${escapeSegment(name)}`,
+      );
     }
     case 'additionalProperties': {
       const name = String(params['additionalProperty']);
-      return p('schema.additional_property', `不认识的字段“${name}”，请检查拼写或删除`, `Unknown property "${name}": check the spelling or remove it`, `${e.instancePath}/${escapeSegment(name)}`);
+      return p(
+        'schema.additional_property',
+        `不认识的字段“${name}”，请检查拼写或删除`,
+        `Unknown property "${name}": check the spelling or remove it`,
+        `${e.instancePath}/${escapeSegment(name)}`,
+      );
     }
     case 'type': {
       const expected = String(params['type']).split(',');
       const want = { zh: expected.map((t) => word(t).zh).join('或'), en: expected.map((t) => word(t).en).join(' or ') };
       const got = word(typeOf(value));
-      return p('schema.type', `应为${want.zh}，实际是${got.zh} ${show(value)}`, `Expected ${want.en}, got ${got.en} ${show(value)}`);
+      return p(
+        'schema.type',
+        `应为${want.zh}，实际是${got.zh} ${show(value)}`,
+        `Expected ${want.en}, got ${got.en} ${show(value)}`,
+      );
     }
     case 'enum': {
       const allowed = (params['allowedValues'] as unknown[]).map((v) => String(v));
-      return p('schema.enum', `取值 ${show(value)} 无效，应为以下之一：${allowed.join('、')}`, `${show(value)} is not allowed; use one of: ${allowed.join(', ')}`);
+      return p(
+        'schema.enum',
+        `取值 ${show(value)} 无效，应为以下之一：${allowed.join('、')}`,
+        `${show(value)} is not allowed; use one of: ${allowed.join(', ')}`,
+      );
     }
     case 'const':
       return p('schema.const', `取值应为 ${show(params['allowedValue'])}`, `Must be ${show(params['allowedValue'])}`);
     case 'pattern': {
-      const words = PATTERN_WORDS[String(params['pattern'])] ?? { zh: `格式 ${String(params['pattern'])}`, en: `the format ${String(params['pattern'])}` };
+      const words = PATTERN_WORDS[String(params['pattern'])] ?? {
+        zh: `格式 ${String(params['pattern'])}`,
+        en: `the format ${String(params['pattern'])}`,
+      };
       return p('schema.pattern', `${show(value)} 格式不对，应为${words.zh}`, `${show(value)} is not ${words.en}`);
     }
     case 'minimum':
     case 'exclusiveMinimum': {
       const cmp = e.keyword === 'minimum' ? { zh: '不小于', en: 'at least' } : { zh: '大于', en: 'greater than' };
-      return p('schema.minimum', `${show(value)} 太小，应${cmp.zh} ${String(params['limit'])}`, `${show(value)} is too small; it must be ${cmp.en} ${String(params['limit'])}`);
+      return p(
+        'schema.minimum',
+        `${show(value)} 太小，应${cmp.zh} ${String(params['limit'])}`,
+        `${show(value)} is too small; it must be ${cmp.en} ${String(params['limit'])}`,
+      );
     }
     case 'maximum':
     case 'exclusiveMaximum': {
       const cmp = e.keyword === 'maximum' ? { zh: '不大于', en: 'at most' } : { zh: '小于', en: 'less than' };
-      return p('schema.maximum', `${show(value)} 太大，应${cmp.zh} ${String(params['limit'])}`, `${show(value)} is too large; it must be ${cmp.en} ${String(params['limit'])}`);
+      return p(
+        'schema.maximum',
+        `${show(value)} 太大，应${cmp.zh} ${String(params['limit'])}`,
+        `${show(value)} is too large; it must be ${cmp.en} ${String(params['limit'])}`,
+      );
     }
     case 'minItems':
-      return p('schema.min_items', `至少需要 ${String(params['limit'])} 项`, `Needs at least ${String(params['limit'])} item(s)`);
+      return p(
+        'schema.min_items',
+        `至少需要 ${String(params['limit'])} 项`,
+        `Needs at least ${String(params['limit'])} item(s)`,
+      );
     case 'maxItems':
-      return p('schema.max_items', `最多 ${String(params['limit'])} 项`, `At most ${String(params['limit'])} item(s) allowed`);
+      return p(
+        'schema.max_items',
+        `最多 ${String(params['limit'])} 项`,
+        `At most ${String(params['limit'])} item(s) allowed`,
+      );
     case 'minLength':
-      return p('schema.min_length', `至少需要 ${String(params['limit'])} 个字符`, `Needs at least ${String(params['limit'])} character(s)`);
+      return p(
+        'schema.min_length',
+        `至少需要 ${String(params['limit'])} 个字符`,
+        `Needs at least ${String(params['limit'])} character(s)`,
+      );
     case 'maxLength':
-      return p('schema.max_length', `最多 ${String(params['limit'])} 个字符`, `At most ${String(params['limit'])} characters allowed`);
+      return p(
+        'schema.max_length',
+        `最多 ${String(params['limit'])} 个字符`,
+        `At most ${String(params['limit'])} characters allowed`,
+      );
     case 'uniqueItems':
-      return p('schema.unique_items', `第 ${Number(params['j']) + 1} 项与第 ${Number(params['i']) + 1} 项重复`, `Items ${Number(params['j']) + 1} and ${Number(params['i']) + 1} are the same`);
+      return p(
+        'schema.unique_items',
+        `第 ${Number(params['j']) + 1} 项与第 ${Number(params['i']) + 1} 项重复`,
+        `Items ${Number(params['j']) + 1} and ${Number(params['i']) + 1} are the same`,
+      );
     default:
-      return p('schema.invalid', `不符合政策格式（${e.keyword}）`, `Does not match the policy format (${e.keyword}: ${e.message ?? ''})`);
+      return p(
+        'schema.invalid',
+        `不符合政策格式（${e.keyword}）`,
+        `Does not match the policy format (${e.keyword}: ${e.message ?? ''})`,
+      );
   }
 }
 

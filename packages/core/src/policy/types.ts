@@ -229,7 +229,15 @@ export interface RuleSet {
 }
 
 /** The names of the rules in a {@link RuleSet}, i.e. every key but `limits`. */
-export const RULE_KEYS = ['escalate', 'whistle', 'returnAllowed', 'extensionAllowed', 'verifierAllowed', 'publicNotice', 'redo'] as const;
+export const RULE_KEYS = [
+  'escalate',
+  'whistle',
+  'returnAllowed',
+  'extensionAllowed',
+  'verifierAllowed',
+  'publicNotice',
+  'redo',
+] as const;
 export type RuleKey = (typeof RULE_KEYS)[number];
 
 /** Where a matter comes from (发现渠道). */

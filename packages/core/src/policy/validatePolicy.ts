@@ -92,7 +92,9 @@ export function assertValidPolicy(doc: unknown, options: ValidatePolicyOptions =
   if (result.valid && result.policy) return result.policy;
   const errors = result.problems.filter((p) => p.severity === Severity.ERROR);
   const first = errors[0];
-  const firstText = first ? { zh: `${first.path || '/'}：${first.message.zh}`, en: `${first.path || '/'}: ${first.message.en}` } : { zh: '', en: '' };
+  const firstText = first
+    ? { zh: `${first.path || '/'}：${first.message.zh}`, en: `${first.path || '/'}: ${first.message.en}` }
+    : { zh: '', en: '' };
   throw new GridflowError(
     'policy.invalid',
     {

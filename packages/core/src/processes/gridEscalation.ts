@@ -72,6 +72,7 @@ export const gridEscalationInputSchema: JsonSchema = {
       description: 'Values of the category’s attributes, by attribute code.',
       additionalProperties: { type: ['string', 'number'] },
     },
+    escalatedFrom: { ...idString, description: 'The case this one was raised from (e.g. a three-party matter).' },
   },
 };
 
@@ -400,6 +401,7 @@ export const gridEscalationCommands: CommandDef[] = [
     true,
   ),
   command('case.duplicate.link', '登记重复件', 'record a duplicate', object({ caseId: idString }, ['caseId']), true),
+  command('case.evaluation.link', '登记评价', 'link an evaluation', object({ caseId: idString }, ['caseId']), true),
   command(
     'deadline.due',
     '时限到期',

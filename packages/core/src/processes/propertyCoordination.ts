@@ -213,7 +213,7 @@ export function validatePropertyCoordinationInput(input: unknown, policy: Policy
   return problems;
 }
 
-const OPEN_STATES_BY_LEVEL: Record<string, string> = { workOrder: 'compound', escalated: 'street' };
+const LEVEL_BY_STATE: Record<string, string> = { workOrder: 'compound', escalated: 'street' };
 
 /**
  * The indexable fields of a matter: its compound, community, street and grid, the invited units of its meetings,
@@ -245,7 +245,7 @@ export function summarizePropertyCoordination(context: unknown, value: unknown):
       : []),
   ];
   return {
-    level: OPEN_STATES_BY_LEVEL[state] ?? 'community',
+    level: LEVEL_BY_STATE[state] ?? 'community',
     units,
     category: ctx.matterType,
     ...(ctx.urgency ? { urgency: ctx.urgency } : {}),

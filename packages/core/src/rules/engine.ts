@@ -389,8 +389,15 @@ function install(engine: Engine): Assemble {
     return out;
   });
   eager('merge', (args) => {
-    const out = (args as unknown[]).flat(1);
-    if (out.length > MAX_SIZE) raise(TOO_LARGE);
+    const list = args as unknown[];
+    let size = 0;
+    for (const a of list) size += Array.isArray(a) ? a.length : 1;
+    if (size > MAX_SIZE) raise(TOO_LARGE);
+    const out: unknown[] = [];
+    for (const a of list) {
+      if (Array.isArray(a)) for (const x of a) out.push(x);
+      else out.push(a);
+    }
     return out;
   });
   const stockVal = engine.methods.val as MethodDef;

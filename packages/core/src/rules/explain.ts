@@ -178,7 +178,7 @@ const CMP_WORDS: Record<string, [LocalizedText, LocalizedText]> = {
 const MIRROR: Record<string, string> = { '>': '<', '>=': '<=', '<': '>', '<=': '>=' };
 const ARITH: Record<string, LocalizedText> = {
   '+': { zh: '加', en: 'plus' },
-  '-': { zh: '减', en: 'minus' },
+  '-': { zh: '减去', en: 'minus' },
   '*': { zh: '乘以', en: 'times' },
   '/': { zh: '除以', en: 'divided by' },
   '%': { zh: '除以后的余数', en: 'modulo' },
@@ -202,6 +202,15 @@ function lookup(t: TraceNode, scope: Scope): FactDef | undefined {
     return undefined;
   }
   return scope.facts[path];
+}
+
+/** The fact whose unit and values a node's value has: the fact it reads, or for arithmetic and sums the fact of its operands. */
+function unitOf(t: TraceNode, scope: Scope): FactDef | undefined {
+  const fact = lookup(t, scope);
+  if (fact) return fact;
+  if (t.op === 'reduce') return reduceSum(t, nodeArgs(t)[0] ? lookup(nodeArgs(t)[0] as TraceNode, scope) : undefined);
+  if (['+', '-', 'min', 'max'].includes(t.op)) return nodeArgs(t).map((a) => unitOf(a, scope)).find((f) => f?.unit);
+  return undefined;
 }
 
 /** A value in words: enumerated names, units, yes/no, lists. */
@@ -239,7 +248,7 @@ function term(t: TraceNode, scope: Scope, c: Ctx, hint?: FactDef, object = false
   const args = nodeArgs(t);
   if (ARITH[t.op] && args.length >= 1) {
     const word = localize(ARITH[t.op] as LocalizedText, c.locale);
-    const unitFact = args.map((a) => lookup(a, scope)).find((f) => f?.unit);
+    const unitFact = args.map((a) => unitOf(a, scope)).find((f) => f?.unit);
     const parts = args.map((a) => term(a, scope, c, unitFact, true)).join(c.zh ? word : ` ${word} `);
     return `${parts}${c.zh ? '（即 ' : ' (= '}${fmt(t.value, t.op === '+' || t.op === '-' ? unitFact : undefined, c)}${c.zh ? '）' : ')'}`;
   }
@@ -248,8 +257,8 @@ function term(t: TraceNode, scope: Scope, c: Ctx, hint?: FactDef, object = false
     const label = list ? localize(list.label, c.locale) : c.zh ? '列表' : 'the list';
     if (t.op === 'filter') return c.zh ? `${label}中满足条件的项（${Array.isArray(t.value) ? t.value.length : 0} 项）` : `the matching items of ${label} (${Array.isArray(t.value) ? t.value.length : 0})`;
     const sum = t.op === 'reduce' ? reduceSum(t, list) : undefined;
-    if (sum) return c.zh ? `${label}的${localize(sum.label, c.locale)}合计 ${fmt(t.value, sum, c)}` : `the total ${localize(sum.label, c.locale)} of ${label}, ${fmt(t.value, sum, c)}`;
-    return c.zh ? `由${label}计算得到的 ${fmt(t.value, undefined, c)}` : `the value computed from ${label}, ${fmt(t.value, undefined, c)}`;
+    if (sum) return c.zh ? `${label}的${localize(sum.label, c.locale)}合计 ${fmt(t.value, sum, c)}` : `the total ${localize(sum.label, c.locale).replace(/^the /, '')} of ${label} (${fmt(t.value, sum, c)})`;
+    return c.zh ? `由${label}计算得到的 ${fmt(t.value, undefined, c)}` : `the value computed from ${label} (${fmt(t.value, undefined, c)})`;
   }
   return fmt(t.value, hint, c);
 }
@@ -344,7 +353,7 @@ function equality(t: TraceNode, holds: boolean, scope: Scope, c: Ctx): string {
     if (equal) return c.zh ? `${label}为${want}` : `${label} is ${want}`;
     return c.zh ? `${label}为${fmt(f.value, fact, c)}，不是${want}` : `${label} is ${fmt(f.value, fact, c)}, not ${want}`;
   }
-  const hint = lookup(a, scope) ?? lookup(b, scope);
+  const hint = unitOf(a, scope) ?? unitOf(b, scope);
   const [x, y] = [term(a, scope, c, hint), term(b, scope, c, hint, true)];
   return c.zh ? `${x}与${y}${equal ? '相同' : '不同'}` : `${x} ${equal ? 'equals' : 'differs from'} ${y}`;
 }
@@ -353,22 +362,22 @@ function ordering(t: TraceNode, scope: Scope, c: Ctx): string {
   const args = nodeArgs(t);
   if (args.length === 3) {
     const [lo, mid, hi] = args as [TraceNode, TraceNode, TraceNode];
-    const hint = lookup(mid, scope) ?? lookup(lo, scope) ?? lookup(hi, scope);
+    const hint = unitOf(mid, scope) ?? unitOf(lo, scope) ?? unitOf(hi, scope);
     const subject = term(mid, scope, c, hint);
     if (isTruthy(t.value)) {
       const strict = t.op === '<' ? (c.zh ? '（不含端点）' : ' strictly') : '';
       const [l, h] = [term(lo, scope, c, hint, true), term(hi, scope, c, hint, true)];
-      return c.zh ? `${subject}，在 ${l} 与 ${h} 之间${strict}` : `${subject} is${strict} between ${l} and ${h}`;
+      return c.zh ? `${subject}，在${l}与${h}之间${strict}` : `${subject} is${strict} between ${l} and ${h}`;
     }
     const firstFails = hi.skipped === true || !isTruthy(evaluatePair(t.op, lo.value, mid.value));
     const [op, bound] = firstFails ? [MIRROR[t.op] as string, lo] : [t.op, hi];
-    const word = (CMP_WORDS[op] as [LocalizedText, LocalizedText])[0];
+    const word = (CMP_WORDS[op] as [LocalizedText, LocalizedText])[1];
     return c.zh ? `${subject}，${word.zh}${term(bound, scope, c, hint, true)}` : `${subject} ${word.en} ${term(bound, scope, c, hint, true)}`;
   }
   let [a, b] = args as [TraceNode, TraceNode];
   let op = t.op;
   if (a.op === 'literal' && b.op !== 'literal') [a, b, op] = [b, a, MIRROR[op] as string];
-  const hint = lookup(a, scope) ?? lookup(b, scope);
+  const hint = unitOf(a, scope) ?? unitOf(b, scope);
   const word = (CMP_WORDS[op] as [LocalizedText, LocalizedText])[isTruthy(t.value) ? 0 : 1];
   const [x, y] = [term(a, scope, c, hint), term(b, scope, c, hint, true)];
   return c.zh ? `${x}，${word.zh}${y}` : `${x} ${word.en} ${y}`;
@@ -409,7 +418,7 @@ function listClause(t: TraceNode, holds: boolean, scope: Scope, c: Ctx): string 
   };
   const decidedByOne = (t.op === 'all') !== holds;
   if (decidedByOne) {
-    const verb = (t.op === 'all') === !holds ? (c.zh ? '不满足' : 'does not match') : c.zh ? '满足' : 'matches';
+    const verb = t.op === 'all' ? (c.zh ? '不满足' : 'does not match') : c.zh ? '满足' : 'matches';
     return c.zh ? `${label}中${why(items.length - 1)}（${verb}）` : `in ${label}, ${why(items.length - 1)} (${verb})`;
   }
   const shown = items.slice(0, 3).map((_, i) => why(i));
@@ -455,6 +464,7 @@ export function explainRule(input: { logic: unknown; name?: LocalizedText; data:
     const body = c.zh ? `结果为 ${value}${because ? `，因为${because}` : ''}` : `${value}${because ? `, because ${because}` : ''}`;
     sentence = name ? `${name}${c.zh ? '：' : ': '}${body}` : body;
   }
+  if (c.zh) sentence = sentence.replace(/([\u4e00-\u9fff])([A-Za-z0-9])/g, '$1 $2').replace(/([A-Za-z0-9%])([\u4e00-\u9fff])/g, '$1 $2');
   return { result: trace.value, trace, sentence };
 }
 

@@ -7,4 +7,5 @@
 export * from './types.js';
 export * from './engine.js';
 export * from './portability.js';
+export * from './explain.js';
 // tree

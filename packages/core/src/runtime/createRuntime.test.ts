@@ -85,9 +85,14 @@ describe('runtime: a whole grid case through the store', () => {
     await step('case.verify.pass', gridWorker2);
     await step('case.close', communityStaff);
     expect(c.summary.open).toBe(false);
+    // Closing opened the resident's evaluation (谁呼谁评) in the same transaction, linked both ways.
+    const evaluations = (await runtime.list({ process: 'appealEvaluation' })).items;
+    expect(evaluations).toHaveLength(1);
+    expect(evaluations[0]!.snapshot.context).toMatchObject({ subjectCaseId: c.id });
+    expect((c.snapshot.context as { evaluations?: string[] }).evaluations).toEqual([evaluations[0]!.id]);
     await step('case.archive', dispatcher);
     expect(c.state).toBe('archived');
-    expect(c.version).toBe(9);
+    expect(c.version).toBe(10);
 
     const history = await runtime.history(c.id, { actor: dispatcher });
     expect(history.map((h) => h.command)).toEqual([
@@ -99,9 +104,10 @@ describe('runtime: a whole grid case through the store', () => {
       'case.feedback',
       'case.verify.pass',
       'case.close',
+      'case.evaluation.link',
       'case.archive',
     ]);
-    expect(history.map((h) => h.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(history.map((h) => h.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     const filed = history[1]!;
     expect(filed).toMatchObject({ from: 'triage', to: 'handling.dispatched', policyId: 'default', policyVersion: 1, actor: { id: 'u-comm' } });
     expect(filed.decisions.some((d) => d.rule.startsWith('routing:'))).toBe(true);
@@ -329,5 +335,59 @@ describe('runtime: intake helpers and indicators', () => {
     expect(report.counts).toMatchObject({ filed: 1, dispatched: 1, signedInTime: 1, contactedInTime: 0 });
     expect(report.indicators.find((i) => i.code === 'response_rate')?.value).toBe(0);
     expect(report.indicators.find((i) => i.code === 'timely_signing_rate')?.value).toBe(1);
+  });
+});
+
+describe('runtime: history explained in the reader language', () => {
+  it('explains routing and rule decisions in Chinese and in English, citing values', async () => {
+    const { runtime } = setup();
+    let c = await runtime.submit({ process: 'gridEscalation', input: submission(), actor: gridWorker });
+    for (const [type, who, input] of [
+      ['case.triage.file', communityStaff, {}],
+      ['case.sign', gridWorker, {}],
+      ['case.contact', gridWorker, { method: 'phone' }],
+      ['case.start', gridWorker, {}],
+      ['case.feedback', gridWorker, { note: 'done', resolved: true }],
+      ['case.verify.pass', gridWorker2, {}],
+    ] as const) {
+      c = await runtime.send(c.id, { type, input }, { actor: who });
+    }
+    const zh = await runtime.history(c.id, { actor: communityStaff, locale: 'zh' });
+    const en = await runtime.history(c.id, { actor: communityStaff, locale: 'en' });
+    const routeZh = zh[1]!.decisions.find((d) => d.rule.startsWith('routing:')) as { explanation: string };
+    expect(routeZh.explanation).toContain('网格');
+    const verifyZh = zh.find((h) => h.command === 'case.verify.pass')!.decisions[0] as { explanation: string };
+    const verifyEn = en.find((h) => h.command === 'case.verify.pass')!.decisions[0] as { explanation: string };
+    expect(verifyZh.explanation).toMatch(/u-grid-2/);
+    expect(verifyZh.explanation).toMatch(/u-grid-1/);
+    expect(verifyEn.explanation).toMatch(/u-grid-2/);
+    expect(verifyEn.explanation).not.toEqual(verifyZh.explanation);
+  });
+});
+
+describe('runtime: evaluation and redo across two cases', () => {
+  it('an unsatisfied rating for a controllable reason reopens the grid case in the same transaction', async () => {
+    const { runtime } = setup();
+    let c = await runtime.submit({ process: 'gridEscalation', input: submission(), actor: gridWorker });
+    for (const [type, who, input] of [
+      ['case.triage.file', communityStaff, {}],
+      ['case.sign', gridWorker, {}],
+      ['case.contact', gridWorker, { method: 'phone' }],
+      ['case.start', gridWorker, {}],
+      ['case.feedback', gridWorker, { note: 'done', resolved: true }],
+      ['case.verify.pass', gridWorker2, {}],
+      ['case.close', communityStaff, {}],
+    ] as const) {
+      c = await runtime.send(c.id, { type, input }, { actor: who });
+    }
+    const [evaluation] = (await runtime.list({ process: 'appealEvaluation' })).items;
+    const rated = await runtime.send(evaluation!.id, { type: 'evaluation.rate', input: { rating: 'unsatisfied', solved: false, reason: 'not_solved' } }, { actor: resident });
+    const grid = await runtime.get(c.id, { actor: communityStaff });
+    expect(grid.state).toBe('handling.dispatched');
+    expect(grid.summary.open).toBe(true);
+    expect((grid.snapshot.context as { redoCount: number }).redoCount).toBe(1);
+    expect(rated.state).not.toBe('awaitingRating');
+    const gridHistory = await runtime.history(c.id, { actor: communityStaff });
+    expect(gridHistory.at(-1)).toMatchObject({ command: 'case.reopen', actor: { id: 'system' } });
   });
 });

@@ -1,4 +1,5 @@
-import { getNextTransitions, initialTransition, transition, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
+import { getNextTransitions, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
+import { createPureStepper, type PureStepper } from '../process/step.js';
 import type { Clock } from '../clock.js';
 import type { Policy } from '../policy/types.js';
 import { createRuleEngine, type RuleEngine } from '../rules/engine.js';
@@ -10,6 +11,8 @@ import type { PolicyRegistry } from './policyRegistry.js';
 import type { CasePage, CaseQuery, CaseRecord, CaseStore, HistoryEntry, StoreTransaction, StoredSnapshot } from './types.js';
 import { validateJson } from './validateJson.js';
 import { errors } from './runtimeErrors.js';
+import { explainEntry, type ExplainedHistoryEntry } from './explainHistory.js';
+import type { Locale } from '../i18n.js';
 import { computeIndicators, type IndicatorReport } from './indicators.js';
 import { suggestDuplicates, type DuplicateCriteria, type DuplicateSuggestion } from './duplicates.js';
 
@@ -72,7 +75,8 @@ export interface Runtime {
   send(caseId: string, command: { type: string; input?: Record<string, unknown> }, options: SendOptions): Promise<CaseRecord>;
   get(caseId: string, options: CallOptions): Promise<CaseRecord>;
   list(query: Omit<CaseQuery, 'tenant'> & { tenant?: string }): Promise<CasePage>;
-  history(caseId: string, options: CallOptions): Promise<HistoryEntry[]>;
+  /** The case's history; with `locale`, every rule decision comes with a sentence explaining it. */
+  history(caseId: string, options: CallOptions & { locale?: Locale }): Promise<ExplainedHistoryEntry[] | HistoryEntry[]>;
   availableCommands(caseId: string, options: CallOptions): Promise<AvailableCommand[]>;
   /** Fires every deadline due now (at most `limit` cases per call); returns how many deadlines fired. */
   tick(options?: { limit?: number }): Promise<{ fired: number; cases: number }>;
@@ -92,6 +96,7 @@ export interface Runtime {
 
 interface Compiled {
   machine: AnyStateMachine;
+  stepper: PureStepper;
   env: ProcessEnv;
   recorder: DecisionRecorder;
   commands: Map<string, CommandDef>;
@@ -163,7 +168,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     if (!c) {
       const recorder: DecisionRecorder = { decisions: [] };
       const env = createProcessEnv(policy, recorder, engine);
-      c = { machine: def.createMachine(env), env, recorder, commands: new Map(def.commands.map((cmd) => [cmd.type, cmd])) };
+      const machine = def.createMachine(env);
+      c = { machine, stepper: createPureStepper(machine), env, recorder, commands: new Map(def.commands.map((cmd) => [cmd.type, cmd])) };
       perPolicy.set(def.id, c);
     }
     return c;
@@ -221,7 +227,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     const c = compile(def, policy);
     const before = restore(def, c, record);
     c.recorder.decisions = [];
-    const [after, actions] = transition(c.machine, before, event as never);
+    const [after, actions] = c.stepper.step(before, event);
     const decisions: Decision[] = c.recorder.decisions;
     c.recorder.decisions = [];
     let context = after.context as StoredSnapshot['context'];
@@ -300,7 +306,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     const id = newId();
     c.recorder.decisions = [];
     const input = { ...req.input, caseId: id, at: req.at, actor: req.actor, submittedAt: req.at, submittedBy: { id: req.actor.id, roles: req.actor.roles } };
-    const [snap, actions] = initialTransition(c.machine, input as never);
+    const [snap, actions] = c.stepper.initial(input);
     const decisions = c.recorder.decisions;
     c.recorder.decisions = [];
     const base: CaseRecord = {
@@ -398,7 +404,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
 
     async history(caseId, opts) {
       const { record } = await readable(caseId, opts);
-      return store.history(record.tenant, record.id);
+      const entries = await store.history(record.tenant, record.id);
+      const { locale } = opts;
+      if (!locale) return entries;
+      const registry = registryFor(record.tenant);
+      return entries.map((e) => explainEntry(e, registry.get(e.policyId, e.policyVersion), locale));
     },
 
     async availableCommands(caseId, opts) {

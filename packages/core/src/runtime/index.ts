@@ -16,3 +16,4 @@ export { validateJson } from './validateJson.js';
 export type { CaseRecord, CaseStore, CaseQuery, CasePage, HistoryEntry, StoreTransaction, StoredSnapshot } from './types.js';
 export { computeIndicators, rankUnits, countGridCases, countEvaluations, type IndicatorCounts, type IndicatorReport, type IndicatorValue, type IndicatorInput } from './indicators.js';
 export { suggestDuplicates, distanceMeters, type DuplicateCriteria, type DuplicateSuggestion } from './duplicates.js';
+export { explainEntry, nestFacts, type ExplainedDecision, type ExplainedHistoryEntry } from './explainHistory.js';

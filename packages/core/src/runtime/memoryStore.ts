@@ -1,10 +1,30 @@
 import type { CasePage, CaseQuery, CaseRecord, CaseStore, HistoryEntry, StoreTransaction } from './types.js';
 import { GridflowError } from '../errors.js';
 
-/** Deep copy through JSON: what a real store does by serialising, so callers never share objects with it. */
-function copy<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
+/**
+ * Freezes a value and everything reachable from it. The memory store shares stored objects with readers
+ * instead of copying them (copies dominated the cost of a transition); freezing makes that safe: nobody can
+ * change what is stored except through the store.
+ */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value as Record<string, unknown>)) deepFreeze(v);
+  }
+  return value;
 }
+
+/** A stored case (frozen). */
+interface Row {
+  record: CaseRecord;
+}
+
+function toRow(record: CaseRecord): Row {
+  // A copy of the top level only: the caller keeps its own object; nested parts are frozen and shared.
+  return { record: deepFreeze({ ...record }) };
+}
+
+const fromRow = (row: Row | null | undefined): CaseRecord | null => row?.record ?? null;
 
 const key = (tenant: string, id: string) => `${tenant}\u0000${id}`;
 
@@ -56,14 +76,15 @@ export function matchesQuery(c: CaseRecord, q: CaseQuery): boolean {
 
 /**
  * An in-memory {@link CaseStore}: for tests, simulations and a browser. Transactions are serialised and
- * staged, so a failing transaction leaves nothing behind.
+ * staged, so a failing transaction leaves nothing behind. Stored records and history entries are deeply frozen
+ * and shared with readers (no copies): treat what a store returns as immutable, as the runtime does.
  *
  * @example
  * const store = createMemoryStore();
  * const runtime = createRuntime({ store, clock, policies: [createDefaultPolicy()] });
  */
 export function createMemoryStore(): CaseStore & { size(): number } {
-  const cases = new Map<string, CaseRecord>();
+  const cases = new Map<string, Row>();
   const idempotency = new Map<string, string>();
   const history = new Map<string, HistoryEntry[]>();
   let lock: Promise<unknown> = Promise.resolve();
@@ -72,33 +93,33 @@ export function createMemoryStore(): CaseStore & { size(): number } {
     size: () => cases.size,
     transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
       const run = async (): Promise<T> => {
-        const staged = new Map<string, CaseRecord>();
+        const staged = new Map<string, Row>();
         const stagedKeys = new Map<string, string>();
         const stagedHistory: HistoryEntry[] = [];
         const read = (tenant: string, id: string) => staged.get(key(tenant, id)) ?? cases.get(key(tenant, id)) ?? null;
         const tx: StoreTransaction = {
-          getCase: (tenant, id) => Promise.resolve(copyOrNull(read(tenant, id))),
+          getCase: (tenant, id) => Promise.resolve(fromRow(read(tenant, id))),
           findByIdempotencyKey: (tenant, k) => {
             const id = stagedKeys.get(key(tenant, k)) ?? idempotency.get(key(tenant, k));
-            return Promise.resolve(id ? copyOrNull(read(tenant, id)) : null);
+            return Promise.resolve(id ? fromRow(read(tenant, id)) : null);
           },
           insertCase: (record) => {
             const k = key(record.tenant, record.id);
             if (read(record.tenant, record.id)) {
               return Promise.reject(new GridflowError('case.conflict', { zh: '案件已存在', en: 'The case already exists' }));
             }
-            staged.set(k, copy(record));
+            staged.set(k, toRow(record));
             if (record.idempotencyKey) stagedKeys.set(key(record.tenant, record.idempotencyKey), record.id);
             return Promise.resolve();
           },
           updateCase: (record, expectedVersion) => {
             const current = read(record.tenant, record.id);
-            if (!current || current.version !== expectedVersion) return Promise.resolve(false);
-            staged.set(key(record.tenant, record.id), copy(record));
+            if (!current || current.record.version !== expectedVersion) return Promise.resolve(false);
+            staged.set(key(record.tenant, record.id), toRow(record));
             return Promise.resolve(true);
           },
           appendHistory: (entries) => {
-            stagedHistory.push(...copy(entries));
+            for (const e of entries) stagedHistory.push(deepFreeze({ ...e }));
             return Promise.resolve();
           },
         };
@@ -117,13 +138,13 @@ export function createMemoryStore(): CaseStore & { size(): number } {
       lock = next.catch(() => undefined);
       return next;
     },
-    getCase: (tenant, id) => Promise.resolve(copyOrNull(cases.get(key(tenant, id)) ?? null)),
+    getCase: (tenant, id) => Promise.resolve(fromRow(cases.get(key(tenant, id)))),
     listCases(query: CaseQuery): Promise<CasePage> {
       const sort = query.sort ?? 'createdAt';
       const order = query.order ?? (sort === 'nextDueAt' ? 'asc' : 'desc');
       const limit = Math.min(Math.max(query.limit ?? 50, 1), 500);
       const cmp = compareBy(sort, order);
-      let list = [...cases.values()].filter((c) => matchesQuery(c, query)).sort(cmp);
+      let list = [...cases.values()].map((r) => r.record).filter((c) => matchesQuery(c, query)).sort(cmp);
       if (query.cursor) {
         const [value, id] = decodeCursor(query.cursor);
         const pivot = { [sort]: value, id } as unknown as CaseRecord;
@@ -132,24 +153,21 @@ export function createMemoryStore(): CaseStore & { size(): number } {
       const items = list.slice(0, limit);
       const last = items[items.length - 1];
       const nextCursor = list.length > limit && last ? encodeCursor(last[sort] ?? null, last.id) : null;
-      return Promise.resolve({ items: items.map(copy), nextCursor });
+      return Promise.resolve({ items, nextCursor });
     },
-    history: (tenant, caseId) => Promise.resolve(copy(history.get(key(tenant, caseId)) ?? [])),
+    history: (tenant, caseId) => Promise.resolve([...(history.get(key(tenant, caseId)) ?? [])]),
     historyBetween(tenant, from, to) {
       const out: HistoryEntry[] = [];
       for (const list of history.values()) for (const e of list) if (e.tenant === tenant && e.at >= from && e.at < to) out.push(e);
       out.sort((a, b) => a.at - b.at || a.caseId.localeCompare(b.caseId) || a.seq - b.seq);
-      return Promise.resolve(copy(out));
+      return Promise.resolve(out);
     },
     dueCases(now, limit) {
-      const due = [...cases.values()].filter((c) => c.nextDueAt !== null && c.nextDueAt <= now);
+      const due: CaseRecord[] = [];
+      for (const { record: c } of cases.values()) if (c.nextDueAt !== null && c.nextDueAt <= now) due.push(c);
       due.sort((a, b) => (a.nextDueAt ?? 0) - (b.nextDueAt ?? 0) || a.id.localeCompare(b.id));
       return Promise.resolve(due.slice(0, limit).map((c) => ({ tenant: c.tenant, id: c.id })));
     },
   };
   return store;
-}
-
-function copyOrNull(record: CaseRecord | null): CaseRecord | null {
-  return record ? copy(record) : null;
 }

@@ -47,7 +47,12 @@ function checkAttribute(ctx: CheckContext, attr: AttributeDef, at: (string | num
       en: `Attribute ${labelEn} has ${high} (${String(hi)}) below ${low} (${String(lo)}), so no value can pass`,
     });
   };
-  if (attr.type === 'text' && attr.minLength !== undefined && attr.maxLength !== undefined && attr.minLength > attr.maxLength)
+  if (
+    attr.type === 'text' &&
+    attr.minLength !== undefined &&
+    attr.maxLength !== undefined &&
+    attr.minLength > attr.maxLength
+  )
     inverted('minLength', 'maxLength', attr.minLength, attr.maxLength);
   if (attr.type === 'number' && attr.minimum !== undefined && attr.maximum !== undefined && attr.minimum > attr.maximum)
     inverted('minimum', 'maximum', attr.minimum, attr.maximum);

@@ -51,25 +51,65 @@ export function checkDuplicates(ctx: CheckContext): void {
   const p = ctx.policy;
   const collections: Collection[] = [
     { at: ['organisation', 'levels'], items: p.organisation.levels, key: 'code', what: t('层级代码', 'Level code') },
-    { at: ['organisation', 'departments'], items: p.organisation.departments, key: 'code', what: t('部门代码', 'Department code') },
+    {
+      at: ['organisation', 'departments'],
+      items: p.organisation.departments,
+      key: 'code',
+      what: t('部门代码', 'Department code'),
+    },
     { at: ['organisation', 'roles'], items: p.organisation.roles, key: 'code', what: t('角色代码', 'Role code') },
     { at: ['urgencies'], items: p.urgencies, key: 'code', what: t('紧急程度代码', 'Urgency code') },
     { at: ['categories'], items: p.categories, key: 'code', what: t('类别代码', 'Category code') },
     { at: ['routing', 'rows'], items: p.routing.rows, key: 'id', what: t('路由行编号', 'Routing row id') },
-    { at: ['timeLimits', 'handling'], items: p.timeLimits.handling, key: 'id', what: t('时限单元编号', 'Time-limit cell id') },
+    {
+      at: ['timeLimits', 'handling'],
+      items: p.timeLimits.handling,
+      key: 'id',
+      what: t('时限单元编号', 'Time-limit cell id'),
+    },
     { at: ['timeLimits', 'total'], items: p.timeLimits.total, key: 'id', what: t('总时限编号', 'Total limit id') },
-    { at: ['coordination', 'matterTypes'], items: p.coordination.matterTypes, key: 'id', what: t('议事类型编号', 'Matter type id') },
-    { at: ['coordination', 'matterTypes'], items: p.coordination.matterTypes, key: 'code', what: t('议事类型代码', 'Matter type code') },
+    {
+      at: ['coordination', 'matterTypes'],
+      items: p.coordination.matterTypes,
+      key: 'id',
+      what: t('议事类型编号', 'Matter type id'),
+    },
+    {
+      at: ['coordination', 'matterTypes'],
+      items: p.coordination.matterTypes,
+      key: 'code',
+      what: t('议事类型代码', 'Matter type code'),
+    },
     { at: ['evaluation', 'scale'], items: p.evaluation.scale, key: 'code', what: t('评价等级代码', 'Rating code') },
-    { at: ['evaluation', 'controllableReasons'], items: p.evaluation.controllableReasons, key: 'code', what: t('原因代码', 'Reason code') },
-    { at: ['evaluation', 'indicators'], items: p.evaluation.indicators, key: 'code', what: t('指标代码', 'Indicator code') },
+    {
+      at: ['evaluation', 'controllableReasons'],
+      items: p.evaluation.controllableReasons,
+      key: 'code',
+      what: t('原因代码', 'Reason code'),
+    },
+    {
+      at: ['evaluation', 'indicators'],
+      items: p.evaluation.indicators,
+      key: 'code',
+      what: t('指标代码', 'Indicator code'),
+    },
     { at: ['permissions'], items: p.permissions, key: 'id', what: t('权限行编号', 'Permission row id') },
   ];
   p.categories.forEach((category, c) => {
-    collections.push({ at: ['categories', c, 'attributes'], items: category.attributes, key: 'code', what: t('属性代码', 'Attribute code') });
+    collections.push({
+      at: ['categories', c, 'attributes'],
+      items: category.attributes,
+      key: 'code',
+      what: t('属性代码', 'Attribute code'),
+    });
     category.attributes.forEach((attr, a) => {
       if (attr.options)
-        collections.push({ at: ['categories', c, 'attributes', a, 'options'], items: attr.options, key: 'value', what: t('选项值', 'Option value') });
+        collections.push({
+          at: ['categories', c, 'attributes', a, 'options'],
+          items: attr.options,
+          key: 'value',
+          what: t('选项值', 'Option value'),
+        });
     });
   });
   collections.forEach((col) => checkUnique(ctx, col));
@@ -87,8 +127,18 @@ export function checkDuplicates(ctx: CheckContext): void {
     } else ruleIds.set(rule.id, key);
   }
 
-  checkValues(ctx, ['coordination', 'requiredParties'], p.coordination.requiredParties, t('必须参会方', 'the required parties'));
-  checkValues(ctx, ['coordination', 'ownersVote', 'majorMatters'], p.coordination.ownersVote.majorMatters, t('重大事项', 'the major matters'));
+  checkValues(
+    ctx,
+    ['coordination', 'requiredParties'],
+    p.coordination.requiredParties,
+    t('必须参会方', 'the required parties'),
+  );
+  checkValues(
+    ctx,
+    ['coordination', 'ownersVote', 'majorMatters'],
+    p.coordination.ownersVote.majorMatters,
+    t('重大事项', 'the major matters'),
+  );
   checkValues(ctx, ['evaluation', 'unsatisfied'], p.evaluation.unsatisfied, t('不满意等级', 'the unsatisfied ratings'));
   checkValues(ctx, ['privacy', 'unmaskedRoles'], p.privacy.unmaskedRoles, t('可查看明文的角色', 'the unmasked roles'));
 }

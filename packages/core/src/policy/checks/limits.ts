@@ -19,7 +19,9 @@ export function approxCalendarHours(d: Duration, counting: Counting, calendar: C
   if (daysPerWeek === 0 || hoursPerDay <= 0) return Infinity;
   const perWorkingDay = (7 * 24) / daysPerWeek;
   const perWorkingHour = perWorkingDay / hoursPerDay;
-  return fixed + (d.weeks * 5 + d.days) * perWorkingDay + (d.hours + d.minutes / 60 + d.seconds / 3600) * perWorkingHour;
+  return (
+    fixed + (d.weeks * 5 + d.days) * perWorkingDay + (d.hours + d.minutes / 60 + d.seconds / 3600) * perWorkingHour
+  );
 }
 
 function minutes(hm: string): number {
@@ -68,7 +70,10 @@ function checkDuration(ctx: CheckContext, limit: Limit, at: (string | number)[])
 }
 
 /** Every level × urgency the routing table and the escalation path can reach, with why. */
-function reachableCells(ctx: CheckContext, routing: DecisionTableAnalysis): Map<string, { level: string; urgency: string; why: LocalizedText }> {
+function reachableCells(
+  ctx: CheckContext,
+  routing: DecisionTableAnalysis,
+): Map<string, { level: string; urgency: string; why: LocalizedText }> {
   const path = ctx.policy.organisation.escalationPath;
   const out = new Map<string, { level: string; urgency: string; why: LocalizedText }>();
   const rows = ctx.policy.routing.rows;
@@ -78,7 +83,12 @@ function reachableCells(ctx: CheckContext, routing: DecisionTableAnalysis): Map<
     const start = row.then.level;
     for (const urgency of finding.reachable['case.urgency'] ?? []) {
       const key = `${start}|${urgency}`;
-      if (!out.has(key)) out.set(key, { level: start, urgency, why: { zh: `路由行“${row.id}”把案件派到这里`, en: `routing row "${row.id}" sends cases there` } });
+      if (!out.has(key))
+        out.set(key, {
+          level: start,
+          urgency,
+          why: { zh: `路由行“${row.id}”把案件派到这里`, en: `routing row "${row.id}" sends cases there` },
+        });
       const k = path.indexOf(start);
       if (k < 0) continue;
       for (const higher of path.slice(k + 1)) {
@@ -87,7 +97,10 @@ function reachableCells(ctx: CheckContext, routing: DecisionTableAnalysis): Map<
           out.set(hk, {
             level: higher,
             urgency,
-            why: { zh: `从路由行“${row.id}”的起点${named(ctx.known.levels, start).zh}逐级上报可达`, en: `cases of routing row "${row.id}" can rise there from ${named(ctx.known.levels, start).en}` },
+            why: {
+              zh: `从路由行“${row.id}”的起点${named(ctx.known.levels, start).zh}逐级上报可达`,
+              en: `cases of routing row "${row.id}" can rise there from ${named(ctx.known.levels, start).en}`,
+            },
           });
       }
     }
@@ -138,7 +151,11 @@ function checkCells(ctx: CheckContext, routing: DecisionTableAnalysis): void {
   checkTotals(ctx, routing, cells);
 }
 
-function checkTotals(ctx: CheckContext, routing: DecisionTableAnalysis, cells: Map<string, { cell: TimeLimitCell; hours: number | undefined }>): void {
+function checkTotals(
+  ctx: CheckContext,
+  routing: DecisionTableAnalysis,
+  cells: Map<string, { cell: TimeLimitCell; hours: number | undefined }>,
+): void {
   const tl = ctx.policy.timeLimits;
   const { levels, urgencies } = ctx.known;
   const totals = new Map<string, number>();
@@ -156,7 +173,14 @@ function checkTotals(ctx: CheckContext, routing: DecisionTableAnalysis, cells: M
     const starts = new Set<string>();
     for (const f of routing.rows) {
       const row = ctx.policy.routing.rows[f.index];
-      if (row && !f.afterDefault && !f.neverMatches && !f.coveredBy && f.reachable['case.urgency']?.includes(total.urgency)) starts.add(row.then.level);
+      if (
+        row &&
+        !f.afterDefault &&
+        !f.neverMatches &&
+        !f.coveredBy &&
+        f.reachable['case.urgency']?.includes(total.urgency)
+      )
+        starts.add(row.then.level);
     }
     for (const level of starts) {
       const start = cells.get(`${level}|${total.urgency}`);

@@ -14,7 +14,9 @@ export function checkPermissions(ctx: CheckContext): void {
       const isPattern = row.command.endsWith('*');
       ctx.error('permissions.unknown_command', ['permissions', i, 'command'], {
         zh: isPattern ? `命令模式“${row.command}”不匹配任何已知命令` : `未知命令“${row.command}”`,
-        en: isPattern ? `Command pattern "${row.command}" matches no known command` : `Unknown command "${row.command}"`,
+        en: isPattern
+          ? `Command pattern "${row.command}" matches no known command`
+          : `Unknown command "${row.command}"`,
       });
     }
     const key = `${row.role}\u0000${row.command}`;
@@ -40,7 +42,13 @@ export function checkPermissions(ctx: CheckContext): void {
   const unmasked = new Set(privacy.unmaskedRoles);
   const warned = new Set<string>();
   permissions.forEach((row, i) => {
-    if (warned.has(row.role) || unmasked.has(row.role) || !ctx.known.roles.has(row.role) || !commandMatches(row.command, 'case.contact')) return;
+    if (
+      warned.has(row.role) ||
+      unmasked.has(row.role) ||
+      !ctx.known.roles.has(row.role) ||
+      !commandMatches(row.command, 'case.contact')
+    )
+      return;
     warned.add(row.role);
     ctx.warn('privacy.contact_without_unmasked', ['permissions', i, 'role'], {
       zh: `角色${named(ctx.known.roles, row.role).zh}可以联系诉求人，却看不到诉求人的明文联系方式；请把它加入可查看明文的角色`,

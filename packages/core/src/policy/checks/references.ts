@@ -32,7 +32,13 @@ const WHERE: Record<Kind, LocalizedText> = {
 };
 
 /** Reports `reference.unknown_<kind>` at `path` when `code` is not in `known`. Returns whether it was known. */
-export function checkRef(ctx: CheckContext, kind: Kind, code: string, known: ReadonlySet<string> | ReadonlyMap<string, unknown>, path: PathLike): boolean {
+export function checkRef(
+  ctx: CheckContext,
+  kind: Kind,
+  code: string,
+  known: ReadonlySet<string> | ReadonlyMap<string, unknown>,
+  path: PathLike,
+): boolean {
   if (known.has(code)) return true;
   const w = WHAT[kind];
   const list = [...known.keys()];
@@ -72,7 +78,13 @@ function checkRouting(ctx: CheckContext): void {
   ctx.policy.routing.rows.forEach((row, i) => {
     checkRef(ctx, 'level', row.then.level, ctx.known.levels, ['routing', 'rows', i, 'then', 'level']);
     if (row.then.department !== undefined) {
-      checkRef(ctx, 'department', row.then.department, ctx.known.departments, ['routing', 'rows', i, 'then', 'department']);
+      checkRef(ctx, 'department', row.then.department, ctx.known.departments, [
+        'routing',
+        'rows',
+        i,
+        'then',
+        'department',
+      ]);
     } else if (row.then.level === 'department') {
       ctx.error('routing.department_missing', ['routing', 'rows', i, 'then', 'department'], {
         zh: `路由行“${row.id}”派往职能部门，但没有指定哪个部门`,
@@ -88,19 +100,27 @@ function checkTimeLimits(ctx: CheckContext): void {
     checkRef(ctx, 'level', cell.level, ctx.known.levels, ['timeLimits', 'handling', i, 'level']);
     checkRef(ctx, 'urgency', cell.urgency, ctx.known.urgencies, ['timeLimits', 'handling', i, 'urgency']);
   });
-  total.forEach((cell, i) => checkRef(ctx, 'urgency', cell.urgency, ctx.known.urgencies, ['timeLimits', 'total', i, 'urgency']));
+  total.forEach((cell, i) =>
+    checkRef(ctx, 'urgency', cell.urgency, ctx.known.urgencies, ['timeLimits', 'total', i, 'urgency']),
+  );
 }
 
 function checkPeople(ctx: CheckContext): void {
   const p = ctx.policy;
   p.permissions.forEach((row, i) => checkRef(ctx, 'role', row.role, ctx.known.roles, ['permissions', i, 'role']));
-  p.privacy.unmaskedRoles.forEach((role, i) => checkRef(ctx, 'role', role, ctx.known.roles, ['privacy', 'unmaskedRoles', i]));
+  p.privacy.unmaskedRoles.forEach((role, i) =>
+    checkRef(ctx, 'role', role, ctx.known.roles, ['privacy', 'unmaskedRoles', i]),
+  );
   const parties = new Set<string>([...Object.values(CoordinationParty), ...ctx.known.departments.keys()]);
-  p.coordination.requiredParties.forEach((party, i) => checkRef(ctx, 'party', party, parties, ['coordination', 'requiredParties', i]));
+  p.coordination.requiredParties.forEach((party, i) =>
+    checkRef(ctx, 'party', party, parties, ['coordination', 'requiredParties', i]),
+  );
   p.coordination.ownersVote.majorMatters.forEach((code, i) =>
     checkRef(ctx, 'matter_type', code, ctx.known.matterTypes, ['coordination', 'ownersVote', 'majorMatters', i]),
   );
-  p.evaluation.unsatisfied.forEach((code, i) => checkRef(ctx, 'rating', code, ctx.known.ratings, ['evaluation', 'unsatisfied', i]));
+  p.evaluation.unsatisfied.forEach((code, i) =>
+    checkRef(ctx, 'rating', code, ctx.known.ratings, ['evaluation', 'unsatisfied', i]),
+  );
 }
 
 /** Every cross-reference of the policy. */

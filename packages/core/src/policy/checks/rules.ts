@@ -11,7 +11,8 @@ import { quoteList, type CheckContext } from './context.js';
  * Every JsonLogic of the policy — routing conditions, named rules, indicator formulas — is linted by the rule
  * linter against the facts it may read (unknown facts, wrong types, non-portable operators). On top, literals
  * compared with an enumerated fact must be among its values, reported with the reference code of what the
- * fact names (`reference.unknown_category` for `case.category`…).
+ * fact names (`reference.unknown_category` for `case.category`…); the linter's own report of the same cell
+ * (`rule.type_mismatch`) is then left out, so each mistake is reported once.
  */
 
 /** The reference code for a literal that an enumerated fact does not know. */
@@ -25,13 +26,20 @@ const CODE_BY_FACT: Readonly<Record<string, string>> = {
 
 const EQUALITY = new Set(['==', '===', '!=', '!==']);
 
-/** Finds literals compared with enumerated facts that the fact does not allow. */
-function checkLiterals(ctx: CheckContext, logic: unknown, facts: FactDictionary, base: (string | number)[]): void {
+/** Finds literals compared with enumerated facts that the fact does not allow; returns the paths reported. */
+function checkLiterals(
+  ctx: CheckContext,
+  logic: unknown,
+  facts: FactDictionary,
+  base: (string | number)[],
+): Set<string> {
+  const reported = new Set<string>();
   const report = (fact: string, literal: unknown, at: (string | number)[]): void => {
     const def = facts[fact];
     if (!def?.values || typeof literal !== 'string' || def.values.some((v) => v.value === literal)) return;
     const label: LocalizedText = def.label;
     const known = quoteList(def.values.map((v) => v.value));
+    reported.add(toPointer([...base, ...at]));
     ctx.error(CODE_BY_FACT[fact] ?? 'reference.unknown_value', [...base, ...at], {
       zh: `规则把${label.zh}与“${literal}”比较，但它不是${label.zh}的可选值（${known.zh}）`,
       en: `The rule compares ${label.en} with "${literal}", which is not one of its values (${known.en})`,
@@ -44,7 +52,8 @@ function checkLiterals(ctx: CheckContext, logic: unknown, facts: FactDictionary,
     }
     const op = operation(node);
     if (!op || op.op === 'var') return;
-    const argsAt = (i: number): (string | number)[] => (Array.isArray((node as Record<string, unknown>)[op.op]) ? [...at, op.op, i] : [...at, op.op]);
+    const argsAt = (i: number): (string | number)[] =>
+      Array.isArray((node as Record<string, unknown>)[op.op]) ? [...at, op.op, i] : [...at, op.op];
     const [a, b] = op.args;
     if (EQUALITY.has(op.op) && op.args.length === 2) {
       const pa = varPath(a);
@@ -60,11 +69,15 @@ function checkLiterals(ctx: CheckContext, logic: unknown, facts: FactDictionary,
     op.args.forEach((arg, i) => walk(arg, argsAt(i)));
   };
   walk(logic, []);
+  return reported;
 }
 
 function lint(ctx: CheckContext, logic: unknown, facts: FactDictionary, at: (string | number)[]): void {
-  for (const problem of lintRule(logic, facts, toPointer(at))) ctx.problems.push(problem);
-  checkLiterals(ctx, logic, facts, at);
+  const reported = checkLiterals(ctx, logic, facts, at);
+  for (const problem of lintRule(logic, facts, toPointer(at))) {
+    if (problem.code === 'rule.type_mismatch' && reported.has(problem.path)) continue;
+    ctx.problems.push(problem);
+  }
 }
 
 /** Lints every rule of the policy against its facts. */
@@ -74,5 +87,7 @@ export function checkRules(ctx: CheckContext): void {
   p.routing.rows.forEach((row, i) => lint(ctx, row.when, routing, ['routing', 'rows', i, 'when']));
   for (const key of RULE_KEYS) lint(ctx, p.rules[key].logic, ruleFactsFor(key, p), ['rules', key, 'logic']);
   const indicators = indicatorFacts();
-  p.evaluation.indicators.forEach((indicator, i) => lint(ctx, indicator.formula, indicators, ['evaluation', 'indicators', i, 'formula']));
+  p.evaluation.indicators.forEach((indicator, i) =>
+    lint(ctx, indicator.formula, indicators, ['evaluation', 'indicators', i, 'formula']),
+  );
 }

@@ -9,7 +9,8 @@ import type { CalendarDef } from '../types.js';
  * it is published.
  */
 
-const holiday = (zh: string, en: string, dates: string[]): { date: string; name: LocalizedText }[] => dates.map((date) => ({ date, name: { zh, en } }));
+const holiday = (zh: string, en: string, dates: string[]): { date: string; name: LocalizedText }[] =>
+  dates.map((date) => ({ date, name: { zh, en } }));
 
 export const defaultCalendar: CalendarDef = {
   timeZone: 'Asia/Shanghai',
@@ -22,7 +23,14 @@ export const defaultCalendar: CalendarDef = {
     // 元旦 1 月 1 日—3 日
     ...holiday('元旦', 'New Year’s Day', ['2026-01-01', '2026-01-02']),
     // 春节 2 月 15 日—23 日
-    ...holiday('春节', 'Spring Festival', ['2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19', '2026-02-20', '2026-02-23']),
+    ...holiday('春节', 'Spring Festival', [
+      '2026-02-16',
+      '2026-02-17',
+      '2026-02-18',
+      '2026-02-19',
+      '2026-02-20',
+      '2026-02-23',
+    ]),
     // 清明节 4 月 4 日—6 日
     ...holiday('清明节', 'Qingming Festival', ['2026-04-06']),
     // 劳动节 5 月 1 日—5 日

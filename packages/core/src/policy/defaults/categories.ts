@@ -4,7 +4,10 @@ import type { AttributeDef, CategoryDef } from '../types.js';
 /** The default categories of matters (诉求类别) and what a reporter says about each. */
 
 const t = (zh: string, en: string): LocalizedText => ({ zh, en });
-const opt = (value: string, zh: string, en: string): { value: string; name: LocalizedText } => ({ value, name: t(zh, en) });
+const opt = (value: string, zh: string, en: string): { value: string; name: LocalizedText } => ({
+  value,
+  name: t(zh, en),
+});
 
 const description = (required: boolean): AttributeDef => ({
   code: 'description',
@@ -14,8 +17,22 @@ const description = (required: boolean): AttributeDef => ({
   minLength: 5,
   maxLength: 1000,
 });
-const location: AttributeDef = { code: 'location', name: t('具体位置', 'exact location'), type: 'text', required: true, minLength: 2, maxLength: 200 };
-const area: AttributeDef = { code: 'area_m2', name: t('面积（平方米）', 'area (m²)'), type: 'number', required: false, minimum: 0, maximum: 100000 };
+const location: AttributeDef = {
+  code: 'location',
+  name: t('具体位置', 'exact location'),
+  type: 'text',
+  required: true,
+  minLength: 2,
+  maxLength: 200,
+};
+const area: AttributeDef = {
+  code: 'area_m2',
+  name: t('面积（平方米）', 'area (m²)'),
+  type: 'number',
+  required: false,
+  minimum: 0,
+  maximum: 100000,
+};
 
 export const defaultCategories: CategoryDef[] = [
   {
@@ -30,10 +47,21 @@ export const defaultCategories: CategoryDef[] = [
         name: t('建筑类型', 'kind of structure'),
         type: 'choice',
         required: true,
-        options: [opt('rooftop', '楼顶加建', 'rooftop extension'), opt('courtyard', '院落搭建', 'courtyard shed'), opt('balcony', '阳台外扩', 'balcony extension'), opt('other', '其他', 'other')],
+        options: [
+          opt('rooftop', '楼顶加建', 'rooftop extension'),
+          opt('courtyard', '院落搭建', 'courtyard shed'),
+          opt('balcony', '阳台外扩', 'balcony extension'),
+          opt('other', '其他', 'other'),
+        ],
       },
       area,
-      { code: 'started_on', name: t('开始搭建日期', 'date building started'), type: 'date', required: false, earliest: '2000-01-01' },
+      {
+        code: 'started_on',
+        name: t('开始搭建日期', 'date building started'),
+        type: 'date',
+        required: false,
+        earliest: '2000-01-01',
+      },
     ],
   },
   {
@@ -48,9 +76,21 @@ export const defaultCategories: CategoryDef[] = [
         name: t('故障类型', 'utility'),
         type: 'choice',
         required: true,
-        options: [opt('water', '停水', 'water'), opt('electricity', '停电', 'electricity'), opt('gas', '燃气', 'gas'), opt('heating', '供暖', 'heating')],
+        options: [
+          opt('water', '停水', 'water'),
+          opt('electricity', '停电', 'electricity'),
+          opt('gas', '燃气', 'gas'),
+          opt('heating', '供暖', 'heating'),
+        ],
       },
-      { code: 'households_affected', name: t('受影响户数', 'households affected'), type: 'number', required: false, minimum: 1, maximum: 100000 },
+      {
+        code: 'households_affected',
+        name: t('受影响户数', 'households affected'),
+        type: 'number',
+        required: false,
+        minimum: 1,
+        maximum: 100000,
+      },
     ],
   },
   {
@@ -95,7 +135,12 @@ export const defaultCategories: CategoryDef[] = [
         name: t('噪声来源', 'source of the noise'),
         type: 'choice',
         required: true,
-        options: [opt('construction', '施工', 'construction'), opt('commercial', '商业经营', 'business'), opt('residential', '居民生活', 'neighbours'), opt('traffic', '交通', 'traffic')],
+        options: [
+          opt('construction', '施工', 'construction'),
+          opt('commercial', '商业经营', 'business'),
+          opt('residential', '居民生活', 'neighbours'),
+          opt('traffic', '交通', 'traffic'),
+        ],
       },
     ],
   },
@@ -111,7 +156,11 @@ export const defaultCategories: CategoryDef[] = [
         name: t('问题类型', 'kind of problem'),
         type: 'choice',
         required: true,
-        options: [opt('garbage', '垃圾堆积', 'piled-up rubbish'), opt('sewage', '污水外溢', 'sewage overflow'), opt('pests', '病媒生物', 'pests')],
+        options: [
+          opt('garbage', '垃圾堆积', 'piled-up rubbish'),
+          opt('sewage', '污水外溢', 'sewage overflow'),
+          opt('pests', '病媒生物', 'pests'),
+        ],
       },
     ],
   },
@@ -128,8 +177,22 @@ export const defaultCategories: CategoryDef[] = [
     defaultUrgency: 'general',
     allowAnonymous: false,
     attributes: [
-      { code: 'business_name', name: t('经营者名称', 'business name'), type: 'text', required: true, minLength: 2, maxLength: 100 },
-      { code: 'amount_yuan', name: t('涉及金额（元）', 'amount involved (yuan)'), type: 'number', required: false, minimum: 0, maximum: 100000000 },
+      {
+        code: 'business_name',
+        name: t('经营者名称', 'business name'),
+        type: 'text',
+        required: true,
+        minLength: 2,
+        maxLength: 100,
+      },
+      {
+        code: 'amount_yuan',
+        name: t('涉及金额（元）', 'amount involved (yuan)'),
+        type: 'number',
+        required: false,
+        minimum: 0,
+        maximum: 100000000,
+      },
     ],
   },
   {
@@ -137,7 +200,17 @@ export const defaultCategories: CategoryDef[] = [
     name: t('食品安全', 'Food safety'),
     defaultUrgency: 'general',
     allowAnonymous: true,
-    attributes: [{ code: 'business_name', name: t('经营者名称', 'business name'), type: 'text', required: true, minLength: 2, maxLength: 100 }, description(true)],
+    attributes: [
+      {
+        code: 'business_name',
+        name: t('经营者名称', 'business name'),
+        type: 'text',
+        required: true,
+        minLength: 2,
+        maxLength: 100,
+      },
+      description(true),
+    ],
   },
   {
     code: 'fire_hazard',
@@ -165,6 +238,16 @@ export const defaultCategories: CategoryDef[] = [
     name: t('突发事件', 'Emergency incident'),
     defaultUrgency: 'emergency',
     allowAnonymous: false,
-    attributes: [location, { code: 'people_at_risk', name: t('涉险人数', 'people at risk'), type: 'number', required: false, minimum: 0, maximum: 100000 }],
+    attributes: [
+      location,
+      {
+        code: 'people_at_risk',
+        name: t('涉险人数', 'people at risk'),
+        type: 'number',
+        required: false,
+        minimum: 0,
+        maximum: 100000,
+      },
+    ],
   },
 ];

@@ -18,11 +18,31 @@ export const defaultCoordination: CoordinationPolicy = {
   matterTypes: [
     { id: 'm-fees', code: 'property_fees', name: t('物业费', 'Property fees'), decision: 'consensus' },
     { id: 'm-service', code: 'service_quality', name: t('物业服务质量', 'Service quality'), decision: 'consensus' },
-    { id: 'm-structures', code: 'illegal_structures', name: t('违章搭建', 'Illegal structures'), decision: 'consensus' },
+    {
+      id: 'm-structures',
+      code: 'illegal_structures',
+      name: t('违章搭建', 'Illegal structures'),
+      decision: 'consensus',
+    },
     { id: 'm-parking', code: 'parking', name: t('停车管理', 'Parking'), decision: 'majority' },
-    { id: 'm-public-rooms', code: 'public_rooms', name: t('公共用房用途', 'Use of public rooms'), decision: 'majority' },
-    { id: 'm-repair-use', code: 'repair_funds_use', name: t('使用维修资金', 'Using the repair funds'), decision: 'majority' },
-    { id: 'm-repair-raise', code: 'repair_funds_raise', name: t('筹集维修资金', 'Raising repair funds'), decision: 'majority' },
+    {
+      id: 'm-public-rooms',
+      code: 'public_rooms',
+      name: t('公共用房用途', 'Use of public rooms'),
+      decision: 'majority',
+    },
+    {
+      id: 'm-repair-use',
+      code: 'repair_funds_use',
+      name: t('使用维修资金', 'Using the repair funds'),
+      decision: 'majority',
+    },
+    {
+      id: 'm-repair-raise',
+      code: 'repair_funds_raise',
+      name: t('筹集维修资金', 'Raising repair funds'),
+      decision: 'majority',
+    },
     { id: 'm-rebuild', code: 'rebuilding', name: t('改建重建', 'Rebuilding'), decision: 'majority' },
   ],
   ownersVote: {
@@ -42,7 +62,14 @@ const rate = (numerator: unknown, denominator: string): unknown => ({
   if: [{ '>': [v(denominator), 0] }, { '/': [numerator, v(denominator)] }, null],
 });
 
-const indicator = (code: string, zh: string, en: string, formula: unknown, weight: number, better?: 'lower'): IndicatorDef => ({
+const indicator = (
+  code: string,
+  zh: string,
+  en: string,
+  formula: unknown,
+  weight: number,
+  better?: 'lower',
+): IndicatorDef => ({
   code,
   name: t(zh, en),
   formula,

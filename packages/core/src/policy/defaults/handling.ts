@@ -14,7 +14,12 @@ const urgency = v('case.urgency');
  */
 export const defaultRouting: RoutingTable = {
   rows: [
-    { id: 'r-emergency', when: { '==': [urgency, 'emergency'] }, then: { level: 'street' }, note: t('紧急事项跳过网格，由街道直接处置', 'Emergencies skip the grid and start at the street') },
+    {
+      id: 'r-emergency',
+      when: { '==': [urgency, 'emergency'] },
+      then: { level: 'street' },
+      note: t('紧急事项跳过网格，由街道直接处置', 'Emergencies skip the grid and start at the street'),
+    },
     {
       id: 'r-illegal-construction',
       when: { '==': [category, 'illegal_construction'] },
@@ -33,7 +38,11 @@ export const defaultRouting: RoutingTable = {
       when: { in: [category, ['market_order', 'food_safety']] },
       then: { level: 'department', department: 'market_regulation' },
     },
-    { id: 'r-public-safety', when: { '==': [category, 'public_safety'] }, then: { level: 'department', department: 'public_security' } },
+    {
+      id: 'r-public-safety',
+      when: { '==': [category, 'public_safety'] },
+      then: { level: 'department', department: 'public_security' },
+    },
     {
       id: 'r-unclear',
       when: { '==': [category, 'unclear_jurisdiction'] },
@@ -56,16 +65,34 @@ export const defaultRouting: RoutingTable = {
       id: 'r-complex-hotline',
       when: { and: [{ '==': [urgency, 'complex'] }, { in: [v('case.source'), ['hotline', 'platform']] }] },
       then: { level: 'street' },
-      note: t('热线和上级平台转来的疑难件由街道统筹', 'Complex orders from the hotline or another platform start at the street'),
+      note: t(
+        '热线和上级平台转来的疑难件由街道统筹',
+        'Complex orders from the hotline or another platform start at the street',
+      ),
     },
-    { id: 'r-default', when: true, then: { level: 'grid' }, note: t('其余事项先由网格处置', 'Everything else starts at the grid') },
+    {
+      id: 'r-default',
+      when: true,
+      then: { level: 'grid' },
+      note: t('其余事项先由网格处置', 'Everything else starts at the grid'),
+    },
   ],
 };
 
 /** Handling limits per level (grid, community, street, department, district) for one urgency. */
-const row = (urgencyCode: string, counting: Counting, durations: [string, string, string, string, string]): TimeLimitCell[] => {
+const row = (
+  urgencyCode: string,
+  counting: Counting,
+  durations: [string, string, string, string, string],
+): TimeLimitCell[] => {
   const levels: OrgLevel[] = ['grid', 'community', 'street', 'department', 'district'];
-  return levels.map((level, i) => ({ id: `c-${level}-${urgencyCode}`, level, urgency: urgencyCode, duration: durations[i] as string, counting }));
+  return levels.map((level, i) => ({
+    id: `c-${level}-${urgencyCode}`,
+    level,
+    urgency: urgencyCode,
+    duration: durations[i] as string,
+    counting,
+  }));
 };
 
 /**
@@ -97,25 +124,42 @@ export const defaultRules: RuleSet = {
   escalate: {
     id: 'rule-escalate',
     name: t('超时上报上级', 'Escalate when overdue'),
-    description: t('本级处理超过时限且尚未办结时，上报上一级', 'Rise one level when this level is past its limit and the case is not resolved'),
+    description: t(
+      '本级处理超过时限且尚未办结时，上报上一级',
+      'Rise one level when this level is past its limit and the case is not resolved',
+    ),
     logic: { and: [{ '>': [v('case.elapsedHours'), v('case.limitHours')] }, { '!': [v('case.resolved')] }] },
   },
   whistle: {
     id: 'rule-whistle',
     name: t('街道吹哨', 'Street whistle'),
-    description: t('案件在街道且召集部门数未达上限时可以吹哨', 'The street may summon departments while fewer than the limit have been summoned'),
-    logic: { and: [{ '==': [v('case.level'), 'street'] }, { '<': [v('case.whistleDepartments'), v('limits.maxWhistleDepartments')] }] },
+    description: t(
+      '案件在街道且召集部门数未达上限时可以吹哨',
+      'The street may summon departments while fewer than the limit have been summoned',
+    ),
+    logic: {
+      and: [
+        { '==': [v('case.level'), 'street'] },
+        { '<': [v('case.whistleDepartments'), v('limits.maxWhistleDepartments')] },
+      ],
+    },
   },
   returnAllowed: {
     id: 'rule-return',
     name: t('允许退单', 'Return allowed'),
-    description: t('退单次数未达上限且不在区级兜底时可以退单', 'A unit may return the order while under the return limit, except at the district fallback'),
+    description: t(
+      '退单次数未达上限且不在区级兜底时可以退单',
+      'A unit may return the order while under the return limit, except at the district fallback',
+    ),
     logic: { and: [{ '<': [v('case.returns'), v('limits.maxReturns')] }, { '!=': [v('case.level'), 'district'] }] },
   },
   extensionAllowed: {
     id: 'rule-extension',
     name: t('允许申请延期', 'Extension allowed'),
-    description: t('时限届满前且延期次数少于上限时可以申请延期', 'An extension may be requested before the deadline and while under the extension limit'),
+    description: t(
+      '时限届满前且延期次数少于上限时可以申请延期',
+      'An extension may be requested before the deadline and while under the extension limit',
+    ),
     logic: { and: [v('case.beforeDeadline'), { '<': [v('case.extensions'), v('limits.maxExtensions')] }] },
   },
   verifierAllowed: {
@@ -127,13 +171,19 @@ export const defaultRules: RuleSet = {
   publicNotice: {
     id: 'rule-public-notice',
     name: t('超期通报', 'Public notice when overdue'),
-    description: t('超期 5 个工作日以上列为通报对象', 'More than 5 working days overdue makes the case a public-notice candidate'),
+    description: t(
+      '超期 5 个工作日以上列为通报对象',
+      'More than 5 working days overdue makes the case a public-notice candidate',
+    ),
     logic: { '>': [v('case.overdueWorkingDays'), 5] },
   },
   redo: {
     id: 'rule-redo',
     name: t('不满意重办', 'Redo when unsatisfied'),
-    description: t('评价不满意且原因属承办单位可控时重办', 'An unsatisfied rating for a reason within the unit’s control sends the case back'),
+    description: t(
+      '评价不满意且原因属承办单位可控时重办',
+      'An unsatisfied rating for a reason within the unit’s control sends the case back',
+    ),
     logic: { and: [{ in: [v('evaluation.rating'), ['unsatisfied']] }, v('evaluation.controllable')] },
   },
   limits: { maxExtensions: 2, maxReturns: 2, maxWhistleDepartments: 5 },

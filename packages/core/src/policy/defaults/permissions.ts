@@ -15,7 +15,16 @@ const handling = ['case.sign', 'case.contact', 'case.start', 'case.return', 'cas
 
 export const defaultPermissions: PermissionRow[] = [
   ...grant('resident', 'own', 'case.submit', 'case.reopen', 'matter.raise', 'evaluation.rate'),
-  ...grant('grid_worker', 'grid', 'case.submit', ...handling, 'case.verify.pass', 'case.verify.fail', 'case.escalate', 'matter.raise'),
+  ...grant(
+    'grid_worker',
+    'grid',
+    'case.submit',
+    ...handling,
+    'case.verify.pass',
+    'case.verify.fail',
+    'case.escalate',
+    'matter.raise',
+  ),
   ...grant(
     'community_staff',
     'community',
@@ -39,8 +48,23 @@ export const defaultPermissions: PermissionRow[] = [
     'evaluation.revisit.attempt',
     'evaluation.revisit.unreachable',
   ),
-  ...grant('community_secretary', 'community', 'case.*', 'matter.*', 'evaluation.rate', 'evaluation.appeal', 'evaluation.exclusion.request'),
-  ...grant('street_dispatcher', 'street', 'case.*', 'matter.escalate.street', 'evaluation.revisit.attempt', 'evaluation.revisit.unreachable'),
+  ...grant(
+    'community_secretary',
+    'community',
+    'case.*',
+    'matter.*',
+    'evaluation.rate',
+    'evaluation.appeal',
+    'evaluation.exclusion.request',
+  ),
+  ...grant(
+    'street_dispatcher',
+    'street',
+    'case.*',
+    'matter.escalate.street',
+    'evaluation.revisit.attempt',
+    'evaluation.revisit.unreachable',
+  ),
   ...grant(
     'street_leader',
     'street',
@@ -54,9 +78,33 @@ export const defaultPermissions: PermissionRow[] = [
     'evaluation.exclusion.request',
     'evaluation.notice.propose',
   ),
-  ...grant('department_liaison', 'department', ...handling, 'case.checkin', 'case.department.done', 'matter.meeting.confirm', 'evaluation.appeal', 'evaluation.exclusion.request'),
-  ...grant('property_company', 'compound', 'matter.raise', 'matter.meeting.confirm', 'matter.resolution.sign', 'matter.action.done'),
-  ...grant('owners_committee', 'compound', 'matter.raise', 'matter.meeting.confirm', 'matter.resolution.sign', 'matter.vote.record', 'matter.action.done'),
+  ...grant(
+    'department_liaison',
+    'department',
+    ...handling,
+    'case.checkin',
+    'case.department.done',
+    'matter.meeting.confirm',
+    'evaluation.appeal',
+    'evaluation.exclusion.request',
+  ),
+  ...grant(
+    'property_company',
+    'compound',
+    'matter.raise',
+    'matter.meeting.confirm',
+    'matter.resolution.sign',
+    'matter.action.done',
+  ),
+  ...grant(
+    'owners_committee',
+    'compound',
+    'matter.raise',
+    'matter.meeting.confirm',
+    'matter.resolution.sign',
+    'matter.vote.record',
+    'matter.action.done',
+  ),
   ...grant(
     'assessor',
     'all',
@@ -69,7 +117,14 @@ export const defaultPermissions: PermissionRow[] = [
   ),
   ...grant('policy_editor', 'all', 'policy.edit'),
   ...grant('policy_approver', 'all', 'policy.approve', 'policy.publish'),
-  ...grant('external_platform', 'all', 'case.submit', 'evaluation.revisit.attempt', 'evaluation.revisit.unreachable', 'evaluation.rate'),
+  ...grant(
+    'external_platform',
+    'all',
+    'case.submit',
+    'evaluation.revisit.attempt',
+    'evaluation.revisit.unreachable',
+    'evaluation.rate',
+  ),
 ];
 
 /** Those who must reach the requester see personal data unmasked; leaders, assessors and third parties do not. */

@@ -1,0 +1,75 @@
+import { localize, type Locale, type LocalizedText } from '../i18n.js';
+import { caseFacts, routingFacts } from '../policy/facts.js';
+import type { Policy, RuleDef } from '../policy/types.js';
+import { explainRule } from '../rules/explain.js';
+import type { FactDictionary } from '../rules/types.js';
+import type { Decision } from '../process/types.js';
+import type { HistoryEntry } from './types.js';
+
+/** A decision with the sentence that explains it, in the reader's language. */
+export interface ExplainedDecision extends Decision {
+  explanation: string;
+}
+
+/** A history entry as a reader sees it: every decision explained. */
+export interface ExplainedHistoryEntry extends Omit<HistoryEntry, 'decisions'> {
+  decisions: ExplainedDecision[];
+}
+
+/** Turns the flat `var` paths a rule read back into the nested data it was evaluated on. */
+export function nestFacts(inputs: Record<string, unknown>): Record<string, unknown> {
+  const root: Record<string, unknown> = {};
+  for (const [path, value] of Object.entries(inputs)) {
+    const keys = path.split('.');
+    let node = root;
+    keys.forEach((key, i) => {
+      if (i === keys.length - 1) node[key] = value;
+      else node = (node[key] ??= {}) as Record<string, unknown>;
+    });
+  }
+  return root;
+}
+
+const routingName: LocalizedText = { zh: '路由', en: 'Routing' };
+
+/** Finds the rule a decision names in the policy the case was pinned to. */
+function ruleOf(policy: Policy, key: string): { logic: unknown; name: LocalizedText; facts: FactDictionary } | null {
+  if (key.startsWith('routing:')) {
+    const row = policy.routing.rows.find((r) => r.id === key.slice('routing:'.length));
+    return row ? { logic: row.when, name: row.note ?? routingName, facts: routingFacts(policy) } : null;
+  }
+  const rules = policy.rules as unknown as Record<string, RuleDef | undefined> & { custom?: Record<string, RuleDef> };
+  const def = rules[key] ?? rules.custom?.[key];
+  return def && typeof def === 'object' && 'logic' in def ? { logic: def.logic, name: def.name, facts: caseFacts(policy) } : null;
+}
+
+/**
+ * Explains each decision of a history entry in the reader's language, citing the values the rule read.
+ * Explanations are made when history is read, so a reader gets their own language and the wording can improve
+ * without rewriting history.
+ *
+ * @example
+ * explainEntry(entry, policy, 'zh').decisions[0].explanation; // '已超时：处理已用时 49 小时，超过时限 48 小时，且尚未办结'
+ */
+export function explainEntry(entry: HistoryEntry, policy: Policy, locale: Locale): ExplainedHistoryEntry {
+  return {
+    ...entry,
+    decisions: entry.decisions.map((d) => {
+      const rule = ruleOf(policy, d.rule);
+      if (!rule) return { ...d, explanation: d.rule };
+      try {
+        const { sentence } = explainRule({ logic: rule.logic, name: rule.name, data: nestFacts(d.inputs), facts: rule.facts, locale });
+        if (d.rule.startsWith('routing:') && d.result && typeof d.result === 'object') {
+          const target = d.result as { level?: string; department?: string };
+          const level = policy.organisation.levels.find((l) => l.code === target.level);
+          const dept = policy.organisation.departments.find((x) => x.code === target.department);
+          const where = [level ? localize(level.name, locale) : target.level, dept ? localize(dept.name, locale) : undefined].filter(Boolean).join(locale === 'zh' ? '·' : ' / ');
+          return { ...d, explanation: locale === 'zh' ? `${sentence}，派往${where}` : `${sentence}; sent to ${where}` };
+        }
+        return { ...d, explanation: sentence };
+      } catch {
+        return { ...d, explanation: localize(rule.name, locale) };
+      }
+    }),
+  };
+}
