@@ -716,7 +716,7 @@ export function createGridEscalationMachine(env: ProcessEnv) {
        * transaction as the closing.
        */
       requestEvaluations: enqueueActions(({ context, enqueue }) => {
-        for (const effect of evaluationEffects(context)) enqueue({ type: 'effect', params: effect });
+        for (const effect of evaluationEffects(context)) enqueue({ type: 'effect', params: effect } as never);
       }),
       linkDuplicate: assign(({ context, event }) => {
         assertEvent(event, 'case.duplicate.link');

@@ -74,7 +74,7 @@ function attributeFacts(policy: Pick<Policy, 'categories'>): FactDictionary {
     }
   }
   const out: FactDictionary = {};
-  for (const [code, attr] of defs) out[ATTRIBUTE_PREFIX + code] = attributeFact(attr, options.get(code) ?? new Map());
+  for (const [code, attr] of defs) out[ATTRIBUTE_PREFIX + code] = attributeFact(attr, options.get(code) ?? new Map<string, LocalizedText>());
   return out;
 }
 

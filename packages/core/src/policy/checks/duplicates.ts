@@ -1,4 +1,5 @@
 import type { LocalizedText } from '../../i18n.js';
+import { RULE_KEYS } from '../types.js';
 import type { CheckContext } from './context.js';
 
 /**
@@ -116,8 +117,8 @@ export function checkDuplicates(ctx: CheckContext): void {
 
   // Rule ids are unique across the rule set.
   const ruleIds = new Map<string, string>();
-  for (const [key, rule] of Object.entries(p.rules)) {
-    if (key === 'limits' || typeof rule !== 'object' || rule === null || !('id' in rule)) continue;
+  for (const key of RULE_KEYS) {
+    const rule = p.rules[key];
     const first = ruleIds.get(rule.id);
     if (first !== undefined) {
       ctx.error('duplicate.id', ['rules', key, 'id'], {
