@@ -7,6 +7,7 @@ import {
   createMemoryStore,
   createPolicyRegistry,
   createRuntime,
+  validatePolicy,
   type Actor,
   type Policy,
   type ProcessDefinition,
@@ -25,12 +26,12 @@ function mediationPolicy(): Policy {
   );
   policy.rules.custom = {
     mediationAgreed: {
-      id: 'mediationAgreed',
+      id: 'r-mediation-agreed',
       name: { zh: '达成协议', en: 'Agreement reached' },
       logic: { '>=': [{ var: 'case.signed' }, { var: 'case.parties' }] },
     },
     mediationTimeLimit: {
-      id: 'mediationTimeLimit',
+      id: 'r-mediation-time-limit',
       name: { zh: '调解时限', en: 'Mediation time limit' },
       logic: { if: [{ '==': [{ var: 'case.kind' }, 'family'] }, 'P10D', 'P15D'] },
     },
@@ -49,6 +50,19 @@ function setup(processes: ProcessDefinition[] = [...builtInProcesses, peoplesMed
 }
 
 describe("people's mediation, registered beside the built-in processes", () => {
+  it('its policy additions validate: custom rules, the new role and its commands', () => {
+    const commands = [peoplesMediationProcess.submitCommand!, ...peoplesMediationProcess.commands.map((c) => c.type)];
+    const result = validatePolicy(mediationPolicy(), { commands });
+    expect(result.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(result.valid).toBe(true);
+    // Without telling the validator about the process, its permission rows are unknown commands.
+    expect(validatePolicy(mediationPolicy()).problems.map((p) => p.code)).toContain('permissions.unknown_command');
+    // A non-portable custom rule is caught.
+    const bad = mediationPolicy();
+    bad.rules.custom!.mediationAgreed!.logic = { '??': [{ var: 'case.signed' }, 0] };
+    expect(validatePolicy(bad, { commands }).problems.map((p) => [p.code, p.path])).toContainEqual(['rule.not_portable', '/rules/custom/mediationAgreed/logic']);
+  });
+
   it('runs a whole case: investigate → mediate → both sign → close → revisit', async () => {
     const { runtime, clock } = setup();
     expect(runtime.processes().map((p) => p.id)).toContain('gridEscalation');

@@ -74,7 +74,8 @@ function attributeFacts(policy: Pick<Policy, 'categories'>): FactDictionary {
     }
   }
   const out: FactDictionary = {};
-  for (const [code, attr] of defs) out[ATTRIBUTE_PREFIX + code] = attributeFact(attr, options.get(code) ?? new Map<string, LocalizedText>());
+  for (const [code, attr] of defs)
+    out[ATTRIBUTE_PREFIX + code] = attributeFact(attr, options.get(code) ?? new Map<string, LocalizedText>());
   return out;
 }
 

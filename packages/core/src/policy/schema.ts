@@ -204,6 +204,12 @@ export const policyDefs = {
       verifierAllowed: ref('rule'),
       publicNotice: ref('rule'),
       redo: ref('rule'),
+      custom: {
+        type: 'object',
+        description: "Rules of processes a developer added in code, by key (read with env.rule(key, facts)).",
+        propertyNames: { pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$' },
+        additionalProperties: ref('rule'),
+      },
       limits: strictObject(
         {
           maxExtensions: { type: 'integer', minimum: 0 },

@@ -1,6 +1,7 @@
 import { GridflowError } from '../errors.js';
 import { Severity, type Problem } from '../problems.js';
 import { checkCategories } from './checks/categories.js';
+import type { FactDictionary } from '../rules/types.js';
 import { createCheckContext, type CheckContext } from './checks/context.js';
 import { checkDuplicates } from './checks/duplicates.js';
 import { checkCoordination, checkEvaluation } from './checks/evaluationCoordination.js';
@@ -16,6 +17,13 @@ import type { Policy } from './types.js';
 export interface ValidatePolicyOptions {
   /** Run the semantic checks after the schema (default true). With false, only the shape is checked. */
   semantic?: boolean;
+  /**
+   * Commands of processes registered beyond the built-in ones (e.g. `mediation.submit`, `mediation.*`'s
+   * members), so permission rows granting them are not reported as unknown.
+   */
+  commands?: readonly string[];
+  /** Facts the `rules.custom` rules may read; without it, custom rules are checked for portability only. */
+  customFacts?: FactDictionary;
 }
 
 export interface PolicyValidationResult {
@@ -41,8 +49,8 @@ function run(ctx: CheckContext, name: string, check: () => void): void {
 }
 
 /** The semantic checks, in the order their problems are listed. */
-function semanticProblems(policy: Policy): Problem[] {
-  const ctx = createCheckContext(policy);
+function semanticProblems(policy: Policy, options: ValidatePolicyOptions): Problem[] {
+  const ctx = createCheckContext(policy, { extraCommands: options.commands ?? [], ...(options.customFacts ? { customFacts: options.customFacts } : {}) });
   let routing: DecisionTableAnalysis | undefined;
   run(ctx, 'duplicates', () => checkDuplicates(ctx));
   run(ctx, 'references', () => checkReferences(ctx));
@@ -75,7 +83,7 @@ export function validatePolicy(doc: unknown, options: ValidatePolicyOptions = {}
   const shape = schemaProblems(doc);
   if (shape.length > 0) return { valid: false, problems: shape };
   const policy = doc as Policy;
-  const problems = options.semantic === false ? [] : semanticProblems(policy);
+  const problems = options.semantic === false ? [] : semanticProblems(policy, options);
   const valid = !problems.some((p) => p.severity === Severity.ERROR);
   return valid ? { valid, problems, policy } : { valid, problems };
 }

@@ -1,6 +1,7 @@
 import type { LocalizedText } from '../../i18n.js';
 import { Severity, toPointer, type Problem } from '../../problems.js';
 import type { Policy } from '../types.js';
+import type { FactDictionary } from '../../rules/types.js';
 
 /** A path given as JSON Pointer segments (or an already-encoded pointer). */
 export type PathLike = readonly (string | number)[] | string;
@@ -8,6 +9,10 @@ export type PathLike = readonly (string | number)[] | string;
 /** What every semantic check receives: the policy (schema-valid) and a place to put problems. */
 export interface CheckContext {
   readonly policy: Policy;
+  /** Commands of developers' own processes, known beside the built-in ones. */
+  readonly extraCommands: readonly string[];
+  /** Facts the custom rules may read, when the caller knows them. */
+  readonly customFacts?: FactDictionary;
   readonly problems: Problem[];
   error(code: string, path: PathLike, message: LocalizedText): void;
   warn(code: string, path: PathLike, message: LocalizedText): void;
@@ -30,13 +35,18 @@ const byCode = <T extends { code: string; name: LocalizedText }>(list: readonly 
 };
 
 /** Creates the context for one validation run. */
-export function createCheckContext(policy: Policy): CheckContext {
+export function createCheckContext(
+  policy: Policy,
+  extra: { extraCommands?: readonly string[]; customFacts?: FactDictionary } = {},
+): CheckContext {
   const problems: Problem[] = [];
   const add = (severity: Severity) => (code: string, path: PathLike, message: LocalizedText) => {
     problems.push({ code, severity, message, path: typeof path === 'string' ? path : toPointer(path) });
   };
   return {
     policy,
+    extraCommands: extra.extraCommands ?? [],
+    ...(extra.customFacts ? { customFacts: extra.customFacts } : {}),
     problems,
     error: add(Severity.ERROR),
     warn: add(Severity.WARNING),

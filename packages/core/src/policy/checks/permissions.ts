@@ -10,7 +10,8 @@ export function checkPermissions(ctx: CheckContext): void {
   const { permissions, privacy } = ctx.policy;
   const seen = new Map<string, { index: number; scope: string }>();
   permissions.forEach((row, i) => {
-    if (expandCommandPattern(row.command).length === 0) {
+    const extra = ctx.extraCommands.some((c) => commandMatches(row.command, c));
+    if (!extra && expandCommandPattern(row.command).length === 0) {
       const isPattern = row.command.endsWith('*');
       ctx.error('permissions.unknown_command', ['permissions', i, 'command'], {
         zh: isPattern ? `命令模式“${row.command}”不匹配任何已知命令` : `未知命令“${row.command}”`,

@@ -86,6 +86,12 @@ export function checkRules(ctx: CheckContext): void {
   const routing = routingFacts(p);
   p.routing.rows.forEach((row, i) => lint(ctx, row.when, routing, ['routing', 'rows', i, 'when']));
   for (const key of RULE_KEYS) lint(ctx, p.rules[key].logic, ruleFactsFor(key, p), ['rules', key, 'logic']);
+  for (const [key, rule] of Object.entries(p.rules.custom ?? {})) {
+    const at = ['rules', 'custom', key, 'logic'];
+    if (ctx.customFacts) lint(ctx, rule.logic, ctx.customFacts, at);
+    // Without a fact dictionary, check what can be checked: portability and shape, not fact names.
+    else for (const problem of lintRule(rule.logic, {}, toPointer(at))) if (problem.code !== 'rule.unknown_fact') ctx.problems.push(problem);
+  }
   const indicators = indicatorFacts();
   p.evaluation.indicators.forEach((indicator, i) =>
     lint(ctx, indicator.formula, indicators, ['evaluation', 'indicators', i, 'formula']),
