@@ -54,7 +54,7 @@ export function createPureStepper(machine: AnyStateMachine): PureStepper {
     },
     step(snapshot, event) {
       collected = [];
-      const next = machine.transition(snapshot, event as never, scope as never) as AnyMachineSnapshot;
+      const next = machine.transition(snapshot, event, scope as never);
       return [next, take()];
     },
   };

@@ -219,32 +219,67 @@ const arith = {
 };
 
 type Mapper = (item: unknown, above: Above) => unknown;
-const frame = (arr: unknown[], index: number, context: unknown, above: Above): Above => [{ iterator: arr, index }, context, above];
+/** The scope a mapper sees above its item (json-logic-engine's `val` climbs it); built only for mappers that read it. */
+const frame = (scoped: boolean, arr: unknown[], index: number, context: unknown, above: Above): Above =>
+  scoped ? [{ iterator: arr, index }, context, above] : NO_ABOVE;
 const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const iterate = {
-  some: (sel: unknown, fn: Mapper, ctx: unknown, above: Above): boolean => {
+  some: (sel: unknown, fn: Mapper, ctx: unknown, above: Above, scoped: boolean): boolean => {
     const arr = asArray(sel);
-    for (let i = 0; i < arr.length; i++) if (isTruthy(fn(arr[i], frame(arr, i, ctx, above)))) return true;
+    for (let i = 0; i < arr.length; i++) if (isTruthy(fn(arr[i], frame(scoped, arr, i, ctx, above)))) return true;
     return false;
   },
-  none: (sel: unknown, fn: Mapper, ctx: unknown, above: Above): boolean => !iterate.some(sel, fn, ctx, above),
-  all: (sel: unknown, fn: Mapper, ctx: unknown, above: Above): boolean => {
+  none: (sel: unknown, fn: Mapper, ctx: unknown, above: Above, scoped: boolean): boolean => !iterate.some(sel, fn, ctx, above, scoped),
+  all: (sel: unknown, fn: Mapper, ctx: unknown, above: Above, scoped: boolean): boolean => {
     const arr = asArray(sel);
     if (arr.length === 0) return false;
-    for (let i = 0; i < arr.length; i++) if (!isTruthy(fn(arr[i], frame(arr, i, ctx, above)))) return false;
+    for (let i = 0; i < arr.length; i++) if (!isTruthy(fn(arr[i], frame(scoped, arr, i, ctx, above)))) return false;
     return true;
   },
-  map: (sel: unknown, fn: Mapper, ctx: unknown, above: Above): unknown[] => asArray(sel).map((x, i, arr) => fn(x, frame(arr, i, ctx, above))),
-  filter: (sel: unknown, fn: Mapper, ctx: unknown, above: Above): unknown[] =>
-    asArray(sel).filter((x, i, arr) => isTruthy(fn(x, frame(arr, i, ctx, above)))),
+  map: (sel: unknown, fn: Mapper, ctx: unknown, above: Above, scoped: boolean): unknown[] => asArray(sel).map((x, i, arr) => fn(x, frame(scoped, arr, i, ctx, above))),
+  filter: (sel: unknown, fn: Mapper, ctx: unknown, above: Above, scoped: boolean): unknown[] =>
+    asArray(sel).filter((x, i, arr) => isTruthy(fn(x, frame(scoped, arr, i, ctx, above)))),
 };
-function reduce(sel: unknown, fn: Mapper, hasInit: boolean, init: unknown, ctx: unknown, above: Above): unknown {
+function reduce(sel: unknown, fn: Mapper, hasInit: boolean, init: unknown, ctx: unknown, above: Above, scoped: boolean): unknown {
   const arr = asArray(sel);
   if (!hasInit && arr.length === 0) return null;
   let acc = hasInit ? init : arr[0];
-  for (let i = hasInit ? 0 : 1; i < arr.length; i++) acc = fn({ accumulator: acc, current: arr[i] }, frame(arr, i, ctx, above));
+  for (let i = hasInit ? 0 : 1; i < arr.length; i++) acc = fn({ accumulator: acc, current: arr[i] }, frame(scoped, arr, i, ctx, above));
   return acc;
 }
+
+/** Operators that read nothing of the scope above their data; any other one (e.g. `val`, `try`) may. */
+const SCOPE_FREE = new Set([...BOOLEAN_OPS, 'and', 'or', 'if', '?:', 'var', 'missing', 'missing_some', '+', '-', '*', '/', '%', 'min', 'max', 'cat', 'substr', 'merge', 'map', 'filter', 'reduce']);
+const scopeUse = new WeakMap<object, boolean>();
+/** True when a mapper may read the scope above its item (`val` climbing, `var` with `../`…), so it needs the frames. */
+function usesScope(node: unknown): boolean {
+  if (!isObj(node)) return false;
+  let known = scopeUse.get(node);
+  if (known === undefined) {
+    if (Array.isArray(node)) known = node.some(usesScope);
+    else {
+      const keys = Object.keys(node);
+      const op = keys[0] as string;
+      const args = (node as Record<string, unknown>)[op];
+      const key: unknown = Array.isArray(args) ? args[0] : args;
+      known = keys.length !== 1 || !SCOPE_FREE.has(op) || (op === 'var' && typeof key === 'string' && key.startsWith('../')) || usesScope(args);
+    }
+    scopeUse.set(node, known);
+  }
+  return known;
+}
+
+/** Arithmetic on one or two operands for generated code, with exactly the semantics of `arith`. */
+const ARITH2: Record<string, (a: unknown, b: unknown) => number> = {
+  '+': (a, b) => checked(0 + num(a) + num(b)),
+  '*': (a, b) => checked(1 * num(a) * num(b)),
+  '-': (a, b) => checked(num(a) - num(b)),
+  '/': (a, b) => arith['/']([a, b]),
+  '%': (a, b) => checked(num(a) % num(b)),
+};
+const negate = (a: unknown): number => checked(-num(a));
+/** `in`: membership in a list, or a substring of a non-empty text (json-logic-js semantics). */
+const contains = (a: unknown, b: unknown): boolean => (b === '' ? false : typeof b === 'string' || Array.isArray(b)) && (b as unknown[]).indexOf(a) !== -1;
 
 /**
  * What a thrown value says about itself, the way JsonLogic engines and the conformance suites name errors:
@@ -285,9 +320,40 @@ function install(engine: Engine): Assemble {
   };
   const str = (node: unknown, bs: BuildState): string => (Compiler.buildString as (n: unknown, b: BuildState) => string)(node, bs);
   const temp = (bs: BuildState): string => `t${bs.temps++}`;
-  /** Code testing a node's truthiness that leaves its value in `prev`. */
-  const test = (node: unknown, bs: BuildState): string =>
-    isBoolean(node) ? `(prev = ${str(node, bs)})` : `((prev = ${str(node, bs)}) === true || (prev !== false && engine.truthy(prev)))`;
+  /**
+   * For a `var` with a fixed path: code reading the raw value (`undefined` when absent, first segment hoisted) and
+   * the code turning a raw value into the var's value (fallback for `undefined`, `null` for a function). Comparisons
+   * and tests use the raw value on their fast path (a number or a boolean needs no turning) and turn it otherwise.
+   */
+  const rawVar = (node: unknown, bs: BuildState): { read: string; fallback: string; norm: (v: string) => string } | undefined => {
+    if (!isObj(node) || Array.isArray(node) || Object.keys(node).length !== 1 || !('var' in node)) return undefined;
+    const lower = (node as { var: unknown }).var;
+    const [key, fallback = null] = Array.isArray(lower) ? (lower as unknown[]) : [lower];
+    if ((Array.isArray(lower) && lower.length > 2) || isObj(fallback) || (typeof key !== 'string' && typeof key !== 'number')) return undefined;
+    let segments = splitPathMemoized(String(key));
+    if (String(key) === '' || String(key).startsWith('../') || segments.length === 0) return undefined;
+    let base = 'context';
+    if (segments.length > 1) {
+      const first = segments[0] as string;
+      base = bs.hoist.get(first) ?? `h${bs.hoist.size}`;
+      bs.hoist.set(first, base);
+      segments = segments.slice(1);
+    }
+    const middle = segments.slice(0, -1).map((seg) => ` || (prev = prev[${JSON.stringify(seg)}]) == null`).join('');
+    const f = JSON.stringify(fallback);
+    return {
+      read: `((prev = ${base}) == null${middle} ? undefined : prev[${JSON.stringify(segments[segments.length - 1])}])`,
+      fallback: f,
+      norm: (v) => `(${v} === undefined ? ${f} : typeof ${v} === 'function' ? null : ${v})`,
+    };
+  };
+  /** Code testing a node's truthiness; with `keep`, it also leaves the node's value in `prev`. */
+  const test = (node: unknown, bs: BuildState, keep = false): string => {
+    if (isBoolean(node)) return keep ? `(prev = ${str(node, bs)})` : `(${str(node, bs)})`;
+    const raw = keep ? undefined : rawVar(node, bs);
+    if (raw) return `((prev = ${raw.read}) === true || (prev !== false && engine.truthy(${raw.norm('prev')})))`;
+    return `((prev = ${str(node, bs)}) === true || (prev !== false && engine.truthy(prev)))`;
+  };
   const assemble: Assemble = (logic, kind) => {
     const bs: BuildState = { engine, methods: [], values: [], notTraversed: [], processing: [], async: false, avoidInlineAsync: true, temps: 0, hoist: new Map() };
     const code = str(logic, bs);
@@ -331,7 +397,10 @@ function install(engine: Engine): Assemble {
           if (op.length === 3) return `(${str(data[0], bs)} ${op} ${str(data[1], bs)})`;
           const [a, b] = [temp(bs), temp(bs)];
           const js = op === '==' ? '===' : op === '!=' ? '!==' : op;
-          return `((${a} = ${str(data[0], bs)}), (${b} = ${str(data[1], bs)}), typeof ${a} === 'number' && typeof ${b} === 'number' ? ${a} ${js} ${b} : ${ref(bs, pair)}(${a}, ${b}))`;
+          const [ra, rb] = [rawVar(data[0], bs), rawVar(data[1], bs)];
+          const [x, y] = [ra ? ra.read : str(data[0], bs), rb ? rb.read : str(data[1], bs)];
+          const slow = `${ref(bs, pair)}(${ra ? ra.norm(a) : a}, ${rb ? rb.norm(b) : b})`;
+          return `((${a} = ${x}), (${b} = ${y}), typeof ${a} === 'number' && typeof ${b} === 'number' ? ${a} ${js} ${b} : ${slow})`;
         }
         if (data.length === 3 && data.every(simple)) return `${ref(bs, three)}(${data.map((d) => str(d, bs)).join(', ')})`;
         return false;
@@ -355,7 +424,7 @@ function install(engine: Engine): Assemble {
         if (!Array.isArray(data)) return false;
         if (data.length === 0) return 'false';
         if (data.every(isBoolean)) return `(${data.map((d) => str(d, bs)).join(isAnd ? ' && ' : ' || ')})`;
-        return `(${data.map((d) => `${isAnd ? '!' : ''}${test(d, bs)} ? prev : `).join('')}prev)`;
+        return `(${data.map((d) => `${isAnd ? '!' : ''}${test(d, bs, true)} ? prev : `).join('')}prev)`;
       },
     );
   logical(true);
@@ -378,11 +447,25 @@ function install(engine: Engine): Assemble {
   negation('not', true);
   negation('!!', false);
 
-  for (const [op, f] of Object.entries(arith)) eager(op, (args) => f(args as unknown[]));
-  eager('in', (args) => {
-    const [a, b] = args as unknown[];
-    return (b === '' ? false : typeof b === 'string' || Array.isArray(b)) && (b as unknown[]).indexOf(a) !== -1;
-  });
+  for (const [op, f] of Object.entries(arith)) {
+    eager(op, (args) => f(args as unknown[]));
+    (defs[op] as MethodDef).compile = (data, bs) => {
+      if (!Array.isArray(data) || data.length === 0 || data.length > 2) return false;
+      if (data.length === 1) return op === '-' ? `${ref(bs, negate)}(${str(data[0], bs)})` : false;
+      return `${ref(bs, ARITH2[op])}(${str(data[0], bs)}, ${str(data[1], bs)})`;
+    };
+  }
+  eager('in', (args) => contains((args as unknown[])[0], (args as unknown[])[1]));
+  (defs.in as MethodDef).compile = (data, bs) => {
+    if (!Array.isArray(data) || data.length !== 2) return false;
+    const list: unknown = data[1];
+    if (!Array.isArray(list) || list.some(isObj)) return `${ref(bs, contains)}(${str(data[0], bs)}, ${str(list, bs)})`;
+    // A list of constants: `indexOf` on it is strict equality with each element, which short lists spell out.
+    const needle = str(data[0], bs);
+    if (list.length > 8) return `(values[${bs.values.push(Object.freeze([...(list as unknown[])])) - 1}].indexOf(${needle}) !== -1)`;
+    const t = temp(bs);
+    return list.length === 0 ? `((${needle}), false)` : `((${t} = ${needle}) === ${list.map((x) => JSON.stringify(x)).join(` || ${t} === `)})`;
+  };
   eager('cat', (args) => {
     const out = (args as unknown[]).join('');
     if (out.length > MAX_SIZE) raise(TOO_LARGE);
@@ -439,22 +522,9 @@ function install(engine: Engine): Assemble {
   );
   (defs.var as MethodDef).compile = (data, bs) => {
     if (!Array.isArray(data) || data.length > 2 || isObj(data[1])) return false;
-    const [key, fallback = null] = data as [unknown, unknown];
-    if (key === null || key === undefined || key === '') return `(typeof context === 'function' ? null : context)`;
-    if ((typeof key !== 'string' && typeof key !== 'number') || String(key).startsWith('../')) return false;
-    let segments = splitPathMemoized(String(key));
-    let base = 'context';
-    if (segments.length === 0) return false;
-    if (segments.length > 1) {
-      const first = segments[0] as string;
-      base = bs.hoist.get(first) ?? `h${bs.hoist.size}`;
-      bs.hoist.set(first, base);
-      segments = segments.slice(1);
-    }
-    const f = JSON.stringify(fallback);
-    const middle = segments.slice(0, -1).map((seg) => ` || (prev = prev[${JSON.stringify(seg)}]) == null`).join('');
-    const last = JSON.stringify(segments[segments.length - 1]);
-    return `((prev = ${base}) == null${middle} ? ${f} : (prev = prev[${last}]) === undefined ? ${f} : typeof prev === 'function' ? null : prev)`;
+    if (data[0] === null || data[0] === undefined || data[0] === '') return `(typeof context === 'function' ? null : context)`;
+    const raw = rawVar({ var: data }, bs);
+    return raw ? `((prev = ${raw.read}) === undefined ? ${raw.fallback} : typeof prev === 'function' ? null : prev)` : false;
   };
   eager('missing', (args, ctx) => missing(args as unknown[], ctx));
   eager('missing_some', (args, ctx) => {
@@ -468,9 +538,10 @@ function install(engine: Engine): Assemble {
       name,
       (args, ctx, above) => {
         if (!Array.isArray(args)) raise(INVALID_ARGUMENTS);
-        return it(run(args[0], ctx, above), (item, ab) => run(args[1], item, ab), ctx, above);
+        return it(run(args[0], ctx, above), (item, ab) => run(args[1], item, ab), ctx, above, usesScope(args[1]));
       },
-      (data, bs) => (Array.isArray(data) ? `${ref(bs, it)}(${str(data[0], bs)}, ${ref(bs, assemble(data[1], 'mapper'))}, context, above)` : false),
+      (data, bs) =>
+        Array.isArray(data) ? `${ref(bs, it)}(${str(data[0], bs)}, ${ref(bs, assemble(data[1], 'mapper'))}, context, above, ${usesScope(data[1])})` : false,
     );
   }
   defs.every = defs.all as MethodDef;
@@ -479,11 +550,11 @@ function install(engine: Engine): Assemble {
     (args, ctx, above) => {
       if (!Array.isArray(args)) raise(INVALID_ARGUMENTS);
       const sel = run(args[0], ctx, above);
-      return reduce(sel, (item, ab) => run(args[1], item, ab), args.length > 2, run(args[2], ctx, above), ctx, above);
+      return reduce(sel, (item, ab) => run(args[1], item, ab), args.length > 2, run(args[2], ctx, above), ctx, above, usesScope(args[1]));
     },
     (data, bs) =>
       Array.isArray(data)
-        ? `${ref(bs, reduce)}(${str(data[0], bs)}, ${ref(bs, assemble(data[1], 'mapper'))}, ${data.length > 2}, ${str(data[2] ?? null, bs)}, context, above)`
+        ? `${ref(bs, reduce)}(${str(data[0], bs)}, ${ref(bs, assemble(data[1], 'mapper'))}, ${data.length > 2}, ${str(data[2] ?? null, bs)}, context, above, ${usesScope(data[1])})`
         : false,
   );
   lazy('try', (args, ctx, above) => {
@@ -545,7 +616,83 @@ function createPlanner(engine: Engine): (logic: unknown) => Plan {
     plans.set(node, result);
     return result;
   };
+  /** Closures for Gridflow's own operators, composed directly (same helpers as their methods and generated code). */
+  const planDirect = (op: string, lower: unknown, path: (string | number)[]): Plan | undefined => {
+    const list = Array.isArray(lower) ? (lower as unknown[]) : undefined;
+    const sub = (i: number): Plan => plan(list?.[i], [...path, i]);
+    const pair = PAIR[op];
+    if (op === 'var') {
+      const [key, fallback = null] = list ?? [lower];
+      if (isObj(key) || isObj(fallback) || (list && list.length > 2) || (typeof key === 'string' && key.startsWith('../'))) return undefined;
+      if (key === undefined || key === null || key === '') return (d) => (typeof d === 'function' ? null : d);
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- JsonLogic reads any key as text
+      const segments = splitPathMemoized(String(key));
+      return (d) => {
+        let cur = d;
+        for (const seg of segments) {
+          if (cur === null || cur === undefined) return fallback;
+          cur = (cur as Record<string, unknown>)[seg];
+          if (cur === undefined) return fallback;
+        }
+        return typeof cur === 'function' ? null : cur;
+      };
+    }
+    if (!list) return undefined;
+    const all = (): Plan[] => list.map((_, i) => sub(i));
+    if (pair && list.length === 2) {
+      const [a, b] = [sub(0), sub(1)];
+      return (d, ab) => pair(a(d, ab), b(d, ab));
+    }
+    if ((op === 'and' || op === 'or') && list.length > 0) {
+      const items = all();
+      const isAnd = op === 'and';
+      return (d, ab) => {
+        let item: unknown;
+        for (const p of items) if (isTruthy((item = p(d, ab))) !== isAnd) return item;
+        return item;
+      };
+    }
+    if ((op === 'if' || op === '?:') && list.length > 1) {
+      const items = all();
+      const n = items.length;
+      return (d, ab) => {
+        for (let i = 0; i + 1 < n; i += 2) if (isTruthy((items[i] as Plan)(d, ab))) return (items[i + 1] as Plan)(d, ab);
+        return n % 2 === 1 ? (items[n - 1] as Plan)(d, ab) : null;
+      };
+    }
+    if (op === 'in' && list.length === 2) {
+      const needle = sub(0);
+      const hay = list[1];
+      if (Array.isArray(hay) && hay.every((x) => !isObj(x))) {
+        const constant = Object.freeze([...(hay as unknown[])]);
+        return (d, ab) => constant.indexOf(needle(d, ab)) !== -1;
+      }
+      const other = sub(1);
+      return (d, ab) => contains(needle(d, ab), other(d, ab));
+    }
+    const two = ARITH2[op];
+    if (two && list.length === 2) {
+      const [a, b] = [sub(0), sub(1)];
+      return (d, ab) => two(a(d, ab), b(d, ab));
+    }
+    const it = (iterate as Record<string, (s: unknown, f: Mapper, c: unknown, ab: Above, scoped: boolean) => unknown>)[op === 'every' ? 'all' : op];
+    if (it) {
+      const [selector, mapper, scoped] = [sub(0), sub(1), usesScope(list[1])];
+      return (d, ab) => it(selector(d, ab), mapper, d, ab, scoped);
+    }
+    if (op === 'reduce') {
+      const [selector, mapper, scoped, hasInit] = [sub(0), sub(1), usesScope(list[1]), list.length > 2];
+      const initial = sub(2);
+      return (d, ab) => {
+        const sel = selector(d, ab);
+        return reduce(sel, mapper, hasInit, initial(d, ab), d, ab, scoped);
+      };
+    }
+    return undefined;
+  };
   const planOperation = (def: Engine['methods'][string], op: string, lower: unknown, path: (string | number)[]): Plan => {
+    const direct = planDirect(op, lower, path);
+    if (direct) return direct;
     const call = typeof def === 'function' ? def : def.method;
     if (typeof def !== 'function' && def.lazy) {
       if (op === 'eachKey' && isObj(lower)) for (const [k, v] of Object.entries(lower)) plan(v, [...path, k]);

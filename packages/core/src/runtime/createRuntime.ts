@@ -163,7 +163,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
 
   const compile = (def: ProcessDefinition, policy: Policy): Compiled => {
     let perPolicy = compiled.get(policy);
-    if (!perPolicy) compiled.set(policy, (perPolicy = new Map()));
+    if (!perPolicy) compiled.set(policy, (perPolicy = new Map<string, Compiled>()));
     let c = perPolicy.get(def.id);
     if (!c) {
       const recorder: DecisionRecorder = { decisions: [] };

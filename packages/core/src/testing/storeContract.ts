@@ -2,10 +2,10 @@ import type { CaseRecord, CaseStore, HistoryEntry } from '../runtime/types.js';
 
 /** The parts of a test framework the contract needs (vitest and jest both fit). */
 export interface TestApi {
-  describe(name: string, fn: () => void): void;
-  it(name: string, fn: () => Promise<void> | void): void;
-  beforeEach(fn: () => Promise<void> | void): void;
-  afterAll(fn: () => Promise<void> | void): void;
+  describe: (name: string, fn: () => void) => void;
+  it: (name: string, fn: () => Promise<void> | void) => void;
+  beforeEach: (fn: () => Promise<void> | void) => void;
+  afterAll: (fn: () => Promise<void> | void) => void;
   expect: (value: unknown) => {
     toBe(v: unknown): void;
     toEqual(v: unknown): void;

@@ -10,7 +10,7 @@ const problems: Problem[] = [
 
 async function mount(lang: 'zh' | 'en', list: Problem[]) {
   const el = document.createElement('gf-problem-list');
-  el.lang = lang;
+  el.locale = lang;
   el.problems = list;
   document.body.append(el);
   await el.updateComplete;

@@ -34,10 +34,10 @@ export class GfProblemList extends LitElement {
   @property({ attribute: false }) problems: readonly Problem[] = [];
 
   /** Language of the labels and messages: `zh` (default) or `en`. */
-  @property({ reflect: true }) lang: Locale = 'zh';
+  @property({ reflect: true }) locale: Locale = 'zh';
 
   override render() {
-    const locale: Locale = this.lang === 'en' ? 'en' : 'zh';
+    const locale: Locale = this.locale === 'en' ? 'en' : 'zh';
     const errors = this.problems.filter((p) => p.severity === 'error').length;
     const warnings = this.problems.length - errors;
     if (this.problems.length === 0) {
