@@ -237,6 +237,8 @@ export interface GridEscalationContext extends ProcessContextBase {
   duplicates: string[];
   /** Evaluation cases (appealEvaluation) opened when the case was closed: 谁呼谁评 and 下评上. */
   evaluations: string[];
+  /** Units already asked to be evaluated (`resident:<unit>`, `street:<unit>`): one evaluation per response. */
+  evaluationsRequested: string[];
   escalations: EscalationRecord[];
   returns: ReturnRecord[];
   /** True while a return was overruled and the unit is force-assigned (终审). */
@@ -716,7 +718,9 @@ export function createGridEscalationMachine(env: ProcessEnv) {
        * transaction as the closing.
        */
       requestEvaluations: enqueueActions(({ context, enqueue }) => {
-        for (const effect of evaluationEffects(context)) enqueue({ type: 'effect', params: effect } as never);
+        const effects = evaluationEffects(context);
+        for (const effect of effects) enqueue({ type: 'effect', params: effect } as never);
+        enqueue.assign({ evaluationsRequested: [...context.evaluationsRequested, ...effects.map(evaluationKey)] });
       }),
       linkDuplicate: assign(({ context, event }) => {
         assertEvent(event, 'case.duplicate.link');
@@ -1351,6 +1355,7 @@ function initialContext(env: ProcessEnv, input: GridEscalationMachineInput): Gri
     mergedInto: null,
     duplicates: [],
     evaluations: [],
+    evaluationsRequested: [],
     escalations: [],
     returns: [],
     forceAssigned: false,
@@ -1387,8 +1392,21 @@ export function answeringUnit(context: GridEscalationContext): string | null {
   }
 }
 
-/** The evaluations a closed case opens: the reporter's, and the street's of every department it summoned. */
+/** Identifies an evaluation request: who rates which unit. */
+function evaluationKey(effect: Effect): string {
+  return effect.kind === 'submit' ? `${String(effect.input.evaluatorKind)}:${String(effect.input.unit)}` : '';
+}
+
+/**
+ * The evaluations a closed case opens: the reporter's, and the street's of every department it summoned — each
+ * only once (一事一评): after a redo, the evaluation already open takes the final rating, so closing again opens
+ * none for the same rater and unit.
+ */
 export function evaluationEffects(context: GridEscalationContext): Effect[] {
+  return requestedEvaluations(context).filter((e) => !(context.evaluationsRequested ?? []).includes(evaluationKey(e)));
+}
+
+function requestedEvaluations(context: GridEscalationContext): Effect[] {
   const units = context.request.units;
   const subjectUnits = [
     units.grid ? `grid:${units.grid}` : null,

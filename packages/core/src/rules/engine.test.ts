@@ -22,7 +22,9 @@ const failure = (logic: unknown, data: unknown = null): GridflowError => {
   return caught as GridflowError;
 };
 
-const overdue = { and: [{ '>': [{ var: 'case.elapsedHours' }, { var: 'case.limitHours' }] }, { '!': { var: 'case.resolved' } }] };
+const overdue = {
+  and: [{ '>': [{ var: 'case.elapsedHours' }, { var: 'case.limitHours' }] }, { '!': { var: 'case.resolved' } }],
+};
 
 describe('createRuleEngine', () => {
   it('evaluates in the mode asked for', () => {
@@ -155,7 +157,13 @@ describe('semantics Gridflow chose (docs/rules.md)', () => {
   it('bounds what a rule can make the engine do', () => {
     const started = Date.now();
     expect(both({ val: [[1e21], 'x'] }, { x: 1 })).toBe(null);
-    const doubling = { reduce: [Array.from({ length: 40 }, (_, i) => i), { merge: [{ var: 'accumulator' }, { var: 'accumulator' }] }, [1]] };
+    const doubling = {
+      reduce: [
+        Array.from({ length: 40 }, (_, i) => i),
+        { merge: [{ var: 'accumulator' }, { var: 'accumulator' }] },
+        [1],
+      ],
+    };
     expect(failure(doubling).details).toEqual({ type: 'Exceeded Allowed Size' });
     expect(Date.now() - started).toBeLessThan(5000);
   });
@@ -179,6 +187,8 @@ describe('platforms that forbid code generation (Content-Security-Policy)', () =
     const engine = fresh.createRuleEngine();
     expect(engine.mode).toBe('interpreted');
     expect(engine.evaluate(overdue, { case: { elapsedHours: 49, limitHours: 48, resolved: false } })).toBe(true);
-    expect(() => fresh.createRuleEngine({ codegen: 'on' })).toThrow(expect.objectContaining({ code: 'rule.codegen_unavailable' }) as Error);
+    expect(() => fresh.createRuleEngine({ codegen: 'on' })).toThrow(
+      expect.objectContaining({ code: 'rule.codegen_unavailable' }) as Error,
+    );
   });
 });

@@ -16,11 +16,24 @@ import { toPointer } from '../problems.js';
  * operator loses its stock code generator, so compiled code calls its implementation. See docs/rules.md.
  */
 
-/** Something thrown while evaluating, as JsonLogic engines report it (`{ type: 'NaN' }`, `{ type: 'Invalid Arguments' }`…). */
+/**
+ * The `details` of a `rule.evaluation_failed` error: the JsonLogic error type, as engines report it.
+ *
+ * @example
+ * try { engine.evaluate({ '/': [1, 0] }, null); } catch (e) { (e as GridflowError).details; } // { type: 'NaN' }
+ */
 export interface RuleErrorDetails {
   type: string;
 }
 
+/**
+ * A JsonLogic evaluator (see {@link createRuleEngine}).
+ *
+ * @example
+ * const engine: RuleEngine = createRuleEngine({ codegen: 'off' });
+ * engine.mode; // 'interpreted'
+ * engine.evaluate({ '<=': [24, { var: 'h' }, 48] }, { h: 30 }); // true
+ */
 export interface RuleEngine {
   /** Evaluate (uses a per-rule compiled function cache keyed by rule object identity AND by JSON text). */
   evaluate(logic: unknown, data: unknown): unknown;
@@ -29,7 +42,12 @@ export interface RuleEngine {
   readonly mode: 'compiled' | 'interpreted';
 }
 
-/** Options of {@link createRuleEngine}. */
+/**
+ * Options of {@link createRuleEngine}.
+ *
+ * @example
+ * createRuleEngine({ codegen: 'off', cacheSize: 200 }); // a page whose Content-Security-Policy forbids eval
+ */
 export interface RuleEngineOptions {
   /** `'auto'` (default) generates code where the platform allows it; `'on'` requires it; `'off'` never generates code. */
   codegen?: 'auto' | 'on' | 'off';
@@ -144,7 +162,24 @@ const PAIR: Record<string, Pair> = {
 const chain3 = (pair: Pair) => (a: unknown, b: unknown, c: unknown) => pair(a, b) && pair(b, c);
 
 /** Operators whose value is always a boolean, so generated code may skip the truthiness call. */
-const BOOLEAN_OPS = new Set(['<', '<=', '>', '>=', '==', '!=', '===', '!==', '!', '!!', 'not', 'in', 'some', 'all', 'none', 'every']);
+const BOOLEAN_OPS = new Set([
+  '<',
+  '<=',
+  '>',
+  '>=',
+  '==',
+  '!=',
+  '===',
+  '!==',
+  '!',
+  '!!',
+  'not',
+  'in',
+  'some',
+  'all',
+  'none',
+  'every',
+]);
 function isBoolean(node: unknown): boolean {
   if (!isObj(node) || Array.isArray(node)) return typeof node === 'boolean';
   const keys = Object.keys(node);
@@ -229,27 +264,60 @@ const iterate = {
     for (let i = 0; i < arr.length; i++) if (isTruthy(fn(arr[i], frame(scoped, arr, i, ctx, above)))) return true;
     return false;
   },
-  none: (sel: unknown, fn: Mapper, ctx: unknown, above: Above, scoped: boolean): boolean => !iterate.some(sel, fn, ctx, above, scoped),
+  none: (sel: unknown, fn: Mapper, ctx: unknown, above: Above, scoped: boolean): boolean =>
+    !iterate.some(sel, fn, ctx, above, scoped),
   all: (sel: unknown, fn: Mapper, ctx: unknown, above: Above, scoped: boolean): boolean => {
     const arr = asArray(sel);
     if (arr.length === 0) return false;
     for (let i = 0; i < arr.length; i++) if (!isTruthy(fn(arr[i], frame(scoped, arr, i, ctx, above)))) return false;
     return true;
   },
-  map: (sel: unknown, fn: Mapper, ctx: unknown, above: Above, scoped: boolean): unknown[] => asArray(sel).map((x, i, arr) => fn(x, frame(scoped, arr, i, ctx, above))),
+  map: (sel: unknown, fn: Mapper, ctx: unknown, above: Above, scoped: boolean): unknown[] =>
+    asArray(sel).map((x, i, arr) => fn(x, frame(scoped, arr, i, ctx, above))),
   filter: (sel: unknown, fn: Mapper, ctx: unknown, above: Above, scoped: boolean): unknown[] =>
     asArray(sel).filter((x, i, arr) => isTruthy(fn(x, frame(scoped, arr, i, ctx, above)))),
 };
-function reduce(sel: unknown, fn: Mapper, hasInit: boolean, init: unknown, ctx: unknown, above: Above, scoped: boolean): unknown {
+function reduce(
+  sel: unknown,
+  fn: Mapper,
+  hasInit: boolean,
+  init: unknown,
+  ctx: unknown,
+  above: Above,
+  scoped: boolean,
+): unknown {
   const arr = asArray(sel);
   if (!hasInit && arr.length === 0) return null;
   let acc = hasInit ? init : arr[0];
-  for (let i = hasInit ? 0 : 1; i < arr.length; i++) acc = fn({ accumulator: acc, current: arr[i] }, frame(scoped, arr, i, ctx, above));
+  for (let i = hasInit ? 0 : 1; i < arr.length; i++)
+    acc = fn({ accumulator: acc, current: arr[i] }, frame(scoped, arr, i, ctx, above));
   return acc;
 }
 
 /** Operators that read nothing of the scope above their data; any other one (e.g. `val`, `try`) may. */
-const SCOPE_FREE = new Set([...BOOLEAN_OPS, 'and', 'or', 'if', '?:', 'var', 'missing', 'missing_some', '+', '-', '*', '/', '%', 'min', 'max', 'cat', 'substr', 'merge', 'map', 'filter', 'reduce']);
+const SCOPE_FREE = new Set([
+  ...BOOLEAN_OPS,
+  'and',
+  'or',
+  'if',
+  '?:',
+  'var',
+  'missing',
+  'missing_some',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  'min',
+  'max',
+  'cat',
+  'substr',
+  'merge',
+  'map',
+  'filter',
+  'reduce',
+]);
 const scopeUse = new WeakMap<object, boolean>();
 /** True when a mapper may read the scope above its item (`val` climbing, `var` with `../`…), so it needs the frames. */
 function usesScope(node: unknown): boolean {
@@ -262,7 +330,11 @@ function usesScope(node: unknown): boolean {
       const op = keys[0] as string;
       const args = (node as Record<string, unknown>)[op];
       const key: unknown = Array.isArray(args) ? args[0] : args;
-      known = keys.length !== 1 || !SCOPE_FREE.has(op) || (op === 'var' && typeof key === 'string' && key.startsWith('../')) || usesScope(args);
+      known =
+        keys.length !== 1 ||
+        !SCOPE_FREE.has(op) ||
+        (op === 'var' && typeof key === 'string' && key.startsWith('../')) ||
+        usesScope(args);
     }
     scopeUse.set(node, known);
   }
@@ -279,7 +351,8 @@ const ARITH2: Record<string, (a: unknown, b: unknown) => number> = {
 };
 const negate = (a: unknown): number => checked(-num(a));
 /** `in`: membership in a list, or a substring of a non-empty text (json-logic-js semantics). */
-const contains = (a: unknown, b: unknown): boolean => (b === '' ? false : typeof b === 'string' || Array.isArray(b)) && (b as unknown[]).indexOf(a) !== -1;
+const contains = (a: unknown, b: unknown): boolean =>
+  (b === '' ? false : typeof b === 'string' || Array.isArray(b)) && (b as unknown[]).indexOf(a) !== -1;
 
 /**
  * What a thrown value says about itself, the way JsonLogic engines and the conformance suites name errors:
@@ -318,18 +391,27 @@ function install(engine: Engine): Assemble {
     if (i < 0) i = bs.methods.push(f) - 1;
     return `methods[${i}]`;
   };
-  const str = (node: unknown, bs: BuildState): string => (Compiler.buildString as (n: unknown, b: BuildState) => string)(node, bs);
+  const str = (node: unknown, bs: BuildState): string =>
+    (Compiler.buildString as (n: unknown, b: BuildState) => string)(node, bs);
   const temp = (bs: BuildState): string => `t${bs.temps++}`;
   /**
    * For a `var` with a fixed path: code reading the raw value (`undefined` when absent, first segment hoisted) and
    * the code turning a raw value into the var's value (fallback for `undefined`, `null` for a function). Comparisons
    * and tests use the raw value on their fast path (a number or a boolean needs no turning) and turn it otherwise.
    */
-  const rawVar = (node: unknown, bs: BuildState): { read: string; fallback: string; norm: (v: string) => string } | undefined => {
+  const rawVar = (
+    node: unknown,
+    bs: BuildState,
+  ): { read: string; fallback: string; norm: (v: string) => string } | undefined => {
     if (!isObj(node) || Array.isArray(node) || Object.keys(node).length !== 1 || !('var' in node)) return undefined;
-    const lower = (node as { var: unknown }).var;
+    const lower = node.var;
     const [key, fallback = null] = Array.isArray(lower) ? (lower as unknown[]) : [lower];
-    if ((Array.isArray(lower) && lower.length > 2) || isObj(fallback) || (typeof key !== 'string' && typeof key !== 'number')) return undefined;
+    if (
+      (Array.isArray(lower) && lower.length > 2) ||
+      isObj(fallback) ||
+      (typeof key !== 'string' && typeof key !== 'number')
+    )
+      return undefined;
     let segments = splitPathMemoized(String(key));
     if (String(key) === '' || String(key).startsWith('../') || segments.length === 0) return undefined;
     let base = 'context';
@@ -339,10 +421,15 @@ function install(engine: Engine): Assemble {
       bs.hoist.set(first, base);
       segments = segments.slice(1);
     }
-    const middle = segments.slice(0, -1).map((seg) => ` || (prev = prev[${JSON.stringify(seg)}]) == null`).join('');
+    const middle = segments
+      .slice(0, -1)
+      .map((seg) => ` || (prev = prev[${JSON.stringify(seg)}]) == null`)
+      .join('');
     const f = JSON.stringify(fallback);
     return {
-      read: `((prev = ${base}) == null${middle} ? undefined : prev[${JSON.stringify(segments[segments.length - 1])}])`,
+      read: middle
+        ? `((prev = ${base}) == null${middle} ? undefined : prev[${JSON.stringify(segments[segments.length - 1])}])`
+        : `(${base} == null ? undefined : ${base}[${JSON.stringify(segments[0])}])`,
       fallback: f,
       norm: (v) => `(${v} === undefined ? ${f} : typeof ${v} === 'function' ? null : ${v})`,
     };
@@ -355,20 +442,42 @@ function install(engine: Engine): Assemble {
     return `((prev = ${str(node, bs)}) === true || (prev !== false && engine.truthy(prev)))`;
   };
   const assemble: Assemble = (logic, kind) => {
-    const bs: BuildState = { engine, methods: [], values: [], notTraversed: [], processing: [], async: false, avoidInlineAsync: true, temps: 0, hoist: new Map() };
+    const bs: BuildState = {
+      engine,
+      methods: [],
+      values: [],
+      notTraversed: [],
+      processing: [],
+      async: false,
+      avoidInlineAsync: true,
+      temps: 0,
+      hoist: new Map(),
+    };
     const code = str(logic, bs);
     const lets = ['prev', ...Array.from({ length: bs.temps }, (_, i) => `t${i}`)].join(', ');
-    const hoisted = [...bs.hoist].map(([seg, name]) => `const ${name} = context == null ? undefined : context[${JSON.stringify(seg)}];`).join(' ');
+    const hoisted = [...bs.hoist]
+      .map(([seg, name]) => `const ${name} = context == null ? undefined : context[${JSON.stringify(seg)}];`)
+      .join(' ');
     const body =
       kind === 'rule'
         ? `return function rule(context) { let ${lets}; if (context === undefined) context = null; const above = NO_ABOVE; try { ${hoisted} return ${code}; } catch (e) { throw fail(e); } };`
         : `return function mapper(context, above) { let ${lets}; ${hoisted} return ${code}; };`;
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    const factory = new Function('values', 'methods', 'notTraversed', 'engine', 'coerceArray', 'fail', 'NO_ABOVE', body) as (...a: unknown[]) => (...args: unknown[]) => unknown;
+    const factory = new Function(
+      'values',
+      'methods',
+      'notTraversed',
+      'engine',
+      'coerceArray',
+      'fail',
+      'NO_ABOVE',
+      body,
+    ) as (...a: unknown[]) => (...args: unknown[]) => unknown;
     const coerceArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : [v]);
     return factory(bs.values, bs.methods, bs.notTraversed, engine, coerceArray, evaluationFailed, NO_ABOVE);
   };
-  const simple = (n: unknown): boolean => !isObj(n) || (!Array.isArray(n) && Object.keys(n).length === 1 && 'var' in n && !isObj((n).var));
+  const simple = (n: unknown): boolean =>
+    !isObj(n) || (!Array.isArray(n) && Object.keys(n).length === 1 && 'var' in n && !isObj(n.var));
   const defs: Record<string, MethodDef> = {};
   const lazy = (name: string, method: MethodDef['method'], compile?: CompileFn): void => {
     defs[name] = compile ? { method, lazy: true, compile } : { method, lazy: true };
@@ -402,7 +511,8 @@ function install(engine: Engine): Assemble {
           const slow = `${ref(bs, pair)}(${ra ? ra.norm(a) : a}, ${rb ? rb.norm(b) : b})`;
           return `((${a} = ${x}), (${b} = ${y}), typeof ${a} === 'number' && typeof ${b} === 'number' ? ${a} ${js} ${b} : ${slow})`;
         }
-        if (data.length === 3 && data.every(simple)) return `${ref(bs, three)}(${data.map((d) => str(d, bs)).join(', ')})`;
+        if (data.length === 3 && data.every(simple))
+          return `${ref(bs, three)}(${data.map((d) => str(d, bs)).join(', ')})`;
         return false;
       },
     );
@@ -462,9 +572,12 @@ function install(engine: Engine): Assemble {
     if (!Array.isArray(list) || list.some(isObj)) return `${ref(bs, contains)}(${str(data[0], bs)}, ${str(list, bs)})`;
     // A list of constants: `indexOf` on it is strict equality with each element, which short lists spell out.
     const needle = str(data[0], bs);
-    if (list.length > 8) return `(values[${bs.values.push(Object.freeze([...(list as unknown[])])) - 1}].indexOf(${needle}) !== -1)`;
+    if (list.length > 8)
+      return `(values[${bs.values.push(Object.freeze([...(list as unknown[])])) - 1}].indexOf(${needle}) !== -1)`;
     const t = temp(bs);
-    return list.length === 0 ? `((${needle}), false)` : `((${t} = ${needle}) === ${list.map((x) => JSON.stringify(x)).join(` || ${t} === `)})`;
+    return list.length === 0
+      ? `((${needle}), false)`
+      : `((${t} = ${needle}) === ${list.map((x) => JSON.stringify(x)).join(` || ${t} === `)})`;
   };
   eager('cat', (args) => {
     const out = (args as unknown[]).join('');
@@ -485,7 +598,8 @@ function install(engine: Engine): Assemble {
   });
   const stockVal = engine.methods.val as MethodDef;
   const scope = (a: unknown): unknown => {
-    if (!Array.isArray(a) || !Array.isArray(a[0]) || a[0].length !== 1 || !(Math.abs(Number(a[0][0])) > MAX_CLIMB)) return a;
+    if (!Array.isArray(a) || !Array.isArray(a[0]) || a[0].length !== 1 || !(Math.abs(Number(a[0][0])) > MAX_CLIMB))
+      return a;
     return [[MAX_CLIMB], ...(a.slice(1) as unknown[])];
   };
   const val = stockVal.method;
@@ -522,9 +636,12 @@ function install(engine: Engine): Assemble {
   );
   (defs.var as MethodDef).compile = (data, bs) => {
     if (!Array.isArray(data) || data.length > 2 || isObj(data[1])) return false;
-    if (data[0] === null || data[0] === undefined || data[0] === '') return `(typeof context === 'function' ? null : context)`;
+    if (data[0] === null || data[0] === undefined || data[0] === '')
+      return `(typeof context === 'function' ? null : context)`;
     const raw = rawVar({ var: data }, bs);
-    return raw ? `((prev = ${raw.read}) === undefined ? ${raw.fallback} : typeof prev === 'function' ? null : prev)` : false;
+    return raw
+      ? `((prev = ${raw.read}) === undefined ? ${raw.fallback} : typeof prev === 'function' ? null : prev)`
+      : false;
   };
   eager('missing', (args, ctx) => missing(args as unknown[], ctx));
   eager('missing_some', (args, ctx) => {
@@ -541,7 +658,9 @@ function install(engine: Engine): Assemble {
         return it(run(args[0], ctx, above), (item, ab) => run(args[1], item, ab), ctx, above, usesScope(args[1]));
       },
       (data, bs) =>
-        Array.isArray(data) ? `${ref(bs, it)}(${str(data[0], bs)}, ${ref(bs, assemble(data[1], 'mapper'))}, context, above, ${usesScope(data[1])})` : false,
+        Array.isArray(data)
+          ? `${ref(bs, it)}(${str(data[0], bs)}, ${ref(bs, assemble(data[1], 'mapper'))}, context, above, ${usesScope(data[1])})`
+          : false,
     );
   }
   defs.every = defs.all as MethodDef;
@@ -550,7 +669,15 @@ function install(engine: Engine): Assemble {
     (args, ctx, above) => {
       if (!Array.isArray(args)) raise(INVALID_ARGUMENTS);
       const sel = run(args[0], ctx, above);
-      return reduce(sel, (item, ab) => run(args[1], item, ab), args.length > 2, run(args[2], ctx, above), ctx, above, usesScope(args[1]));
+      return reduce(
+        sel,
+        (item, ab) => run(args[1], item, ab),
+        args.length > 2,
+        run(args[2], ctx, above),
+        ctx,
+        above,
+        usesScope(args[1]),
+      );
     },
     (data, bs) =>
       Array.isArray(data)
@@ -608,9 +735,15 @@ function createPlanner(engine: Engine): (logic: unknown) => Plan {
       const keys = Object.keys(node);
       if (keys.length === 0) return () => node;
       const op = keys[0] as string;
-      if (keys.length > 1) throw invalid(`对象有多个键（${keys.join('、')}），无法判断运算符`, `An object with several keys (${keys.join(', ')}) is not an operation`, path);
+      if (keys.length > 1)
+        throw invalid(
+          `对象有多个键（${keys.join('、')}），无法判断运算符`,
+          `An object with several keys (${keys.join(', ')}) is not an operation`,
+          path,
+        );
       const def = engine.methods[op];
-      if (def === undefined || !Object.hasOwn(engine.methods, op)) throw invalid(`未知的运算符 "${op}"`, `Unknown operator "${op}"`, path);
+      if (def === undefined || !Object.hasOwn(engine.methods, op))
+        throw invalid(`未知的运算符 "${op}"`, `Unknown operator "${op}"`, path);
       result = planOperation(def, op, (node as Record<string, unknown>)[op], [...path, op]);
     }
     plans.set(node, result);
@@ -623,7 +756,13 @@ function createPlanner(engine: Engine): (logic: unknown) => Plan {
     const pair = PAIR[op];
     if (op === 'var') {
       const [key, fallback = null] = list ?? [lower];
-      if (isObj(key) || isObj(fallback) || (list && list.length > 2) || (typeof key === 'string' && key.startsWith('../'))) return undefined;
+      if (
+        isObj(key) ||
+        isObj(fallback) ||
+        (list && list.length > 2) ||
+        (typeof key === 'string' && key.startsWith('../'))
+      )
+        return undefined;
       if (key === undefined || key === null || key === '') return (d) => (typeof d === 'function' ? null : d);
       // eslint-disable-next-line @typescript-eslint/no-base-to-string -- JsonLogic reads any key as text
       const segments = splitPathMemoized(String(key));
@@ -656,7 +795,8 @@ function createPlanner(engine: Engine): (logic: unknown) => Plan {
       const items = all();
       const n = items.length;
       return (d, ab) => {
-        for (let i = 0; i + 1 < n; i += 2) if (isTruthy((items[i] as Plan)(d, ab))) return (items[i + 1] as Plan)(d, ab);
+        for (let i = 0; i + 1 < n; i += 2)
+          if (isTruthy((items[i] as Plan)(d, ab))) return (items[i + 1] as Plan)(d, ab);
         return n % 2 === 1 ? (items[n - 1] as Plan)(d, ab) : null;
       };
     }
@@ -675,7 +815,9 @@ function createPlanner(engine: Engine): (logic: unknown) => Plan {
       const [a, b] = [sub(0), sub(1)];
       return (d, ab) => two(a(d, ab), b(d, ab));
     }
-    const it = (iterate as Record<string, (s: unknown, f: Mapper, c: unknown, ab: Above, scoped: boolean) => unknown>)[op === 'every' ? 'all' : op];
+    const it = (iterate as Record<string, (s: unknown, f: Mapper, c: unknown, ab: Above, scoped: boolean) => unknown>)[
+      op === 'every' ? 'all' : op
+    ];
     if (it) {
       const [selector, mapper, scoped] = [sub(0), sub(1), usesScope(list[1])];
       return (d, ab) => it(selector(d, ab), mapper, d, ab, scoped);
@@ -690,7 +832,12 @@ function createPlanner(engine: Engine): (logic: unknown) => Plan {
     }
     return undefined;
   };
-  const planOperation = (def: Engine['methods'][string], op: string, lower: unknown, path: (string | number)[]): Plan => {
+  const planOperation = (
+    def: Engine['methods'][string],
+    op: string,
+    lower: unknown,
+    path: (string | number)[],
+  ): Plan => {
     const direct = planDirect(op, lower, path);
     if (direct) return direct;
     const call = typeof def === 'function' ? def : def.method;
@@ -711,7 +858,13 @@ function createPlanner(engine: Engine): (logic: unknown) => Plan {
         const [x, y] = items as [Plan, Plan];
         return (d, a) => call([x(d, a), y(d, a)], d, a, engine);
       }
-      return (d, a) => call(items.map((p) => p(d, a)), d, a, engine);
+      return (d, a) =>
+        call(
+          items.map((p) => p(d, a)),
+          d,
+          a,
+          engine,
+        );
     }
     const inner = plan(args, path);
     if (unary) return (d, a) => call(inner(d, a), d, a, engine);
@@ -787,7 +940,11 @@ export function createRuleEngine(options: RuleEngineOptions = {}): RuleEngine {
   }
   const compiled = codegen === 'on' || (codegen === 'auto' && canGenerateCode());
   const cacheSize = Math.max(1, options.cacheSize ?? 1000);
-  const engine = new LogicEngine(undefined, { disableInline: true, maxDepth: Infinity, permissive: false }) as unknown as Engine;
+  const engine = new LogicEngine(undefined, {
+    disableInline: true,
+    maxDepth: Infinity,
+    permissive: false,
+  }) as unknown as Engine;
   const assemble = install(engine);
   const plan = createPlanner(engine);
 

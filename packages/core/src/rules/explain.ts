@@ -4,10 +4,20 @@ import { toPointer } from '../problems.js';
 import { createRuleEngine, isTruthy, type RuleEngine } from './engine.js';
 import type { FactDef, FactDictionary } from './types.js';
 
-/** A constant as it appears in a rule (JSON). */
+/**
+ * A constant as it appears in a rule (JSON).
+ *
+ * @example
+ * const literal: RuleLiteral = ['illegal_construction', 'street_vending'];
+ */
 export type RuleLiteral = string | number | boolean | null | object;
 
-/** One evaluated sub-expression of a rule. */
+/**
+ * One evaluated sub-expression of a rule.
+ *
+ * @example
+ * const node: TraceNode = { op: 'var', path: '/and/0/>/0', args: 'case.elapsedHours', value: 49 };
+ */
 export interface TraceNode {
   /** The operator; `'literal'` for a constant (then `args` is the constant), `'array'` for a list of expressions. */
   op: string;
@@ -28,7 +38,34 @@ export interface TraceNode {
 type Seg = string | number;
 const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const ITERATORS = new Set(['map', 'filter', 'all', 'some', 'none', 'reduce']);
-const OPENED = new Set(['and', 'or', 'if', '?:', '!', '!!', '==', '===', '!=', '!==', '<', '<=', '>', '>=', 'in', 'cat', 'substr', '+', '-', '*', '/', '%', 'min', 'max', 'merge', ...ITERATORS]);
+const OPENED = new Set([
+  'and',
+  'or',
+  'if',
+  '?:',
+  '!',
+  '!!',
+  '==',
+  '===',
+  '!=',
+  '!==',
+  '<',
+  '<=',
+  '>',
+  '>=',
+  'in',
+  'cat',
+  'substr',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  'min',
+  'max',
+  'merge',
+  ...ITERATORS,
+]);
 let tracer: RuleEngine | undefined;
 
 /**
@@ -41,13 +78,20 @@ let tracer: RuleEngine | undefined;
  * trace.value; // true
  * (trace.args as TraceNode[])[0]; // { op: 'var', path: '/>/0', args: 'h', value: 49 }
  */
-export function traceRule(logic: unknown, data: unknown, engine: RuleEngine = (tracer ??= createRuleEngine({ codegen: 'off' }))): TraceNode {
+export function traceRule(
+  logic: unknown,
+  data: unknown,
+  engine: RuleEngine = (tracer ??= createRuleEngine({ codegen: 'off' })),
+): TraceNode {
   const evaluate = (node: unknown, scope: unknown): { value: unknown; error?: string } => {
     try {
       return { value: engine.evaluate(node, scope) };
     } catch (e) {
       if (!(e instanceof GridflowError)) throw e;
-      return { value: undefined, error: e.code === 'rule.evaluation_failed' ? (e.details as { type: string }).type : e.code };
+      return {
+        value: undefined,
+        error: e.code === 'rule.evaluation_failed' ? (e.details as { type: string }).type : e.code,
+      };
     }
   };
   const skip = (node: unknown, at: Seg[]): TraceNode => ({ ...shape(node, at, () => undefined), skipped: true });
@@ -55,7 +99,12 @@ export function traceRule(logic: unknown, data: unknown, engine: RuleEngine = (t
     const path = toPointer(at);
     if (!isObj(node) || Object.keys(node).length !== 1) {
       if (Array.isArray(node) && node.some((n) => n !== null && typeof n === 'object')) {
-        return { op: 'array', path, args: node.map((n, i) => child(n, [...at, i]) ?? skip(n, [...at, i])), value: undefined };
+        return {
+          op: 'array',
+          path,
+          args: node.map((n, i) => child(n, [...at, i]) ?? skip(n, [...at, i])),
+          value: undefined,
+        };
       }
       return { op: 'literal', path, args: node as RuleLiteral, value: node };
     }
@@ -86,7 +135,8 @@ export function traceRule(logic: unknown, data: unknown, engine: RuleEngine = (t
       });
       return done({ op, path: toPointer(at), args, value });
     };
-    if (!Array.isArray(raw) && (op === 'and' || op === 'or' || op === 'if' || op === '?:')) return done({ op, path: toPointer(at), args: raw as RuleLiteral, value });
+    if (!Array.isArray(raw) && (op === 'and' || op === 'or' || op === 'if' || op === '?:'))
+      return done({ op, path: toPointer(at), args: raw as RuleLiteral, value });
     if (op === 'and') return until((_, t) => !isTruthy(t.value));
     if (op === 'or') return until((_, t) => isTruthy(t.value));
     if (op === 'if' || op === '?:') {
@@ -100,7 +150,11 @@ export function traceRule(logic: unknown, data: unknown, engine: RuleEngine = (t
           const test = trace(list[i], argAt(i), scope);
           args.push(test);
           decided = test.error !== undefined || isTruthy(test.value);
-          args.push(decided && test.error === undefined ? trace(list[i + 1], argAt(i + 1), scope) : skip(list[i + 1], argAt(i + 1)));
+          args.push(
+            decided && test.error === undefined
+              ? trace(list[i + 1], argAt(i + 1), scope)
+              : skip(list[i + 1], argAt(i + 1)),
+          );
           i++;
         } else {
           args.push(trace(list[i], argAt(i), scope));
@@ -109,14 +163,22 @@ export function traceRule(logic: unknown, data: unknown, engine: RuleEngine = (t
       return done({ op, path: toPointer(at), args, value });
     }
     if (['<', '<=', '>', '>=', '==', '===', '!=', '!=='].includes(op) && list.length > 2) {
-      return until((i, t) => i > 0 && evaluate({ [op]: [list[i - 1], list[i]] }, scope).value === false && t.error === undefined);
+      return until(
+        (i, t) => i > 0 && evaluate({ [op]: [list[i - 1], list[i]] }, scope).value === false && t.error === undefined,
+      );
     }
     if (ITERATORS.has(op)) return done(traceIterator(op, list, argAt, scope, at));
     if (!OPENED.has(op)) return done({ op, path: toPointer(at), args: raw as RuleLiteral, value });
     return until(() => false);
   };
 
-  const traceIterator = (op: string, list: unknown[], argAt: (i: number) => Seg[], scope: unknown, at: Seg[]): TraceNode => {
+  const traceIterator = (
+    op: string,
+    list: unknown[],
+    argAt: (i: number) => Seg[],
+    scope: unknown,
+    at: Seg[],
+  ): TraceNode => {
     const selector = trace(list[0], argAt(0), scope);
     const elements: unknown[] = Array.isArray(selector.value) ? selector.value : [];
     const args: TraceNode[] = [selector];
@@ -170,10 +232,22 @@ const UNITS: Record<string, [string, string, string]> = {
 };
 const ITEM: LocalizedText = { zh: '该项', en: 'the item' };
 const CMP_WORDS: Record<string, [LocalizedText, LocalizedText]> = {
-  '>': [{ zh: '超过', en: 'exceeds' }, { zh: '未超过', en: 'does not exceed' }],
-  '>=': [{ zh: '达到', en: 'is at least' }, { zh: '未达到', en: 'is below' }],
-  '<': [{ zh: '低于', en: 'is below' }, { zh: '不低于', en: 'is not below' }],
-  '<=': [{ zh: '不超过', en: 'does not exceed' }, { zh: '超过', en: 'exceeds' }],
+  '>': [
+    { zh: '超过', en: 'exceeds' },
+    { zh: '未超过', en: 'does not exceed' },
+  ],
+  '>=': [
+    { zh: '达到', en: 'is at least' },
+    { zh: '未达到', en: 'is below' },
+  ],
+  '<': [
+    { zh: '低于', en: 'is below' },
+    { zh: '不低于', en: 'is not below' },
+  ],
+  '<=': [
+    { zh: '不超过', en: 'does not exceed' },
+    { zh: '超过', en: 'exceeds' },
+  ],
 };
 const MIRROR: Record<string, string> = { '>': '<', '>=': '<=', '<': '>', '<=': '>=' };
 const ARITH: Record<string, LocalizedText> = {
@@ -184,7 +258,8 @@ const ARITH: Record<string, LocalizedText> = {
   '%': { zh: '除以后的余数', en: 'modulo' },
 };
 
-const nodeArgs = (t: TraceNode): TraceNode[] => (Array.isArray(t.args) && t.op !== 'literal' && t.op !== 'var' ? (t.args as TraceNode[]) : []);
+const nodeArgs = (t: TraceNode): TraceNode[] =>
+  Array.isArray(t.args) && t.op !== 'literal' && t.op !== 'var' ? (t.args as TraceNode[]) : [];
 
 /** The path a `var` node reads (`''` for the whole scope). */
 function varPath(t: TraceNode): string {
@@ -209,7 +284,10 @@ function unitOf(t: TraceNode, scope: Scope): FactDef | undefined {
   const fact = lookup(t, scope);
   if (fact) return fact;
   if (t.op === 'reduce') return reduceSum(t, nodeArgs(t)[0] ? lookup(nodeArgs(t)[0] as TraceNode, scope) : undefined);
-  if (['+', '-', 'min', 'max'].includes(t.op)) return nodeArgs(t).map((a) => unitOf(a, scope)).find((f) => f?.unit);
+  if (['+', '-', 'min', 'max'].includes(t.op))
+    return nodeArgs(t)
+      .map((a) => unitOf(a, scope))
+      .find((f) => f?.unit);
   return undefined;
 }
 
@@ -226,7 +304,12 @@ function fmt(value: unknown, fact: FactDef | undefined, c: Ctx): string {
     const named = fact?.values?.find((v) => v.value === value);
     return named ? localize(named.name, c.locale) : value;
   }
-  if (Array.isArray(value)) return value.length === 0 ? (c.zh ? '（空列表）' : '(empty list)') : value.map((v) => fmt(v, fact, c)).join(c.zh ? '、' : ', ');
+  if (Array.isArray(value))
+    return value.length === 0
+      ? c.zh
+        ? '（空列表）'
+        : '(empty list)'
+      : value.map((v) => fmt(v, fact, c)).join(c.zh ? '、' : ', ');
   return JSON.stringify(value);
 }
 
@@ -242,7 +325,8 @@ function term(t: TraceNode, scope: Scope, c: Ctx, hint?: FactDef, object = false
   if (fact) {
     const label = localize(fact.label, c.locale);
     const v = fmt(t.value, fact, c);
-    if (fact.type === 'string' || fact.type === 'string[]' || fact.type === 'date') return c.zh ? `${label}（${v}）` : `${label} (${v})`;
+    if (fact.type === 'string' || fact.type === 'string[]' || fact.type === 'date')
+      return c.zh ? `${label}（${v}）` : `${label} (${v})`;
     return c.zh || !object || !label.startsWith('the ') ? `${label} ${v}` : `${label} of ${v}`;
   }
   const args = nodeArgs(t);
@@ -255,10 +339,18 @@ function term(t: TraceNode, scope: Scope, c: Ctx, hint?: FactDef, object = false
   if (t.op === 'reduce' || t.op === 'filter' || t.op === 'map') {
     const list = args[0] ? lookup(args[0], scope) : undefined;
     const label = list ? localize(list.label, c.locale) : c.zh ? '列表' : 'the list';
-    if (t.op === 'filter') return c.zh ? `${label}中满足条件的项（${Array.isArray(t.value) ? t.value.length : 0} 项）` : `the matching items of ${label} (${Array.isArray(t.value) ? t.value.length : 0})`;
+    if (t.op === 'filter')
+      return c.zh
+        ? `${label}中满足条件的项（${Array.isArray(t.value) ? t.value.length : 0} 项）`
+        : `the matching items of ${label} (${Array.isArray(t.value) ? t.value.length : 0})`;
     const sum = t.op === 'reduce' ? reduceSum(t, list) : undefined;
-    if (sum) return c.zh ? `${label}的${localize(sum.label, c.locale)}合计 ${fmt(t.value, sum, c)}` : `the total ${localize(sum.label, c.locale).replace(/^the /, '')} of ${label} (${fmt(t.value, sum, c)})`;
-    return c.zh ? `由${label}计算得到的 ${fmt(t.value, undefined, c)}` : `the value computed from ${label} (${fmt(t.value, undefined, c)})`;
+    if (sum)
+      return c.zh
+        ? `${label}的${localize(sum.label, c.locale)}合计 ${fmt(t.value, sum, c)}`
+        : `the total ${localize(sum.label, c.locale).replace(/^the /, '')} of ${label} (${fmt(t.value, sum, c)})`;
+    return c.zh
+      ? `由${label}计算得到的 ${fmt(t.value, undefined, c)}`
+      : `the value computed from ${label} (${fmt(t.value, undefined, c)})`;
   }
   return fmt(t.value, hint, c);
 }
@@ -287,7 +379,11 @@ function cond(t: TraceNode, scope: Scope, c: Ctx): string {
     case 'or': {
       const evaluated = args.filter((a) => !a.skipped);
       const deciding = evaluated[evaluated.length - 1];
-      if ((t.op === 'and') === holds) return joinAll(evaluated.map((a) => cond(a, scope, c)), c);
+      if ((t.op === 'and') === holds)
+        return joinAll(
+          evaluated.map((a) => cond(a, scope, c)),
+          c,
+        );
       return deciding ? cond(deciding, scope, c) : '';
     }
     case 'if':
@@ -308,12 +404,20 @@ function cond(t: TraceNode, scope: Scope, c: Ctx): string {
         if (label.includes('未')) return label.replace('未', '已');
         return `并非${label}`;
       }
-      return holds ? say(`${label}为${fmt(t.value, fact, c)}`, `${label} is ${fmt(t.value, fact, c)}`) : say(`${label}为${fmt(t.value, fact, c)}`, `${label} is ${fmt(t.value, fact, c)}`);
+      return holds
+        ? say(`${label}为${fmt(t.value, fact, c)}`, `${label} is ${fmt(t.value, fact, c)}`)
+        : say(`${label}为${fmt(t.value, fact, c)}`, `${label} is ${fmt(t.value, fact, c)}`);
     }
     case 'missing':
     case 'missing_some': {
-      const names = (Array.isArray(t.value) ? t.value : []).map((p) => (scope.facts[String(p as string)] ? localize((scope.facts[String(p as string)] as FactDef).label, c.locale) : String(p as string)));
-      return holds ? say(`缺少${names.join('、')}`, `${names.join(', ')} missing`) : say('所需信息均已填写', 'all required facts are present');
+      const names = (Array.isArray(t.value) ? t.value : []).map((p) =>
+        scope.facts[String(p as string)]
+          ? localize((scope.facts[String(p as string)] as FactDef).label, c.locale)
+          : String(p as string),
+      );
+      return holds
+        ? say(`缺少${names.join('、')}`, `${names.join(', ')} missing`)
+        : say('所需信息均已填写', 'all required facts are present');
     }
     case 'in':
       return inClause(t, holds, scope, c);
@@ -324,7 +428,10 @@ function cond(t: TraceNode, scope: Scope, c: Ctx): string {
     default:
       if (['==', '===', '!=', '!=='].includes(t.op)) return equality(t, holds, scope, c);
       if (CMP_WORDS[t.op]) return ordering(t, scope, c);
-      return say(`${term(t, scope, c)}${holds ? '成立' : '不成立'}`, `${term(t, scope, c)} is ${holds ? 'true' : 'false'}`);
+      return say(
+        `${term(t, scope, c)}${holds ? '成立' : '不成立'}`,
+        `${term(t, scope, c)} is ${holds ? 'true' : 'false'}`,
+      );
   }
 }
 
@@ -338,20 +445,33 @@ function ifBranch(t: TraceNode, scope: Scope, c: Ctx): { chosen?: TraceNode; why
   if (test) return { ...(chosen ? { chosen } : {}), why: cond(test, scope, c) };
   const failed = args.filter((a, i) => !isBranch(i) && !a.skipped);
   const none = c.zh ? '以上条件都不满足' : 'none of the conditions holds';
-  const detail = failed.length > 0 && failed.length <= 3 ? `${c.zh ? '：' : ': '}${joinAll(failed.map((f) => cond(f, scope, c)), c)}` : '';
+  const detail =
+    failed.length > 0 && failed.length <= 3
+      ? `${c.zh ? '：' : ': '}${joinAll(
+          failed.map((f) => cond(f, scope, c)),
+          c,
+        )}`
+      : '';
   return { ...(chosen ? { chosen } : {}), why: none + detail };
 }
 
 function equality(t: TraceNode, holds: boolean, scope: Scope, c: Ctx): string {
   const [a, b] = nodeArgs(t) as [TraceNode, TraceNode];
   const equal = t.op.startsWith('=') ? holds : !holds;
-  const [f, lit] = lookup(a, scope) && b.op === 'literal' ? [a, b] : lookup(b, scope) && a.op === 'literal' ? [b, a] : [undefined, undefined];
+  const [f, lit] =
+    lookup(a, scope) && b.op === 'literal'
+      ? [a, b]
+      : lookup(b, scope) && a.op === 'literal'
+        ? [b, a]
+        : [undefined, undefined];
   if (f && lit) {
     const fact = lookup(f, scope) as FactDef;
     const label = localize(fact.label, c.locale);
     const want = fmt(lit.value, fact, c);
     if (equal) return c.zh ? `${label}为${want}` : `${label} is ${want}`;
-    return c.zh ? `${label}为${fmt(f.value, fact, c)}，不是${want}` : `${label} is ${fmt(f.value, fact, c)}, not ${want}`;
+    return c.zh
+      ? `${label}为${fmt(f.value, fact, c)}，不是${want}`
+      : `${label} is ${fmt(f.value, fact, c)}, not ${want}`;
   }
   const hint = unitOf(a, scope) ?? unitOf(b, scope);
   const [x, y] = [term(a, scope, c, hint), term(b, scope, c, hint, true)];
@@ -372,7 +492,9 @@ function ordering(t: TraceNode, scope: Scope, c: Ctx): string {
     const firstFails = hi.skipped === true || !isTruthy(evaluatePair(t.op, lo.value, mid.value));
     const [op, bound] = firstFails ? [MIRROR[t.op] as string, lo] : [t.op, hi];
     const word = (CMP_WORDS[op] as [LocalizedText, LocalizedText])[1];
-    return c.zh ? `${subject}，${word.zh}${term(bound, scope, c, hint, true)}` : `${subject} ${word.en} ${term(bound, scope, c, hint, true)}`;
+    return c.zh
+      ? `${subject}，${word.zh}${term(bound, scope, c, hint, true)}`
+      : `${subject} ${word.en} ${term(bound, scope, c, hint, true)}`;
   }
   let [a, b] = args as [TraceNode, TraceNode];
   let op = t.op;
@@ -384,7 +506,11 @@ function ordering(t: TraceNode, scope: Scope, c: Ctx): string {
 }
 
 const evaluatePair = (op: string, a: unknown, b: unknown): boolean =>
-  typeof a === typeof b && a !== null && b !== null ? (op === '<' ? (a as number) < (b as number) : (a as number) <= (b as number)) : false;
+  typeof a === typeof b && a !== null && b !== null
+    ? op === '<'
+      ? (a as number) < (b as number)
+      : (a as number) <= (b as number)
+    : false;
 
 function inClause(t: TraceNode, holds: boolean, scope: Scope, c: Ctx): string {
   const [needle, hay] = nodeArgs(t) as [TraceNode, TraceNode];
@@ -393,15 +519,23 @@ function inClause(t: TraceNode, holds: boolean, scope: Scope, c: Ctx): string {
   if (hf && Array.isArray(hay.value)) {
     const label = localize(hf.label, c.locale);
     const item = fmt(needle.value, hf, c);
-    return c.zh ? `${label}（${fmt(hay.value, hf, c)}）${holds ? '包含' : '不包含'}${item}` : `${label} (${fmt(hay.value, hf, c)}) ${holds ? 'contains' : 'does not contain'} ${item}`;
+    return c.zh
+      ? `${label}（${fmt(hay.value, hf, c)}）${holds ? '包含' : '不包含'}${item}`
+      : `${label} (${fmt(hay.value, hf, c)}) ${holds ? 'contains' : 'does not contain'} ${item}`;
   }
   if (typeof hay.value === 'string') {
     const [x, y] = [term(hay, scope, c), fmt(needle.value, nf, c)];
     return c.zh ? `${x}${holds ? '包含' : '不包含'}“${y}”` : `${x} ${holds ? 'contains' : 'does not contain'} "${y}"`;
   }
   const list = fmt(hay.value, nf, c);
-  const subject = nf ? (c.zh ? `${localize(nf.label, c.locale)}为${fmt(needle.value, nf, c)}` : `${localize(nf.label, c.locale)} is ${fmt(needle.value, nf, c)}`) : fmt(needle.value, undefined, c);
-  return c.zh ? `${subject}，${holds ? '属于' : '不属于'}${list}` : `${subject}, ${holds ? 'one of' : 'not one of'} ${list}`;
+  const subject = nf
+    ? c.zh
+      ? `${localize(nf.label, c.locale)}为${fmt(needle.value, nf, c)}`
+      : `${localize(nf.label, c.locale)} is ${fmt(needle.value, nf, c)}`
+    : fmt(needle.value, undefined, c);
+  return c.zh
+    ? `${subject}，${holds ? '属于' : '不属于'}${list}`
+    : `${subject}, ${holds ? 'one of' : 'not one of'} ${list}`;
 }
 
 function listClause(t: TraceNode, holds: boolean, scope: Scope, c: Ctx): string {
@@ -423,7 +557,14 @@ function listClause(t: TraceNode, holds: boolean, scope: Scope, c: Ctx): string 
   }
   const shown = items.slice(0, 3).map((_, i) => why(i));
   const more = items.length > 3 ? (c.zh ? '等' : ', …') : '';
-  const summary = t.op === 'all' ? (c.zh ? `${label}中全部 ${count} 项都满足` : `all ${count} items of ${label} match`) : c.zh ? `${label}中 ${count} 项都不满足` : `none of the ${count} items of ${label} matches`;
+  const summary =
+    t.op === 'all'
+      ? c.zh
+        ? `${label}中全部 ${count} 项都满足`
+        : `all ${count} items of ${label} match`
+      : c.zh
+        ? `${label}中 ${count} 项都不满足`
+        : `none of the ${count} items of ${label} matches`;
   return c.zh ? `${summary}：${shown.join('；')}${more}` : `${summary}: ${shown.join('; ')}${more}`;
 }
 
@@ -441,7 +582,14 @@ function listClause(t: TraceNode, holds: boolean, scope: Scope, c: Ctx): string 
  *   locale: 'zh',
  * }).sentence; // '已超时：处理已用时 49 小时，超过时限 48 小时，且尚未办结'
  */
-export function explainRule(input: { logic: unknown; name?: LocalizedText; data: unknown; facts: FactDictionary; locale: Locale; engine?: RuleEngine }): {
+export function explainRule(input: {
+  logic: unknown;
+  name?: LocalizedText;
+  data: unknown;
+  facts: FactDictionary;
+  locale: Locale;
+  engine?: RuleEngine;
+}): {
   result: unknown;
   trace: TraceNode;
   sentence: string;
@@ -457,15 +605,43 @@ export function explainRule(input: { logic: unknown; name?: LocalizedText; data:
   } else if (typeof trace.value === 'boolean' || trace.value === null || CONDITIONS.has(trace.op)) {
     const body = cond(trace, scope, c);
     const holds = isTruthy(trace.value);
-    sentence = !name ? body : holds ? `${name}${c.zh ? '：' : ': '}${body}` : c.zh ? `“${name}”不成立：${body}` : `“${name}” does not apply: ${body}`;
+    sentence = !name
+      ? body
+      : holds
+        ? `${name}${c.zh ? '：' : ': '}${body}`
+        : c.zh
+          ? `“${name}”不成立：${body}`
+          : `“${name}” does not apply: ${body}`;
   } else {
     const value = fmt(trace.value, undefined, c);
     const because = trace.op === 'if' || trace.op === '?:' ? ifBranch(trace, scope, c).why : undefined;
-    const body = c.zh ? `结果为 ${value}${because ? `，因为${because}` : ''}` : `${value}${because ? `, because ${because}` : ''}`;
+    const body = c.zh
+      ? `结果为 ${value}${because ? `，因为${because}` : ''}`
+      : `${value}${because ? `, because ${because}` : ''}`;
     sentence = name ? `${name}${c.zh ? '：' : ': '}${body}` : body;
   }
-  if (c.zh) sentence = sentence.replace(/([\u4e00-\u9fff])([A-Za-z0-9])/g, '$1 $2').replace(/([A-Za-z0-9%])([\u4e00-\u9fff])/g, '$1 $2');
+  if (c.zh)
+    sentence = sentence
+      .replace(/([\u4e00-\u9fff])([A-Za-z0-9])/g, '$1 $2')
+      .replace(/([A-Za-z0-9%])([\u4e00-\u9fff])/g, '$1 $2');
   return { result: trace.value, trace, sentence };
 }
 
-const CONDITIONS = new Set(['and', 'or', '!', '!!', '==', '===', '!=', '!==', '<', '<=', '>', '>=', 'in', 'some', 'all', 'none']);
+const CONDITIONS = new Set([
+  'and',
+  'or',
+  '!',
+  '!!',
+  '==',
+  '===',
+  '!=',
+  '!==',
+  '<',
+  '<=',
+  '>',
+  '>=',
+  'in',
+  'some',
+  'all',
+  'none',
+]);

@@ -23,14 +23,25 @@ const facts: FactDictionary = {
   'case.elapsedHours': { type: 'number', label: t('处理已用时', 'time spent'), unit: 'hours' },
   'case.limitHours': { type: 'number', label: t('时限', 'limit'), unit: 'hours' },
   'case.resolved': { type: 'boolean', label: t('已办结', 'resolved') },
-  'case.category': { type: 'string', label: t('类别', 'category'), values: CATEGORIES.map((value) => ({ value, name: t(value, value) })) },
+  'case.category': {
+    type: 'string',
+    label: t('类别', 'category'),
+    values: CATEGORIES.map((value) => ({ value, name: t(value, value) })),
+  },
   'case.note': { type: 'string', label: t('备注', 'note') },
   'case.scores': { type: 'number[]', label: t('评分', 'scores') },
-  'actor.roles': { type: 'string[]', label: t('角色', 'roles'), values: ROLES.map((value) => ({ value, name: t(value, value) })) },
+  'actor.roles': {
+    type: 'string[]',
+    label: t('角色', 'roles'),
+    values: ROLES.map((value) => ({ value, name: t(value, value) })),
+  },
   'case.items': {
     type: 'object[]',
     label: t('附件', 'items'),
-    item: { w: { type: 'number', label: t('大小', 'size') }, tag: { type: 'string', label: t('类型', 'tag'), values: TAGS.map((value) => ({ value, name: t(value, value) })) } },
+    item: {
+      w: { type: 'number', label: t('大小', 'size') },
+      tag: { type: 'string', label: t('类型', 'tag'), values: TAGS.map((value) => ({ value, name: t(value, value) })) },
+    },
   },
 };
 
@@ -72,7 +83,9 @@ function rules(depth: number): { bool: Arb; num: Arb; str: Arb; any: Arb } {
     fc.array(d.num, { minLength: 1, maxLength: 2 }).map(op('-')),
     fc.tuple(d.num, divisor).map(op('/')),
     fc.tuple(d.num, divisor).map(op('%')),
-    fc.tuple(fc.constantFrom('min', 'max'), fc.array(d.num, { minLength: 1, maxLength: 3 })).map(([o, a]) => ({ [o]: a })),
+    fc
+      .tuple(fc.constantFrom('min', 'max'), fc.array(d.num, { minLength: 1, maxLength: 3 }))
+      .map(([o, a]) => ({ [o]: a })),
     fc.tuple(d.bool, d.num, d.num).map(op('if')),
     fc.constant({ reduce: [v('case.scores'), { '+': [v('accumulator'), v('current')] }, 0] }),
     fc.tuple(num).map(([n]) => ({ reduce: [v('case.items'), { '+': [v('accumulator'), v('current.w')] }, n] })),
@@ -80,7 +93,9 @@ function rules(depth: number): { bool: Arb; num: Arb; str: Arb; any: Arb } {
   const strExpr: Arb = fc.oneof(
     { weight: 3, arbitrary: strLeaf },
     fc.array(fc.oneof(d.str, d.num), { minLength: 1, maxLength: 3 }).map(op('cat')),
-    fc.tuple(d.str, fc.integer({ min: -3, max: 3 }), fc.option(fc.integer({ min: -3, max: 3 }), { nil: undefined })).map(([s, a, b]) => ({ substr: b === undefined ? [s, a] : [s, a, b] })),
+    fc
+      .tuple(d.str, fc.integer({ min: -3, max: 3 }), fc.option(fc.integer({ min: -3, max: 3 }), { nil: undefined }))
+      .map(([s, a, b]) => ({ substr: b === undefined ? [s, a] : [s, a, b] })),
     fc.tuple(d.bool, d.str, d.str).map(op('if')),
   );
   const itemTest: Arb = fc.oneof(
@@ -97,13 +112,22 @@ function rules(depth: number): { bool: Arb; num: Arb; str: Arb; any: Arb } {
     fc.tuple(fc.constantFrom(...ROLES), fc.constant(v('actor.roles'))).map(op('in')),
     fc.tuple(d.num, fc.oneof(fc.array(num, { maxLength: 3 }), fc.constant(v('case.scores')))).map(op('in')),
     fc.tuple(d.str, d.str).map(op('in')),
-    fc.tuple(fc.constantFrom('and', 'or'), fc.array(d.bool, { minLength: 1, maxLength: 3 })).map(([o, a]) => ({ [o]: a })),
-    fc.tuple(fc.constantFrom('!', '!!'), fc.oneof(d.any, fc.constantFrom(v('case.scores'), v('actor.roles')))).map(([o, a]) => ({ [o]: a })),
+    fc
+      .tuple(fc.constantFrom('and', 'or'), fc.array(d.bool, { minLength: 1, maxLength: 3 }))
+      .map(([o, a]) => ({ [o]: a })),
+    fc
+      .tuple(fc.constantFrom('!', '!!'), fc.oneof(d.any, fc.constantFrom(v('case.scores'), v('actor.roles'))))
+      .map(([o, a]) => ({ [o]: a })),
     fc.tuple(fc.constantFrom('!', '!!'), d.any).map(([o, a]) => ({ [o]: [a] })),
     fc.tuple(d.bool, d.bool, d.bool).map(op('if')),
     fc.tuple(fc.constantFrom('some', 'all', 'none'), itemTest).map(([o, test]) => ({ [o]: [v('case.items'), test] })),
-    fc.tuple(fc.constantFrom('some', 'all', 'none'), fc.constantFrom('>', '<', '=='), num).map(([o, c, n]) => ({ [o]: [v('case.scores'), { [c]: [v(''), n] }] })),
-    fc.constantFrom({ '!': { missing: ['case.note', 'case.category'] } }, { '!': [{ missing_some: [1, ['case.note', 'case.resolved']] }] }),
+    fc
+      .tuple(fc.constantFrom('some', 'all', 'none'), fc.constantFrom('>', '<', '=='), num)
+      .map(([o, c, n]) => ({ [o]: [v('case.scores'), { [c]: [v(''), n] }] })),
+    fc.constantFrom(
+      { '!': { missing: ['case.note', 'case.category'] } },
+      { '!': [{ missing_some: [1, ['case.note', 'case.resolved']] }] },
+    ),
   );
   const listExpr: Arb = fc.oneof(
     fc.constant({ merge: [v('case.scores'), [1, 2]] }),
@@ -111,8 +135,15 @@ function rules(depth: number): { bool: Arb; num: Arb; str: Arb; any: Arb } {
     fc.tuple(num).map(([n]) => ({ map: [v('case.scores'), { '*': [v(''), n] }] })),
     fc.constant({ map: [v('case.items'), v('tag')] }),
   );
-  const any: Arb = fc.oneof({ weight: 3, arbitrary: boolExpr }, { weight: 3, arbitrary: numExpr }, { weight: 2, arbitrary: strExpr }, listExpr);
-  const mixed = fc.tuple(fc.constantFrom('and', 'or'), fc.array(any, { minLength: 1, maxLength: 3 })).map(([o, a]) => ({ [o]: a }));
+  const any: Arb = fc.oneof(
+    { weight: 3, arbitrary: boolExpr },
+    { weight: 3, arbitrary: numExpr },
+    { weight: 2, arbitrary: strExpr },
+    listExpr,
+  );
+  const mixed = fc
+    .tuple(fc.constantFrom('and', 'or'), fc.array(any, { minLength: 1, maxLength: 3 }))
+    .map(([o, a]) => ({ [o]: a }));
   return { bool: boolExpr, num: numExpr, str: strExpr, any: fc.oneof({ weight: 5, arbitrary: any }, mixed) };
 }
 
@@ -165,8 +196,12 @@ describe('the portable subset', () => {
   it('differs from json-logic-js exactly where the documentation says (division by zero fails)', () => {
     fc.assert(
       fc.property(num, (n) => {
-        expect(jsonLogic.apply({ '/': [n, v('case.limitHours')] }, { case: { limitHours: 0 } })).not.toSatisfy(Number.isFinite);
-        expect(outcome(() => compiled.evaluate({ '/': [n, v('case.limitHours')] }, { case: { limitHours: 0 } }))).toEqual({ error: 'rule.evaluation_failed' });
+        expect(jsonLogic.apply({ '/': [n, v('case.limitHours')] }, { case: { limitHours: 0 } })).not.toSatisfy(
+          Number.isFinite,
+        );
+        expect(
+          outcome(() => compiled.evaluate({ '/': [n, v('case.limitHours')] }, { case: { limitHours: 0 } })),
+        ).toEqual({ error: 'rule.evaluation_failed' });
       }),
       { numRuns: 50 },
     );

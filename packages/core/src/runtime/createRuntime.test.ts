@@ -389,5 +389,21 @@ describe('runtime: evaluation and redo across two cases', () => {
     expect(rated.state).not.toBe('awaitingRating');
     const gridHistory = await runtime.history(c.id, { actor: communityStaff });
     expect(gridHistory.at(-1)).toMatchObject({ command: 'case.reopen', actor: { id: 'system' } });
+    // Handled again and closed again: the open evaluation takes the final rating; no second one is opened.
+    for (const [type, who, input] of [
+      ['case.sign', gridWorker, {}],
+      ['case.contact', gridWorker, { method: 'phone' }],
+      ['case.start', gridWorker, {}],
+      ['case.feedback', gridWorker, { note: 'redone', resolved: true }],
+      ['case.verify.pass', gridWorker2, {}],
+      ['case.close', communityStaff, {}],
+    ] as const) {
+      await runtime.send(c.id, { type, input }, { actor: who });
+    }
+    expect((await runtime.list({ process: 'appealEvaluation' })).items).toHaveLength(1);
+    const final = await runtime.send(evaluation!.id, { type: 'evaluation.rate', input: { rating: 'satisfied', solved: true } }, { actor: resident });
+    expect(final.summary.open).toBe(false);
+    const ctx = final.snapshot.context as { firstRating?: { rating: string }; finalRating?: { rating: string } };
+    expect([ctx.firstRating?.rating ?? ctx.firstRating, ctx.finalRating?.rating ?? ctx.finalRating]).toEqual(['unsatisfied', 'satisfied']);
   });
 });

@@ -30,7 +30,12 @@ export function allowedBy(policy: Policy, actor: Actor, command: string, summary
   );
 }
 
-/** True when some row lets the actor read the case (any command of the case's process in scope, or read rows). */
+/**
+ * True when some row lets the actor read the case: a row granting any case command (not a policy command: a
+ * policy editor's `all` scope is over policies, not residents' cases) whose scope covers the case.
+ */
 export function canRead(policy: Policy, actor: Actor, summary: CaseSummary): boolean {
-  return policy.permissions.some((row) => actor.roles.includes(row.role) && inScope(row.scope, actor, summary));
+  return policy.permissions.some(
+    (row) => actor.roles.includes(row.role) && !row.command.startsWith('policy.') && inScope(row.scope, actor, summary),
+  );
 }
