@@ -151,6 +151,18 @@ describe('explainRule', () => {
     );
   });
 
+  it('reads a list of one value as an equality', () => {
+    const rule = { in: [{ var: 'case.urgency' }, ['emergency']] };
+    both(rule, { case: { urgency: 'emergency' } }, '紧急程度为紧急', 'the urgency is emergency', false);
+    both(
+      rule,
+      { case: { urgency: 'general' } },
+      '紧急程度为一般，不是紧急',
+      'the urgency is general, not emergency',
+      false,
+    );
+  });
+
   it('explains the between form and which bound was crossed', () => {
     const rule = { '<=': [24, { var: 'case.elapsedHours' }, 48] };
     both(

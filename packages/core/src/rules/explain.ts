@@ -8,9 +8,9 @@ import type { FactDef, FactDictionary } from './types.js';
  * A constant as it appears in a rule (JSON).
  *
  * @example
- * const literal: RuleLiteral = ['illegal_construction', 'street_vending'];
+ * const literal: TraceLiteral = ['illegal_construction', 'street_vending'];
  */
-export type RuleLiteral = string | number | boolean | null | object;
+export type TraceLiteral = string | number | boolean | null | object;
 
 /**
  * One evaluated sub-expression of a rule.
@@ -24,7 +24,7 @@ export interface TraceNode {
   /** JSON Pointer of the sub-expression within the rule, e.g. `/and/0/>/1`. */
   path: string;
   /** The traced operands, or the literal arguments of `var`, `missing` and operators the tracer does not open. */
-  args: TraceNode[] | RuleLiteral;
+  args: TraceNode[] | TraceLiteral;
   /** The value, as the engine computes it for this sub-expression. */
   value: unknown;
   /** Not evaluated: an `and`/`or` operand after the deciding one, an `if` branch not taken, a comparison cut short. */
@@ -106,11 +106,11 @@ export function traceRule(
           value: undefined,
         };
       }
-      return { op: 'literal', path, args: node as RuleLiteral, value: node };
+      return { op: 'literal', path, args: node as TraceLiteral, value: node };
     }
     const op = Object.keys(node)[0] as string;
     const raw = node[op];
-    if (!OPENED.has(op)) return { op, path, args: raw as RuleLiteral, value: undefined };
+    if (!OPENED.has(op)) return { op, path, args: raw as TraceLiteral, value: undefined };
     const list = Array.isArray(raw) ? raw : [raw];
     const argAt = (i: number): Seg[] => (Array.isArray(raw) ? [...at, op, i] : [...at, op]);
     return { op, path, args: list.map((n, i) => child(n, argAt(i)) ?? skip(n, argAt(i))), value: undefined };
@@ -136,7 +136,7 @@ export function traceRule(
       return done({ op, path: toPointer(at), args, value });
     };
     if (!Array.isArray(raw) && (op === 'and' || op === 'or' || op === 'if' || op === '?:'))
-      return done({ op, path: toPointer(at), args: raw as RuleLiteral, value });
+      return done({ op, path: toPointer(at), args: raw as TraceLiteral, value });
     if (op === 'and') return until((_, t) => !isTruthy(t.value));
     if (op === 'or') return until((_, t) => isTruthy(t.value));
     if (op === 'if' || op === '?:') {
@@ -168,7 +168,7 @@ export function traceRule(
       );
     }
     if (ITERATORS.has(op)) return done(traceIterator(op, list, argAt, scope, at));
-    if (!OPENED.has(op)) return done({ op, path: toPointer(at), args: raw as RuleLiteral, value });
+    if (!OPENED.has(op)) return done({ op, path: toPointer(at), args: raw as TraceLiteral, value });
     return until(() => false);
   };
 
@@ -526,6 +526,12 @@ function inClause(t: TraceNode, holds: boolean, scope: Scope, c: Ctx): string {
   if (typeof hay.value === 'string') {
     const [x, y] = [term(hay, scope, c), fmt(needle.value, nf, c)];
     return c.zh ? `${x}${holds ? '包含' : '不包含'}“${y}”` : `${x} ${holds ? 'contains' : 'does not contain'} "${y}"`;
+  }
+  if (nf && Array.isArray(hay.value) && hay.value.length === 1) {
+    // A list of one value reads as an equality.
+    const [label, want, is] = [localize(nf.label, c.locale), fmt(hay.value[0], nf, c), fmt(needle.value, nf, c)];
+    if (holds) return c.zh ? `${label}为${want}` : `${label} is ${want}`;
+    return c.zh ? `${label}为${is}，不是${want}` : `${label} is ${is}, not ${want}`;
   }
   const list = fmt(hay.value, nf, c);
   const subject = nf

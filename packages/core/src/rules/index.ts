@@ -8,4 +8,4 @@ export * from './types.js';
 export * from './engine.js';
 export * from './portability.js';
 export * from './explain.js';
-// tree
+export * from './tree/index.js';
