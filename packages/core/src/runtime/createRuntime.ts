@@ -221,11 +221,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     event: { type: string; input: Record<string, unknown>; actor: Actor; at: number },
     policy: Policy,
     depth: number,
+    restored?: AnyMachineSnapshot,
   ): Promise<CaseRecord> => {
     if (depth > 4) throw errors.effectLoop();
     const def = processOf(record.process);
     const c = compile(def, policy);
-    const before = restore(def, c, record);
+    const before = restored ?? restore(def, c, record);
     c.recorder.decisions = [];
     const [after, actions] = c.stepper.step(before, event);
     const decisions: Decision[] = c.recorder.decisions;
@@ -388,9 +389,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         const problems = validateJson(cmd.inputSchema, input);
         if (problems.length) throw errors.invalidInput(problems);
         const c = compile(def, policy);
-        const accepts = getNextTransitions(restore(def, c, record)).some((t) => t.eventType === command.type);
+        const snapshot = restore(def, c, record);
+        const accepts = getNextTransitions(snapshot).some((t) => t.eventType === command.type);
         if (!accepts) throw errors.notNow(command.type, record.state);
-        return apply(tx, record, { type: command.type, input, actor: opts.actor, at }, policy, 0);
+        return apply(tx, record, { type: command.type, input, actor: opts.actor, at }, policy, 0, snapshot);
       });
     },
 
