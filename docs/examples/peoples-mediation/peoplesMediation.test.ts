@@ -60,7 +60,10 @@ describe("people's mediation, registered beside the built-in processes", () => {
     // A non-portable custom rule is caught.
     const bad = mediationPolicy();
     bad.rules.custom!.mediationAgreed!.logic = { '??': [{ var: 'case.signed' }, 0] };
-    expect(validatePolicy(bad, { commands }).problems.map((p) => [p.code, p.path])).toContainEqual(['rule.not_portable', '/rules/custom/mediationAgreed/logic']);
+    expect(validatePolicy(bad, { commands }).problems.map((p) => [p.code, p.path])).toContainEqual([
+      'rule.not_portable',
+      '/rules/custom/mediationAgreed/logic',
+    ]);
   });
 
   it('runs a whole case: investigate → mediate → both sign → close → revisit', async () => {
@@ -98,22 +101,52 @@ describe("people's mediation, registered beside the built-in processes", () => {
 
   it('takes its time limit from the policy: family disputes get 10 working days', async () => {
     const { runtime } = setup();
-    const c = await runtime.submit({ process: 'peoplesMediation', input: { title: '赡养纠纷', kind: 'family', parties: ['甲', '乙'], community: 'c-01' }, actor: mediator });
-    const after = await runtime.send(c.id, { type: 'mediation.investigated', input: { note: '了解情况' } }, { actor: mediator });
+    const c = await runtime.submit({
+      process: 'peoplesMediation',
+      input: { title: '赡养纠纷', kind: 'family', parties: ['甲', '乙'], community: 'c-01' },
+      actor: mediator,
+    });
+    const after = await runtime.send(
+      c.id,
+      { type: 'mediation.investigated', input: { note: '了解情况' } },
+      { actor: mediator },
+    );
     expect(after.nextDueAt).toBe(bj('2026-03-16T09:00'));
   });
 
   it('is checked like any process: schema, permission scope, state', async () => {
     const { runtime } = setup();
-    await expect(runtime.submit({ process: 'peoplesMediation', input: { title: 'x', kind: 'war', parties: ['a', 'b'], community: 'c-01' }, actor: mediator })).rejects.toMatchObject({ code: 'input.invalid', path: '/input/kind' });
-    await expect(runtime.submit({ process: 'peoplesMediation', input: { title: 'x', kind: 'family', parties: ['a', 'b'], community: 'c-01' }, actor: outsider })).rejects.toBeInstanceOf(GridflowError);
-    const c = await runtime.submit({ process: 'peoplesMediation', input: { title: 'x', kind: 'family', parties: ['a', 'b'], community: 'c-01' }, actor: mediator });
-    await expect(runtime.send(c.id, { type: 'mediation.close' }, { actor: mediator })).rejects.toMatchObject({ code: 'command.not_allowed_in_state' });
+    await expect(
+      runtime.submit({
+        process: 'peoplesMediation',
+        input: { title: 'x', kind: 'war', parties: ['a', 'b'], community: 'c-01' },
+        actor: mediator,
+      }),
+    ).rejects.toMatchObject({ code: 'input.invalid', path: '/input/kind' });
+    await expect(
+      runtime.submit({
+        process: 'peoplesMediation',
+        input: { title: 'x', kind: 'family', parties: ['a', 'b'], community: 'c-01' },
+        actor: outsider,
+      }),
+    ).rejects.toBeInstanceOf(GridflowError);
+    const c = await runtime.submit({
+      process: 'peoplesMediation',
+      input: { title: 'x', kind: 'family', parties: ['a', 'b'], community: 'c-01' },
+      actor: mediator,
+    });
+    await expect(runtime.send(c.id, { type: 'mediation.close' }, { actor: mediator })).rejects.toMatchObject({
+      code: 'command.not_allowed_in_state',
+    });
   });
 
   it('upgrades stored cases when the machine definition changes (version 1 → 2)', async () => {
     const { runtime, store, clock } = setup();
-    const c = await runtime.submit({ process: 'peoplesMediation', input: { title: '旧案', kind: 'labour', parties: ['甲', '乙'], community: 'c-01' }, actor: mediator });
+    const c = await runtime.submit({
+      process: 'peoplesMediation',
+      input: { title: '旧案', kind: 'labour', parties: ['甲', '乙'], community: 'c-01' },
+      actor: mediator,
+    });
     await runtime.send(c.id, { type: 'mediation.investigated', input: { note: '旧版本' } }, { actor: mediator });
     // Version 2 renames `investigating`/`mediating` nowhere but adds a `channel` to the context: old snapshots lack it.
     const v2: ProcessDefinition = {
@@ -123,14 +156,30 @@ describe("people's mediation, registered beside the built-in processes", () => {
         1: ({ value, context }) => ({ value, context: { ...(context as object), channel: 'walk_in' } }),
       },
     };
-    const runtime2 = createRuntime({ store, clock, policies: createPolicyRegistry([mediationPolicy()]), processes: [...builtInProcesses, v2] });
-    const upgraded = await runtime2.send(c.id, { type: 'mediation.session', input: { note: '第二次调解' } }, { actor: mediator });
+    const runtime2 = createRuntime({
+      store,
+      clock,
+      policies: createPolicyRegistry([mediationPolicy()]),
+      processes: [...builtInProcesses, v2],
+    });
+    const upgraded = await runtime2.send(
+      c.id,
+      { type: 'mediation.session', input: { note: '第二次调解' } },
+      { actor: mediator },
+    );
     expect(upgraded.processVersion).toBe(2);
     expect((upgraded.snapshot.context as { channel?: string }).channel).toBe('walk_in');
     expect(upgraded.state).toBe('mediating');
     // A definition that skipped the migration cannot read old cases: a clear error, nothing changed.
     const v3 = { ...peoplesMediationProcess, version: 3, migrations: {} };
-    const runtime3 = createRuntime({ store, clock, policies: createPolicyRegistry([mediationPolicy()]), processes: [...builtInProcesses, v3] });
-    await expect(runtime3.send(c.id, { type: 'mediation.session', input: { note: 'x' } }, { actor: mediator })).rejects.toMatchObject({ code: 'process.no_migration' });
+    const runtime3 = createRuntime({
+      store,
+      clock,
+      policies: createPolicyRegistry([mediationPolicy()]),
+      processes: [...builtInProcesses, v3],
+    });
+    await expect(
+      runtime3.send(c.id, { type: 'mediation.session', input: { note: 'x' } }, { actor: mediator }),
+    ).rejects.toMatchObject({ code: 'process.no_migration' });
   });
 });

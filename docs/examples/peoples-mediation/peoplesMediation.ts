@@ -53,30 +53,57 @@ interface MediationInput {
  * agreement stands, `rules.custom.mediationTimeLimit` yields the ISO 8601 limit for this kind of dispute.
  */
 export function createPeoplesMediationMachine(env: ProcessEnv) {
-  const limitFor = (context: { kind: string }) => String(env.rule('mediationTimeLimit', { case: { kind: context.kind } }));
+  const limitFor = (context: { kind: string }) =>
+    String(env.rule('mediationTimeLimit', { case: { kind: context.kind } }));
   return setup({
     types: {} as { context: MediationContext; events: MediationEvent; input: MediationInput },
     guards: {
       agreementComplete: ({ context, event }) => {
-        const signed = event.type === 'mediation.sign' ? [...new Set([...context.signedBy, event.input.party])] : context.signedBy;
-        return Boolean(env.rule('mediationAgreed', { case: { parties: context.parties.length, signed: signed.filter((p) => context.parties.includes(p)).length } }));
+        const signed =
+          event.type === 'mediation.sign' ? [...new Set([...context.signedBy, event.input.party])] : context.signedBy;
+        return Boolean(
+          env.rule('mediationAgreed', {
+            case: { parties: context.parties.length, signed: signed.filter((p) => context.parties.includes(p)).length },
+          }),
+        );
       },
       isParty: ({ context, event }) => event.type === 'mediation.sign' && context.parties.includes(event.input.party),
     },
     actions: {
       startClock: assign({
         deadlines: ({ context, event }) =>
-          setDeadline(context.deadlines, { id: 'mediate', kind: 'mediate', dueAt: env.calendar.addDuration(event.at, limitFor(context), 'working') }),
+          setDeadline(context.deadlines, {
+            id: 'mediate',
+            kind: 'mediate',
+            dueAt: env.calendar.addDuration(event.at, limitFor(context), 'working'),
+          }),
         mediatorId: ({ event }) => event.actor.id,
       }),
-      recordSession: assign({ sessions: ({ context, event }) => [...context.sessions, { at: event.at, note: String((event.input as { note?: string }).note ?? '') }] }),
-      recordSignature: assign({
-        signedBy: ({ context, event }) => (event.type === 'mediation.sign' ? [...new Set([...context.signedBy, event.input.party])] : context.signedBy),
+      recordSession: assign({
+        sessions: ({ context, event }) => [
+          ...context.sessions,
+          { at: event.at, note: String((event.input as { note?: string }).note ?? '') },
+        ],
       }),
-      agree: assign({ outcome: 'agreement' as const, deadlines: ({ context }) => clearDeadlines(context.deadlines, () => true) }),
-      fail: assign({ outcome: 'failed' as const, deadlines: ({ context }) => clearDeadlines(context.deadlines, () => true) }),
-      markOverdue: assign({ sessions: ({ context, event }) => [...context.sessions, { at: event.at, note: '调解超期 / mediation overdue' }] }),
-      recordRevisit: assign({ revisit: ({ event }) => (event.type === 'mediation.revisit' ? { at: event.at, satisfied: event.input.satisfied } : null) }),
+      recordSignature: assign({
+        signedBy: ({ context, event }) =>
+          event.type === 'mediation.sign' ? [...new Set([...context.signedBy, event.input.party])] : context.signedBy,
+      }),
+      agree: assign({
+        outcome: 'agreement' as const,
+        deadlines: ({ context }) => clearDeadlines(context.deadlines, () => true),
+      }),
+      fail: assign({
+        outcome: 'failed' as const,
+        deadlines: ({ context }) => clearDeadlines(context.deadlines, () => true),
+      }),
+      markOverdue: assign({
+        sessions: ({ context, event }) => [...context.sessions, { at: event.at, note: '调解超期 / mediation overdue' }],
+      }),
+      recordRevisit: assign({
+        revisit: ({ event }) =>
+          event.type === 'mediation.revisit' ? { at: event.at, satisfied: event.input.satisfied } : null,
+      }),
     },
   }).createMachine({
     id: 'peoplesMediation',
@@ -95,7 +122,9 @@ export function createPeoplesMediationMachine(env: ProcessEnv) {
     }),
     initial: 'investigating',
     states: {
-      investigating: { on: { 'mediation.investigated': { target: 'mediating', actions: ['startClock', 'recordSession'] } } },
+      investigating: {
+        on: { 'mediation.investigated': { target: 'mediating', actions: ['startClock', 'recordSession'] } },
+      },
       mediating: {
         on: {
           'mediation.session': { actions: 'recordSession' },
@@ -136,13 +165,47 @@ export const peoplesMediationProcess: ProcessDefinition = {
     },
   },
   commands: [
-    { type: 'mediation.investigated', name: { zh: '摸排完成', en: 'Investigation done' }, inputSchema: { type: 'object', required: ['note'], properties: { note: text }, additionalProperties: false } },
-    { type: 'mediation.session', name: { zh: '记录调解', en: 'Record a session' }, inputSchema: { type: 'object', required: ['note'], properties: { note: text }, additionalProperties: false } },
-    { type: 'mediation.sign', name: { zh: '当事人签字', en: 'A party signs' }, inputSchema: { type: 'object', required: ['party'], properties: { party: text }, additionalProperties: false } },
-    { type: 'mediation.fail', name: { zh: '调解不成', en: 'Mediation failed' }, inputSchema: { type: 'object', required: ['reason'], properties: { reason: text }, additionalProperties: false } },
-    { type: 'mediation.close', name: { zh: '结案', en: 'Close' }, inputSchema: { type: 'object', additionalProperties: false } },
-    { type: 'mediation.revisit', name: { zh: '回访', en: 'Revisit' }, inputSchema: { type: 'object', required: ['satisfied'], properties: { satisfied: { type: 'boolean' } }, additionalProperties: false } },
-    { type: 'deadline.due', name: { zh: '时限到期', en: 'Deadline due' }, inputSchema: { type: 'object' }, internal: true },
+    {
+      type: 'mediation.investigated',
+      name: { zh: '摸排完成', en: 'Investigation done' },
+      inputSchema: { type: 'object', required: ['note'], properties: { note: text }, additionalProperties: false },
+    },
+    {
+      type: 'mediation.session',
+      name: { zh: '记录调解', en: 'Record a session' },
+      inputSchema: { type: 'object', required: ['note'], properties: { note: text }, additionalProperties: false },
+    },
+    {
+      type: 'mediation.sign',
+      name: { zh: '当事人签字', en: 'A party signs' },
+      inputSchema: { type: 'object', required: ['party'], properties: { party: text }, additionalProperties: false },
+    },
+    {
+      type: 'mediation.fail',
+      name: { zh: '调解不成', en: 'Mediation failed' },
+      inputSchema: { type: 'object', required: ['reason'], properties: { reason: text }, additionalProperties: false },
+    },
+    {
+      type: 'mediation.close',
+      name: { zh: '结案', en: 'Close' },
+      inputSchema: { type: 'object', additionalProperties: false },
+    },
+    {
+      type: 'mediation.revisit',
+      name: { zh: '回访', en: 'Revisit' },
+      inputSchema: {
+        type: 'object',
+        required: ['satisfied'],
+        properties: { satisfied: { type: 'boolean' } },
+        additionalProperties: false,
+      },
+    },
+    {
+      type: 'deadline.due',
+      name: { zh: '时限到期', en: 'Deadline due' },
+      inputSchema: { type: 'object' },
+      internal: true,
+    },
   ],
   states: {
     investigating: { name: { zh: '摸排', en: 'Investigating' } },

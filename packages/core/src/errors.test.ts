@@ -5,7 +5,12 @@ import { fromPointer, toPointer } from './problems.js';
 describe('GridflowError', () => {
   it('serialises to the API error shape', () => {
     const e = new GridflowError('case.not_found', { zh: '找不到案件', en: 'Case not found' }, { path: '/id' });
-    expect(e.toJSON()).toEqual({ code: 'case.not_found', message_zh: '找不到案件', message_en: 'Case not found', path: '/id' });
+    expect(e.toJSON()).toEqual({
+      code: 'case.not_found',
+      message_zh: '找不到案件',
+      message_en: 'Case not found',
+      path: '/id',
+    });
     expect(e.message).toBe('Case not found');
   });
 });

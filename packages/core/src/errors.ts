@@ -10,7 +10,11 @@ export class GridflowError extends Error {
   readonly path: string | undefined;
   readonly details: unknown;
 
-  constructor(code: string, messages: LocalizedText, options: { path?: string; details?: unknown; cause?: unknown } = {}) {
+  constructor(
+    code: string,
+    messages: LocalizedText,
+    options: { path?: string; details?: unknown; cause?: unknown } = {},
+  ) {
     super(messages.en, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'GridflowError';
     this.code = code;

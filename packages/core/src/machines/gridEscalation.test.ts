@@ -905,6 +905,8 @@ describe('gridEscalation: evaluations opened at closing (谁呼谁评、下评�
       ['lower_level', 'department:housing'],
     ]);
     const anonymous = { ...context, request: { ...context.request, reporter: {} } };
-    expect(evaluationEffects(anonymous).every((e) => e.kind === 'submit' && e.input.evaluatorKind === 'lower_level')).toBe(true);
+    expect(
+      evaluationEffects(anonymous).every((e) => e.kind === 'submit' && e.input.evaluatorKind === 'lower_level'),
+    ).toBe(true);
   });
 });

@@ -1420,7 +1420,15 @@ function requestedEvaluations(context: GridEscalationContext): Effect[] {
     effects.push({
       kind: 'submit',
       process: 'appealEvaluation',
-      input: { subjectCaseId: context.caseId, subjectProcess: 'gridEscalation', evaluatorKind: 'resident', evaluatorId: reporterId, reporterId, unit: rated, subjectUnits },
+      input: {
+        subjectCaseId: context.caseId,
+        subjectProcess: 'gridEscalation',
+        evaluatorKind: 'resident',
+        evaluatorId: reporterId,
+        reporterId,
+        unit: rated,
+        subjectUnits,
+      },
       linkEvent: 'case.evaluation.link',
     });
   }

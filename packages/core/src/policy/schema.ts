@@ -206,7 +206,7 @@ export const policyDefs = {
       redo: ref('rule'),
       custom: {
         type: 'object',
-        description: "Rules of processes a developer added in code, by key (read with env.rule(key, facts)).",
+        description: 'Rules of processes a developer added in code, by key (read with env.rule(key, facts)).',
         propertyNames: { pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$' },
         additionalProperties: ref('rule'),
       },

@@ -50,7 +50,10 @@ function run(ctx: CheckContext, name: string, check: () => void): void {
 
 /** The semantic checks, in the order their problems are listed. */
 function semanticProblems(policy: Policy, options: ValidatePolicyOptions): Problem[] {
-  const ctx = createCheckContext(policy, { extraCommands: options.commands ?? [], ...(options.customFacts ? { customFacts: options.customFacts } : {}) });
+  const ctx = createCheckContext(policy, {
+    extraCommands: options.commands ?? [],
+    ...(options.customFacts ? { customFacts: options.customFacts } : {}),
+  });
   let routing: DecisionTableAnalysis | undefined;
   run(ctx, 'duplicates', () => checkDuplicates(ctx));
   run(ctx, 'references', () => checkReferences(ctx));

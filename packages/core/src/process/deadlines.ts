@@ -36,5 +36,7 @@ export function nextDueAt(deadlines: readonly Deadline[]): number | null {
 
 /** The unfired deadlines due at or before `now`, earliest first. */
 export function dueDeadlines(deadlines: readonly Deadline[], now: number): Deadline[] {
-  return deadlines.filter((d) => d.firedAt === undefined && d.dueAt <= now).sort((a, b) => a.dueAt - b.dueAt || a.id.localeCompare(b.id));
+  return deadlines
+    .filter((d) => d.firedAt === undefined && d.dueAt <= now)
+    .sort((a, b) => a.dueAt - b.dueAt || a.id.localeCompare(b.id));
 }

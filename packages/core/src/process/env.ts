@@ -50,7 +50,11 @@ function getPath(data: unknown, path: string): unknown {
  * const env = createProcessEnv(createDefaultPolicy(), recorder);
  * env.rule('escalate', { case: { elapsedHours: 49, limitHours: 48, resolved: false } }); // true
  */
-export function createProcessEnv(policy: Policy, recorder: DecisionRecorder, engine: RuleEngine = createRuleEngine()): ProcessEnv {
+export function createProcessEnv(
+  policy: Policy,
+  recorder: DecisionRecorder,
+  engine: RuleEngine = createRuleEngine(),
+): ProcessEnv {
   const calendar = createBusinessCalendar(policy.calendar);
   // Built-in rules by key, then the rules a developer's own processes added under `rules.custom`.
   const rules: Record<string, { logic?: unknown } | undefined> = {
@@ -64,7 +68,11 @@ export function createProcessEnv(policy: Policy, recorder: DecisionRecorder, eng
     if (!fn) {
       const def = rules[key];
       if (!def || def.logic === undefined) {
-        throw new GridflowError('rule.unknown', { zh: `政策中没有规则 ${key}`, en: `The policy has no rule ${key}` }, { path: `/rules/${key}` });
+        throw new GridflowError(
+          'rule.unknown',
+          { zh: `政策中没有规则 ${key}`, en: `The policy has no rule ${key}` },
+          { path: `/rules/${key}` },
+        );
       }
       fn = engine.compile(def.logic);
       compiled.set(key, fn);
@@ -86,10 +94,18 @@ export function createProcessEnv(policy: Policy, recorder: DecisionRecorder, eng
         const hit = fn(facts);
         if (hit) {
           recorder.decisions.push({ rule: `routing:${row.id}`, inputs: readFacts(row.when, facts), result: row.then });
-          return { level: row.then.level, ...(row.then.department ? { department: row.then.department } : {}), rowId: row.id };
+          return {
+            level: row.then.level,
+            ...(row.then.department ? { department: row.then.department } : {}),
+            rowId: row.id,
+          };
         }
       }
-      throw new GridflowError('routing.no_match', { zh: '路由表没有匹配的行', en: 'No routing row matched' }, { path: '/routing/rows' });
+      throw new GridflowError(
+        'routing.no_match',
+        { zh: '路由表没有匹配的行', en: 'No routing row matched' },
+        { path: '/routing/rows' },
+      );
     },
   };
 }

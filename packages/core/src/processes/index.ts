@@ -9,4 +9,8 @@ export { createPropertyCoordinationMachine } from '../machines/propertyCoordinat
 export { createAppealEvaluationMachine } from '../machines/appealEvaluation.js';
 
 /** The three processes every runtime runs unless told otherwise. */
-export const builtInProcesses: readonly ProcessDefinition[] = [gridEscalationProcess, propertyCoordinationProcess, appealEvaluationProcess];
+export const builtInProcesses: readonly ProcessDefinition[] = [
+  gridEscalationProcess,
+  propertyCoordinationProcess,
+  appealEvaluationProcess,
+];

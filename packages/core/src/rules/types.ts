@@ -14,7 +14,13 @@ export const FactType = {
 export type FactType = (typeof FactType)[keyof typeof FactType];
 
 /** How a number fact is read aloud in an explanation. */
-export const FactUnit = { HOURS: 'hours', DAYS: 'days', WORKING_DAYS: 'working_days', PERCENT: 'percent', COUNT: 'count' } as const;
+export const FactUnit = {
+  HOURS: 'hours',
+  DAYS: 'days',
+  WORKING_DAYS: 'working_days',
+  PERCENT: 'percent',
+  COUNT: 'count',
+} as const;
 export type FactUnit = (typeof FactUnit)[keyof typeof FactUnit];
 
 /** One fact a rule may read with `{"var": path}`. */

@@ -109,27 +109,57 @@ describe('runtime: a whole grid case through the store', () => {
     ]);
     expect(history.map((h) => h.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     const filed = history[1]!;
-    expect(filed).toMatchObject({ from: 'triage', to: 'handling.dispatched', policyId: 'default', policyVersion: 1, actor: { id: 'u-comm' } });
+    expect(filed).toMatchObject({
+      from: 'triage',
+      to: 'handling.dispatched',
+      policyId: 'default',
+      policyVersion: 1,
+      actor: { id: 'u-comm' },
+    });
     expect(filed.decisions.some((d) => d.rule.startsWith('routing:'))).toBe(true);
     const verify = history.find((h) => h.command === 'case.verify.pass')!;
-    expect(verify.decisions).toContainEqual({ rule: 'verifierAllowed', inputs: { 'actor.id': 'u-grid-2', 'case.handlerId': 'u-grid-1' }, result: true });
+    expect(verify.decisions).toContainEqual({
+      rule: 'verifierAllowed',
+      inputs: { 'actor.id': 'u-grid-2', 'case.handlerId': 'u-grid-1' },
+      result: true,
+    });
   });
 });
 
 describe('runtime: submission', () => {
   it('validates input by JSON Schema and by the category attributes, with paths', async () => {
     const { runtime, store } = setup();
-    const e1 = await expectError(runtime.submit({ process: 'gridEscalation', input: submission({ title: 42 }), actor: gridWorker }), 'input.invalid');
+    const e1 = await expectError(
+      runtime.submit({ process: 'gridEscalation', input: submission({ title: 42 }), actor: gridWorker }),
+      'input.invalid',
+    );
     expect(e1.path).toBe('/input/title');
-    const e2 = await expectError(runtime.submit({ process: 'gridEscalation', input: submission({ attributes: { noise_source: 'construction' } }), actor: gridWorker }), 'input.invalid');
+    const e2 = await expectError(
+      runtime.submit({
+        process: 'gridEscalation',
+        input: submission({ attributes: { noise_source: 'construction' } }),
+        actor: gridWorker,
+      }),
+      'input.invalid',
+    );
     expect(e2.path).toBe('/input/attributes/location');
     expect((await store.listCases({ tenant: 'default' })).items).toHaveLength(0);
   });
 
   it('returns the first case for a repeated idempotency key', async () => {
     const { runtime, store } = setup();
-    const a = await runtime.submit({ process: 'gridEscalation', input: submission(), actor: gridWorker, idempotencyKey: 'k-1' });
-    const b = await runtime.submit({ process: 'gridEscalation', input: submission({ title: 'different' }), actor: gridWorker, idempotencyKey: 'k-1' });
+    const a = await runtime.submit({
+      process: 'gridEscalation',
+      input: submission(),
+      actor: gridWorker,
+      idempotencyKey: 'k-1',
+    });
+    const b = await runtime.submit({
+      process: 'gridEscalation',
+      input: submission({ title: 'different' }),
+      actor: gridWorker,
+      idempotencyKey: 'k-1',
+    });
     expect(b.id).toBe(a.id);
     expect(b.summary.title).toBe('夜间施工噪声');
     expect((await store.listCases({ tenant: 'default' })).items).toHaveLength(1);
@@ -137,10 +167,20 @@ describe('runtime: submission', () => {
 
   it('checks the submit permission and scope', async () => {
     const { runtime } = setup();
-    await expectError(runtime.submit({ process: 'gridEscalation', input: submission(), actor: otherGridWorker }), 'permission.denied');
+    await expectError(
+      runtime.submit({ process: 'gridEscalation', input: submission(), actor: otherGridWorker }),
+      'permission.denied',
+    );
     const own = await runtime.submit({ process: 'gridEscalation', input: submission(), actor: resident });
     expect(own.summary.reporterId).toBe('u-resident');
-    await expectError(runtime.submit({ process: 'gridEscalation', input: submission({ reporter: { id: 'someone-else' } }), actor: resident }), 'permission.denied');
+    await expectError(
+      runtime.submit({
+        process: 'gridEscalation',
+        input: submission({ reporter: { id: 'someone-else' } }),
+        actor: resident,
+      }),
+      'permission.denied',
+    );
   });
 
   it('refuses unknown processes', async () => {
@@ -154,7 +194,14 @@ describe('runtime: commands', () => {
     const { runtime } = setup();
     const c = await runtime.submit({ process: 'gridEscalation', input: submission(), actor: gridWorker });
     await runtime.send(c.id, { type: 'case.triage.file' }, { actor: communityStaff, expectedVersion: 1 });
-    await expectError(runtime.send(c.id, { type: 'case.triage.cancel', input: { reason: 'x' } }, { actor: communityStaff, expectedVersion: 1 }), 'case.conflict');
+    await expectError(
+      runtime.send(
+        c.id,
+        { type: 'case.triage.cancel', input: { reason: 'x' } },
+        { actor: communityStaff, expectedVersion: 1 },
+      ),
+      'case.conflict',
+    );
     const now = await runtime.get(c.id, { actor: communityStaff });
     expect(now.state).toBe('handling.dispatched');
     expect(now.version).toBe(2);
@@ -165,7 +212,11 @@ describe('runtime: commands', () => {
     const c = await runtime.submit({ process: 'gridEscalation', input: submission(), actor: gridWorker });
     const results = await Promise.allSettled([
       runtime.send(c.id, { type: 'case.triage.file' }, { actor: communityStaff, expectedVersion: 1 }),
-      runtime.send(c.id, { type: 'case.triage.cancel', input: { reason: '无效' } }, { actor: communityStaff, expectedVersion: 1 }),
+      runtime.send(
+        c.id,
+        { type: 'case.triage.cancel', input: { reason: '无效' } },
+        { actor: communityStaff, expectedVersion: 1 },
+      ),
     ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const failed = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
@@ -188,7 +239,10 @@ describe('runtime: commands', () => {
     await expectError(runtime.send(c.id, { type: 'case.fly' }, { actor: dispatcher }), 'command.unknown');
     await runtime.send(c.id, { type: 'case.triage.file' }, { actor: communityStaff });
     await runtime.send(c.id, { type: 'case.sign' }, { actor: gridWorker });
-    const e = await expectError(runtime.send(c.id, { type: 'case.return', input: { reason: 'because' } }, { actor: gridWorker }), 'input.invalid');
+    const e = await expectError(
+      runtime.send(c.id, { type: 'case.return', input: { reason: 'because' } }, { actor: gridWorker }),
+      'input.invalid',
+    );
     const paths = (e.details as { problems: { path: string }[] }).problems.map((p) => p.path);
     expect(paths).toContain('/reason');
   });
@@ -205,7 +259,10 @@ describe('runtime: commands', () => {
     ] as const) {
       c = await runtime.send(c.id, { type, input }, { actor: who });
     }
-    const e = await expectError(runtime.send(c.id, { type: 'case.verify.pass' }, { actor: gridWorker }), 'command.refused');
+    const e = await expectError(
+      runtime.send(c.id, { type: 'case.verify.pass' }, { actor: gridWorker }),
+      'command.refused',
+    );
     expect((e.details as { decisions: { rule: string; result: unknown }[] }).decisions).toContainEqual(
       expect.objectContaining({ rule: 'verifierAllowed', result: false }),
     );
@@ -219,7 +276,9 @@ describe('runtime: commands', () => {
     expect(forStaff).not.toContain('case.sign');
     const forWorker = await runtime.availableCommands(c.id, { actor: gridWorker });
     expect(forWorker.map((x) => x.type)).not.toContain('case.triage.file');
-    const merge = (await runtime.availableCommands(c.id, { actor: communityStaff })).find((x) => x.type === 'case.triage.merge')!;
+    const merge = (await runtime.availableCommands(c.id, { actor: communityStaff })).find(
+      (x) => x.type === 'case.triage.merge',
+    )!;
     expect(merge.inputSchema).toMatchObject({ type: 'object' });
   });
 });
@@ -229,17 +288,30 @@ describe('runtime: two cases in one transaction', () => {
     const { runtime } = setup();
     const original = await runtime.submit({ process: 'gridEscalation', input: submission(), actor: gridWorker });
     const dup = await runtime.submit({ process: 'gridEscalation', input: submission(), actor: gridWorker });
-    await runtime.send(dup.id, { type: 'case.triage.merge', input: { caseId: original.id } }, { actor: communityStaff });
+    await runtime.send(
+      dup.id,
+      { type: 'case.triage.merge', input: { caseId: original.id } },
+      { actor: communityStaff },
+    );
     expect((await runtime.get(dup.id, { actor: communityStaff })).state).toBe('merged');
     const orig = await runtime.get(original.id, { actor: communityStaff });
     expect((orig.snapshot.context as { duplicates?: string[] }).duplicates).toEqual([dup.id]);
-    expect((await runtime.history(original.id, { actor: communityStaff })).map((h) => h.command)).toContain('case.duplicate.link');
+    expect((await runtime.history(original.id, { actor: communityStaff })).map((h) => h.command)).toContain(
+      'case.duplicate.link',
+    );
   });
 
   it('commits neither case when the second one fails', async () => {
     const { runtime } = setup();
     const dup = await runtime.submit({ process: 'gridEscalation', input: submission(), actor: gridWorker });
-    await expectError(runtime.send(dup.id, { type: 'case.triage.merge', input: { caseId: 'does-not-exist' } }, { actor: communityStaff }), 'case.not_found');
+    await expectError(
+      runtime.send(
+        dup.id,
+        { type: 'case.triage.merge', input: { caseId: 'does-not-exist' } },
+        { actor: communityStaff },
+      ),
+      'case.not_found',
+    );
     const after = await runtime.get(dup.id, { actor: communityStaff });
     expect(after.state).toBe('triage');
     expect(after.version).toBe(1);
@@ -273,7 +345,9 @@ describe('runtime: deadlines', () => {
     expect(fired).toBeGreaterThan(0);
     const after = await runtime.get(c.id, { actor: dispatcher });
     expect(after.summary.level).toBe('community');
-    const escalations = (await runtime.history(c.id, { actor: dispatcher })).filter((h) => h.decisions.some((d) => d.rule === 'escalate' && d.result === true));
+    const escalations = (await runtime.history(c.id, { actor: dispatcher })).filter((h) =>
+      h.decisions.some((d) => d.rule === 'escalate' && d.result === true),
+    );
     expect(escalations.length).toBeGreaterThan(0);
   });
 });
@@ -284,7 +358,12 @@ describe('runtime: policy versions', () => {
     const { runtime, clock } = setup({ policies: [v1] });
     const old = await runtime.submit({ process: 'gridEscalation', input: submission(), actor: gridWorker });
     await runtime.send(old.id, { type: 'case.triage.file' }, { actor: communityStaff });
-    const v2: Policy = { ...createDefaultPolicy(), version: 2, effectiveFrom: new Date(clock.now()).toISOString(), changeNote: '签收时限改为 30 分钟' };
+    const v2: Policy = {
+      ...createDefaultPolicy(),
+      version: 2,
+      effectiveFrom: new Date(clock.now()).toISOString(),
+      changeNote: '签收时限改为 30 分钟',
+    };
     v2.timeLimits = { ...v2.timeLimits, signing: { ...v2.timeLimits.signing, duration: 'PT30M' } };
     runtime.policies.add(v2);
     const fresh = await runtime.submit({ process: 'gridEscalation', input: submission(), actor: gridWorker });
@@ -294,7 +373,11 @@ describe('runtime: policy versions', () => {
     const [migrated] = await runtime.migrate([old.id], 2, { actor: dispatcher });
     expect(migrated!.policyVersion).toBe(2);
     const history = await runtime.history(old.id, { actor: dispatcher });
-    expect(history.at(-1)).toMatchObject({ command: 'case.migrate', input: { fromVersion: 1, toVersion: 2 }, policyVersion: 2 });
+    expect(history.at(-1)).toMatchObject({
+      command: 'case.migrate',
+      input: { fromVersion: 1, toVersion: 2 },
+      policyVersion: 2,
+    });
   });
 });
 
@@ -305,7 +388,12 @@ describe('runtime: processes', () => {
     expect(d.states['handling.working']?.name.zh).toBeTruthy();
     expect(d.commands.find((c) => c.type === 'case.whistle')?.inputSchema).toBeTruthy();
     expect(d.commands.some((c) => c.internal)).toBe(false);
-    expect(runtime.processes().map((p) => p.id).sort()).toEqual(['appealEvaluation', 'gridEscalation', 'propertyCoordination']);
+    expect(
+      runtime
+        .processes()
+        .map((p) => p.id)
+        .sort(),
+    ).toEqual(['appealEvaluation', 'gridEscalation', 'propertyCoordination']);
   });
 });
 
@@ -313,12 +401,18 @@ describe('runtime: intake helpers and indicators', () => {
   it('suggests likely duplicates: same category, nearby, recent', async () => {
     const { runtime, clock } = setup();
     const near = await runtime.submit({ process: 'gridEscalation', input: submission(), actor: gridWorker });
-    await runtime.submit({ process: 'gridEscalation', input: submission({ location: { lng: 118.5, lat: 34.2 } }), actor: gridWorker });
+    await runtime.submit({
+      process: 'gridEscalation',
+      input: submission({ location: { lng: 118.5, lat: 34.2 } }),
+      actor: gridWorker,
+    });
     clock.advance(2 * 3_600_000);
     const found = await runtime.suggestDuplicates({ category: 'noise', location: { lng: 118.2705, lat: 33.9601 } });
     expect(found.map((f) => f.caseId)).toEqual([near.id]);
     expect(found[0]!.distanceMeters).toBeLessThan(100);
-    expect(await runtime.suggestDuplicates({ category: 'sanitation', location: { lng: 118.27, lat: 33.96 } })).toEqual([]);
+    expect(await runtime.suggestDuplicates({ category: 'sanitation', location: { lng: 118.27, lat: 33.96 } })).toEqual(
+      [],
+    );
     clock.advance(8 * 24 * 3_600_000);
     expect(await runtime.suggestDuplicates({ category: 'noise', location: { lng: 118.27, lat: 33.96 } })).toEqual([]);
   });
@@ -331,7 +425,11 @@ describe('runtime: intake helpers and indicators', () => {
     await runtime.send(c.id, { type: 'case.sign' }, { actor: gridWorker });
     clock.advance(3 * 3_600_000);
     await runtime.send(c.id, { type: 'case.contact', input: { method: 'phone' } }, { actor: gridWorker });
-    const report = await runtime.indicators({ from: bj('2026-03-01T00:00'), to: bj('2026-04-01T00:00'), unit: 'grid:g-01' });
+    const report = await runtime.indicators({
+      from: bj('2026-03-01T00:00'),
+      to: bj('2026-04-01T00:00'),
+      unit: 'grid:g-01',
+    });
     expect(report.counts).toMatchObject({ filed: 1, dispatched: 1, signedInTime: 1, contactedInTime: 0 });
     expect(report.indicators.find((i) => i.code === 'response_rate')?.value).toBe(0);
     expect(report.indicators.find((i) => i.code === 'timely_signing_rate')?.value).toBe(1);
@@ -381,7 +479,11 @@ describe('runtime: evaluation and redo across two cases', () => {
       c = await runtime.send(c.id, { type, input }, { actor: who });
     }
     const [evaluation] = (await runtime.list({ process: 'appealEvaluation' })).items;
-    const rated = await runtime.send(evaluation!.id, { type: 'evaluation.rate', input: { rating: 'unsatisfied', solved: false, reason: 'not_solved' } }, { actor: resident });
+    const rated = await runtime.send(
+      evaluation!.id,
+      { type: 'evaluation.rate', input: { rating: 'unsatisfied', solved: false, reason: 'not_solved' } },
+      { actor: resident },
+    );
     const grid = await runtime.get(c.id, { actor: communityStaff });
     expect(grid.state).toBe('handling.dispatched');
     expect(grid.summary.open).toBe(true);
@@ -401,9 +503,16 @@ describe('runtime: evaluation and redo across two cases', () => {
       await runtime.send(c.id, { type, input }, { actor: who });
     }
     expect((await runtime.list({ process: 'appealEvaluation' })).items).toHaveLength(1);
-    const final = await runtime.send(evaluation!.id, { type: 'evaluation.rate', input: { rating: 'satisfied', solved: true } }, { actor: resident });
+    const final = await runtime.send(
+      evaluation!.id,
+      { type: 'evaluation.rate', input: { rating: 'satisfied', solved: true } },
+      { actor: resident },
+    );
     expect(final.summary.open).toBe(false);
     const ctx = final.snapshot.context as { firstRating?: { rating: string }; finalRating?: { rating: string } };
-    expect([ctx.firstRating?.rating ?? ctx.firstRating, ctx.finalRating?.rating ?? ctx.finalRating]).toEqual(['unsatisfied', 'satisfied']);
+    expect([ctx.firstRating?.rating ?? ctx.firstRating, ctx.finalRating?.rating ?? ctx.finalRating]).toEqual([
+      'unsatisfied',
+      'satisfied',
+    ]);
   });
 });

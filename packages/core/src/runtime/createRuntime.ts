@@ -5,10 +5,26 @@ import type { Policy } from '../policy/types.js';
 import { createRuleEngine, type RuleEngine } from '../rules/engine.js';
 import { createProcessEnv, type DecisionRecorder } from '../process/env.js';
 import { dueDeadlines, markFired, nextDueAt } from '../process/deadlines.js';
-import { SYSTEM_ACTOR, type Actor, type CommandDef, type Decision, type Effect, type ProcessDefinition, type ProcessEnv } from '../process/types.js';
+import {
+  SYSTEM_ACTOR,
+  type Actor,
+  type CommandDef,
+  type Decision,
+  type Effect,
+  type ProcessDefinition,
+  type ProcessEnv,
+} from '../process/types.js';
 import { allowedBy, canRead } from './permissions.js';
 import type { PolicyRegistry } from './policyRegistry.js';
-import type { CasePage, CaseQuery, CaseRecord, CaseStore, HistoryEntry, StoreTransaction, StoredSnapshot } from './types.js';
+import type {
+  CasePage,
+  CaseQuery,
+  CaseRecord,
+  CaseStore,
+  HistoryEntry,
+  StoreTransaction,
+  StoredSnapshot,
+} from './types.js';
 import { validateJson } from './validateJson.js';
 import { errors } from './runtimeErrors.js';
 import { explainEntry, type ExplainedHistoryEntry } from './explainHistory.js';
@@ -72,11 +88,18 @@ export interface Runtime {
   processes(): ProcessDescription[];
   describe(processId: string): ProcessDescription;
   submit(request: SubmitRequest): Promise<CaseRecord>;
-  send(caseId: string, command: { type: string; input?: Record<string, unknown> }, options: SendOptions): Promise<CaseRecord>;
+  send(
+    caseId: string,
+    command: { type: string; input?: Record<string, unknown> },
+    options: SendOptions,
+  ): Promise<CaseRecord>;
   get(caseId: string, options: CallOptions): Promise<CaseRecord>;
   list(query: Omit<CaseQuery, 'tenant'> & { tenant?: string }): Promise<CasePage>;
   /** The case's history; with `locale`, every rule decision comes with a sentence explaining it. */
-  history(caseId: string, options: CallOptions & { locale?: Locale }): Promise<ExplainedHistoryEntry[] | HistoryEntry[]>;
+  history(
+    caseId: string,
+    options: CallOptions & { locale?: Locale },
+  ): Promise<ExplainedHistoryEntry[] | HistoryEntry[]>;
   availableCommands(caseId: string, options: CallOptions): Promise<AvailableCommand[]>;
   /** Fires every deadline due now (at most `limit` cases per call); returns how many deadlines fired. */
   tick(options?: { limit?: number }): Promise<{ fired: number; cases: number }>;
@@ -85,7 +108,9 @@ export interface Runtime {
   /** Indicators of a unit (or everything) for a period, from history, with the current policy's formulas. */
   indicators(options: { from: number; to: number; unit?: string; tenant?: string }): Promise<IndicatorReport>;
   /** Open cases that look like the same matter as a new report (same category, nearby, recent). */
-  suggestDuplicates(criteria: Omit<DuplicateCriteria, 'at'> & { at?: number; tenant?: string }): Promise<DuplicateSuggestion[]>;
+  suggestDuplicates(
+    criteria: Omit<DuplicateCriteria, 'at'> & { at?: number; tenant?: string },
+  ): Promise<DuplicateSuggestion[]>;
   readonly clock: Clock;
   readonly store: CaseStore;
   /** The policy registry of the default tenant. */
@@ -106,7 +131,9 @@ let idCounter = 0;
 function defaultId(clock: Clock): () => string {
   return () => {
     idCounter = (idCounter + 1) % 1_000_000;
-    const rand = Math.floor(Math.random() * 36 ** 4).toString(36).padStart(4, '0');
+    const rand = Math.floor(Math.random() * 36 ** 4)
+      .toString(36)
+      .padStart(4, '0');
     return `${clock.now().toString(36)}-${idCounter.toString(36).padStart(4, '0')}${rand}`;
   };
 }
@@ -140,7 +167,12 @@ export function stateKey(value: unknown): string {
 export function createRuntime(options: RuntimeOptions): Runtime {
   const { store, clock } = options;
   const registryFor: (tenant: string) => PolicyRegistry =
-    typeof options.policies === 'function' ? options.policies : ((registry) => () => registry)(options.policies);
+    typeof options.policies === 'function'
+      ? options.policies
+      : (
+          (registry) => () =>
+            registry
+        )(options.policies);
   const policyId = options.policyId ?? 'default';
   const defaultTenant = options.tenant ?? 'default';
   const newId = options.newId ?? defaultId(clock);
@@ -169,7 +201,13 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       const recorder: DecisionRecorder = { decisions: [] };
       const env = createProcessEnv(policy, recorder, engine);
       const machine = def.createMachine(env);
-      c = { machine, stepper: createPureStepper(machine), env, recorder, commands: new Map(def.commands.map((cmd) => [cmd.type, cmd])) };
+      c = {
+        machine,
+        stepper: createPureStepper(machine),
+        env,
+        recorder,
+        commands: new Map(def.commands.map((cmd) => [cmd.type, cmd])),
+      };
       perPolicy.set(def.id, c);
     }
     return c;
@@ -268,7 +306,13 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     decisions,
   });
 
-  const runEffects = async (tx: StoreTransaction, record: CaseRecord, effects: Effect[], at: number, depth: number): Promise<CaseRecord> => {
+  const runEffects = async (
+    tx: StoreTransaction,
+    record: CaseRecord,
+    effects: Effect[],
+    at: number,
+    depth: number,
+  ): Promise<CaseRecord> => {
     let current = record;
     for (const effect of effects) {
       const system: Actor = { ...SYSTEM_ACTOR, name: `effect of ${record.id}` };
@@ -288,7 +332,13 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         });
         if (effect.linkEvent) {
           const self = (await tx.getCase(record.tenant, current.id, { forUpdate: true }))!;
-          current = await apply(tx, self, { type: effect.linkEvent, input: { caseId: created.id }, actor: system, at }, registryFor(self.tenant).get(self.policyId, self.policyVersion), depth + 1);
+          current = await apply(
+            tx,
+            self,
+            { type: effect.linkEvent, input: { caseId: created.id }, actor: system, at },
+            registryFor(self.tenant).get(self.policyId, self.policyVersion),
+            depth + 1,
+          );
         }
       }
     }
@@ -297,7 +347,15 @@ export function createRuntime(options: RuntimeOptions): Runtime {
 
   const create = async (
     tx: StoreTransaction,
-    req: { process: string; input: Record<string, unknown>; actor: Actor; tenant: string; at: number; idempotencyKey?: string; parentId?: string },
+    req: {
+      process: string;
+      input: Record<string, unknown>;
+      actor: Actor;
+      tenant: string;
+      at: number;
+      idempotencyKey?: string;
+      parentId?: string;
+    },
   ): Promise<CaseRecord> => {
     const def = processOf(req.process);
     const policy = registryFor(req.tenant).current(policyId, req.at);
@@ -306,7 +364,14 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     const c = compile(def, policy);
     const id = newId();
     c.recorder.decisions = [];
-    const input = { ...req.input, caseId: id, at: req.at, actor: req.actor, submittedAt: req.at, submittedBy: { id: req.actor.id, roles: req.actor.roles } };
+    const input = {
+      ...req.input,
+      caseId: id,
+      at: req.at,
+      actor: req.actor,
+      submittedAt: req.at,
+      submittedBy: { id: req.actor.id, roles: req.actor.roles },
+    };
     const [snap, actions] = c.stepper.initial(input);
     const decisions = c.recorder.decisions;
     c.recorder.decisions = [];
@@ -327,7 +392,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       ...(req.idempotencyKey ? { idempotencyKey: req.idempotencyKey } : {}),
     };
     const record = toRecord(def, base, snap, req.at);
-    if (req.actor.id !== SYSTEM_ACTOR.id && allowedBy(policy, req.actor, submitCommand(def), record.summary).length === 0) {
+    if (
+      req.actor.id !== SYSTEM_ACTOR.id &&
+      allowedBy(policy, req.actor, submitCommand(def), record.summary).length === 0
+    ) {
       throw errors.forbidden(submitCommand(def));
     }
     await tx.insertCase(record);
@@ -343,7 +411,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     const record = await store.getCase(opts.tenant ?? defaultTenant, caseId);
     if (!record) throw errors.notFound(caseId);
     const policy = registryFor(record.tenant).get(record.policyId, record.policyVersion);
-    if (opts.actor.id !== SYSTEM_ACTOR.id && !canRead(policy, opts.actor, record.summary)) throw errors.notFound(caseId);
+    if (opts.actor.id !== SYSTEM_ACTOR.id && !canRead(policy, opts.actor, record.summary))
+      throw errors.notFound(caseId);
     return { record, policy };
   };
 
@@ -366,7 +435,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
           const existing = await tx.findByIdempotencyKey(tenant, request.idempotencyKey);
           if (existing) return existing;
         }
-        return create(tx, { ...request, tenant, at, ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}) });
+        return create(tx, {
+          ...request,
+          tenant,
+          at,
+          ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}),
+        });
       });
     },
 
@@ -378,11 +452,17 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         if (!record) throw errors.notFound(caseId);
         const def = processOf(record.process);
         const policy = registryFor(record.tenant).get(record.policyId, record.policyVersion);
-        if (opts.actor.id !== SYSTEM_ACTOR.id && !canRead(policy, opts.actor, record.summary)) throw errors.notFound(caseId);
-        if (opts.expectedVersion !== undefined && opts.expectedVersion !== record.version) throw errors.conflict(caseId);
+        if (opts.actor.id !== SYSTEM_ACTOR.id && !canRead(policy, opts.actor, record.summary))
+          throw errors.notFound(caseId);
+        if (opts.expectedVersion !== undefined && opts.expectedVersion !== record.version)
+          throw errors.conflict(caseId);
         const cmd = compile(def, policy).commands.get(command.type);
-        if (!cmd || (cmd.internal && opts.actor.id !== SYSTEM_ACTOR.id)) throw errors.unknownCommand(def.id, command.type);
-        if (opts.actor.id !== SYSTEM_ACTOR.id && allowedBy(policy, opts.actor, command.type, record.summary).length === 0) {
+        if (!cmd || (cmd.internal && opts.actor.id !== SYSTEM_ACTOR.id))
+          throw errors.unknownCommand(def.id, command.type);
+        if (
+          opts.actor.id !== SYSTEM_ACTOR.id &&
+          allowedBy(policy, opts.actor, command.type, record.summary).length === 0
+        ) {
           throw errors.forbidden(command.type);
         }
         const input = command.input ?? {};
@@ -417,9 +497,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       const { record, policy } = await readable(caseId, opts);
       const def = processOf(record.process);
       const c = compile(def, policy);
-      const types = new Set<string>(getNextTransitions(restore(def, c, record)).map((t): string => t.eventType as string));
+      const types = new Set<string>(
+        getNextTransitions(restore(def, c, record)).map((t): string => t.eventType as string),
+      );
       return def.commands.filter(
-        (cmd) => !cmd.internal && types.has(cmd.type) && allowedBy(policy, opts.actor, cmd.type, record.summary).length > 0,
+        (cmd) =>
+          !cmd.internal && types.has(cmd.type) && allowedBy(policy, opts.actor, cmd.type, record.summary).length > 0,
       );
     },
 
@@ -438,7 +521,13 @@ export function createRuntime(options: RuntimeOptions): Runtime {
           for (let guard = 0; guard < 50; guard++) {
             const [next] = dueDeadlines(record.snapshot.context.deadlines ?? [], now);
             if (!next) break;
-            record = await apply(tx, record, { type: 'deadline.due', input: { deadlineId: next.id, kind: next.kind }, actor: SYSTEM_ACTOR, at: now }, policy, 0);
+            record = await apply(
+              tx,
+              record,
+              { type: 'deadline.due', input: { deadlineId: next.id, kind: next.kind }, actor: SYSTEM_ACTOR, at: now },
+              policy,
+              0,
+            );
             count++;
           }
           return count;
@@ -454,12 +543,29 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       const lead = 60 * 24 * 3_600_000;
       const history = await store.historyBetween(tenant, from - lead, to);
       const ids = [...new Set(history.map((e) => e.caseId))];
-      const cases = (await Promise.all(ids.map((id) => store.getCase(tenant, id)))).filter((c): c is CaseRecord => c !== null);
-      return computeIndicators({ policy: registryFor(tenant).current(policyId, to), cases, history, from, to, ...(unit ? { unit } : {}), engine });
+      const cases = (await Promise.all(ids.map((id) => store.getCase(tenant, id)))).filter(
+        (c): c is CaseRecord => c !== null,
+      );
+      return computeIndicators({
+        policy: registryFor(tenant).current(policyId, to),
+        cases,
+        history,
+        from,
+        to,
+        ...(unit ? { unit } : {}),
+        engine,
+      });
     },
 
     async suggestDuplicates({ tenant = defaultTenant, at = clock.now(), ...criteria }) {
-      const page = await store.listCases({ tenant, category: criteria.category, open: true, sort: 'createdAt', order: 'desc', limit: 500 });
+      const page = await store.listCases({
+        tenant,
+        category: criteria.category,
+        open: true,
+        sort: 'createdAt',
+        order: 'desc',
+        limit: 500,
+      });
       return suggestDuplicates(page.items, { ...criteria, at });
     },
 
@@ -477,12 +583,19 @@ export function createRuntime(options: RuntimeOptions): Runtime {
           const oldCompiled = compile(def, registryFor(tenant).get(record.policyId, record.policyVersion));
           const snap = restore(def, oldCompiled, record);
           const c = compile(def, target);
-          const context: unknown = def.onPolicyChange ? def.onPolicyChange(snap.context, snap.value, c.env, at) : snap.context;
+          const context: unknown = def.onPolicyChange
+            ? def.onPolicyChange(snap.context, snap.value, c.env, at)
+            : snap.context;
           const migrated = c.machine.resolveState({ value: snap.value as never, context: context });
           const next = { ...toRecord(def, record, migrated, at), policyVersion: target.version };
           if (!(await tx.updateCase(next, record.version))) throw errors.conflict(id);
           await tx.appendHistory([
-            historyEntry(next, { type: 'case.migrate', input: { fromVersion: record.policyVersion, toVersion }, actor: opts.actor, at }, record.state, []),
+            historyEntry(
+              next,
+              { type: 'case.migrate', input: { fromVersion: record.policyVersion, toVersion }, actor: opts.actor, at },
+              record.state,
+              [],
+            ),
           ]);
           out.push(next);
         }

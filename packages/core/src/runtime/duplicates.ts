@@ -41,7 +41,10 @@ export function distanceMeters(a: { lng: number; lat: number }, b: { lng: number
  * @example
  * suggestDuplicates(openCases, { category: 'noise', location: { lng: 118.27, lat: 33.96 }, at: clock.now() });
  */
-export function suggestDuplicates(candidates: readonly CaseRecord[], criteria: DuplicateCriteria): DuplicateSuggestion[] {
+export function suggestDuplicates(
+  candidates: readonly CaseRecord[],
+  criteria: DuplicateCriteria,
+): DuplicateSuggestion[] {
   const radius = criteria.radiusMeters ?? 300;
   const window = criteria.withinHours ?? 7 * 24;
   const out: DuplicateSuggestion[] = [];
@@ -49,12 +52,20 @@ export function suggestDuplicates(candidates: readonly CaseRecord[], criteria: D
     if (!c.summary.open || c.summary.category !== criteria.category) continue;
     const ageHours = (criteria.at - c.createdAt) / 3_600_000;
     if (ageHours < 0 || ageHours > window) continue;
-    const distance = criteria.location && c.summary.location ? distanceMeters(criteria.location, c.summary.location) : null;
+    const distance =
+      criteria.location && c.summary.location ? distanceMeters(criteria.location, c.summary.location) : null;
     if (distance !== null && distance > radius) continue;
     if (distance === null && criteria.location) continue;
     const near = distance === null ? 0.5 : 1 - distance / radius;
     const recent = 1 - ageHours / window;
-    out.push({ caseId: c.id, title: c.summary.title, state: c.state, distanceMeters: distance === null ? null : Math.round(distance), ageHours: Math.round(ageHours * 10) / 10, score: Math.round((0.6 * near + 0.4 * recent) * 1000) / 1000 });
+    out.push({
+      caseId: c.id,
+      title: c.summary.title,
+      state: c.state,
+      distanceMeters: distance === null ? null : Math.round(distance),
+      ageHours: Math.round(ageHours * 10) / 10,
+      score: Math.round((0.6 * near + 0.4 * recent) * 1000) / 1000,
+    });
   }
   return out.sort((a, b) => b.score - a.score || a.caseId.localeCompare(b.caseId));
 }

@@ -40,7 +40,9 @@ function ruleOf(policy: Policy, key: string): { logic: unknown; name: LocalizedT
   }
   const rules = policy.rules as unknown as Record<string, RuleDef | undefined> & { custom?: Record<string, RuleDef> };
   const def = rules[key] ?? rules.custom?.[key];
-  return def && typeof def === 'object' && 'logic' in def ? { logic: def.logic, name: def.name, facts: caseFacts(policy) } : null;
+  return def && typeof def === 'object' && 'logic' in def
+    ? { logic: def.logic, name: def.name, facts: caseFacts(policy) }
+    : null;
 }
 
 /**
@@ -58,12 +60,23 @@ export function explainEntry(entry: HistoryEntry, policy: Policy, locale: Locale
       const rule = ruleOf(policy, d.rule);
       if (!rule) return { ...d, explanation: d.rule };
       try {
-        const { sentence } = explainRule({ logic: rule.logic, name: rule.name, data: nestFacts(d.inputs), facts: rule.facts, locale });
+        const { sentence } = explainRule({
+          logic: rule.logic,
+          name: rule.name,
+          data: nestFacts(d.inputs),
+          facts: rule.facts,
+          locale,
+        });
         if (d.rule.startsWith('routing:') && d.result && typeof d.result === 'object') {
           const target = d.result as { level?: string; department?: string };
           const level = policy.organisation.levels.find((l) => l.code === target.level);
           const dept = policy.organisation.departments.find((x) => x.code === target.department);
-          const where = [level ? localize(level.name, locale) : target.level, dept ? localize(dept.name, locale) : undefined].filter(Boolean).join(locale === 'zh' ? '·' : ' / ');
+          const where = [
+            level ? localize(level.name, locale) : target.level,
+            dept ? localize(dept.name, locale) : undefined,
+          ]
+            .filter(Boolean)
+            .join(locale === 'zh' ? '·' : ' / ');
           return { ...d, explanation: locale === 'zh' ? `${sentence}，派往${where}` : `${sentence}; sent to ${where}` };
         }
         return { ...d, explanation: sentence };

@@ -13,7 +13,24 @@ export { createMemoryStore, encodeCursor, decodeCursor, matchesQuery } from './m
 export { createPolicyRegistry, type PolicyRegistry } from './policyRegistry.js';
 export { allowedBy, canRead, inScope } from './permissions.js';
 export { validateJson } from './validateJson.js';
-export type { CaseRecord, CaseStore, CaseQuery, CasePage, HistoryEntry, StoreTransaction, StoredSnapshot } from './types.js';
-export { computeIndicators, rankUnits, countGridCases, countEvaluations, type IndicatorCounts, type IndicatorReport, type IndicatorValue, type IndicatorInput } from './indicators.js';
+export type {
+  CaseRecord,
+  CaseStore,
+  CaseQuery,
+  CasePage,
+  HistoryEntry,
+  StoreTransaction,
+  StoredSnapshot,
+} from './types.js';
+export {
+  computeIndicators,
+  rankUnits,
+  countGridCases,
+  countEvaluations,
+  type IndicatorCounts,
+  type IndicatorReport,
+  type IndicatorValue,
+  type IndicatorInput,
+} from './indicators.js';
 export { suggestDuplicates, distanceMeters, type DuplicateCriteria, type DuplicateSuggestion } from './duplicates.js';
 export { explainEntry, nestFacts, type ExplainedDecision, type ExplainedHistoryEntry } from './explainHistory.js';

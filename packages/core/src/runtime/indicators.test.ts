@@ -11,12 +11,36 @@ const policy = createDefaultPolicy();
 function month(): { cases: CaseRecord[]; history: HistoryEntry[] } {
   const history: HistoryEntry[] = [];
   const seqs = new Map<string, number>();
-  const add = (caseId: string, local: string, command: string, from: string, to: string, input: Record<string, unknown> = {}) => {
+  const add = (
+    caseId: string,
+    local: string,
+    command: string,
+    from: string,
+    to: string,
+    input: Record<string, unknown> = {},
+  ) => {
     const seq = (seqs.get(caseId) ?? 0) + 1;
     seqs.set(caseId, seq);
-    history.push({ caseId, tenant: 't1', seq, at: bj(local), actor: { id: 'u', roles: [] }, command, input, from, to, policyId: 'default', policyVersion: 1, decisions: [] });
+    history.push({
+      caseId,
+      tenant: 't1',
+      seq,
+      at: bj(local),
+      actor: { id: 'u', roles: [] },
+      command,
+      input,
+      from,
+      to,
+      policyId: 'default',
+      policyVersion: 1,
+      decisions: [],
+    });
   };
-  const grid = (id: string) => sampleCase({ id, summary: { units: ['grid:g-01', 'community:c-01'], open: true, urgency: 'general', category: 'noise' } });
+  const grid = (id: string) =>
+    sampleCase({
+      id,
+      summary: { units: ['grid:g-01', 'community:c-01'], open: true, urgency: 'general', category: 'noise' },
+    });
   // A: signed 09:30 (≤ 10:00), contacted 10:00 (≤ 11:30), closed 4 March (total P7D working → due 11 March 09:00).
   add('A', '2026-03-02T09:00', 'case.submit', '', 'triage');
   add('A', '2026-03-02T09:00', 'case.triage.file', 'triage', 'handling.dispatched');
@@ -41,9 +65,16 @@ function month(): { cases: CaseRecord[]; history: HistoryEntry[] } {
   add('C', '2026-03-02T12:00', 'case.whistle', 'handling.dispatched', 'whistle.summoned');
   // Evaluations: E1 satisfied and solved; E2 unsatisfied, then after the redo basically satisfied and solved.
   add('E1', '2026-03-05T10:00', 'evaluation.rate', 'awaitingRating', 'rated', { rating: 'satisfied', solved: true });
-  add('E2', '2026-03-14T10:00', 'evaluation.rate', 'awaitingRating', 'redoPending', { rating: 'unsatisfied', solved: false });
-  add('E2', '2026-03-21T10:00', 'evaluation.rate', 'redoPending', 'rated', { rating: 'basically_satisfied', solved: true });
-  const evaluation = (id: string) => sampleCase({ id, process: 'appealEvaluation', summary: { units: ['grid:g-01'], open: false } });
+  add('E2', '2026-03-14T10:00', 'evaluation.rate', 'awaitingRating', 'redoPending', {
+    rating: 'unsatisfied',
+    solved: false,
+  });
+  add('E2', '2026-03-21T10:00', 'evaluation.rate', 'redoPending', 'rated', {
+    rating: 'basically_satisfied',
+    solved: true,
+  });
+  const evaluation = (id: string) =>
+    sampleCase({ id, process: 'appealEvaluation', summary: { units: ['grid:g-01'], open: false } });
   return { cases: [grid('A'), grid('B'), grid('C'), evaluation('E1'), evaluation('E2')], history };
 }
 
@@ -94,7 +125,13 @@ describe('computeIndicators', () => {
     const { cases, history } = month();
     const first = { ...policy, evaluation: { ...policy.evaluation, ratingThatCounts: 'first' as const } };
     const report = computeIndicators({ policy: first, cases, history, from, to });
-    expect(report.counts).toMatchObject({ revisits: 2, solved: 1, satisfied: 1, basicallySatisfied: 0, unsatisfied: 1 });
+    expect(report.counts).toMatchObject({
+      revisits: 2,
+      solved: 1,
+      satisfied: 1,
+      basicallySatisfied: 0,
+      unsatisfied: 1,
+    });
   });
 
   it('gives null for rates without a denominator and filters by unit and period', () => {

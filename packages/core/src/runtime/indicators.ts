@@ -86,7 +86,14 @@ function calendarOf(policy: Policy): BusinessCalendar {
  * counted from that dispatch on the business calendar; a case is due when its total limit (from filing) falls
  * in the period, closed on time when `case.close` came before it.
  */
-export function countGridCases(policy: Policy, cases: readonly CaseRecord[], history: readonly HistoryEntry[], from: number, to: number, counts: IndicatorCounts): void {
+export function countGridCases(
+  policy: Policy,
+  cases: readonly CaseRecord[],
+  history: readonly HistoryEntry[],
+  from: number,
+  to: number,
+  counts: IndicatorCounts,
+): void {
   const calendar = calendarOf(policy);
   const { signing, contact, total } = policy.timeLimits;
   const inPeriod = (at: number) => at >= from && at < to;
@@ -146,7 +153,14 @@ export function countGridCases(policy: Policy, cases: readonly CaseRecord[], his
  * Counts the evaluations rated in the period: a rating is a valid revisit; which rating counts after a redo
  * (the first or the final) follows the policy; excluded evaluations do not count.
  */
-export function countEvaluations(policy: Policy, cases: readonly CaseRecord[], history: readonly HistoryEntry[], from: number, to: number, counts: IndicatorCounts): void {
+export function countEvaluations(
+  policy: Policy,
+  cases: readonly CaseRecord[],
+  history: readonly HistoryEntry[],
+  from: number,
+  to: number,
+  counts: IndicatorCounts,
+): void {
   const byCase = groupByCase(history);
   const unsatisfied = new Set(policy.evaluation.unsatisfied);
   for (const c of cases) {
@@ -205,11 +219,20 @@ export function computeIndicators(input: IndicatorInput): IndicatorReport {
     weighted += i.weight * (i.better === 'lower' ? 1 - i.value : i.value);
     weights += i.weight;
   }
-  return { from, to, ...(unit ? { unit } : {}), counts, indicators, score: weights > 0 ? Math.round((weighted / weights) * 10000) / 100 : null };
+  return {
+    from,
+    to,
+    ...(unit ? { unit } : {}),
+    counts,
+    indicators,
+    score: weights > 0 ? Math.round((weighted / weights) * 10000) / 100 : null,
+  };
 }
 
 /** Ranks units by composite score, best first (红黑榜); units without a score come last. */
 export function rankUnits(reports: readonly IndicatorReport[]): (IndicatorReport & { rank: number | null })[] {
-  const sorted = [...reports].sort((a, b) => (b.score ?? -1) - (a.score ?? -1) || (a.unit ?? '').localeCompare(b.unit ?? ''));
+  const sorted = [...reports].sort(
+    (a, b) => (b.score ?? -1) - (a.score ?? -1) || (a.unit ?? '').localeCompare(b.unit ?? ''),
+  );
   return sorted.map((r, i) => ({ ...r, rank: r.score === null ? null : i + 1 }));
 }

@@ -50,13 +50,22 @@ export function encodeCursor(value: number | null, id: string): string {
 export function decodeCursor(cursor: string): [number | null, string] {
   try {
     const parsed: unknown = JSON.parse(decodeURIComponent(atob(cursor)));
-    if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[1] === 'string' && (parsed[0] === null || typeof parsed[0] === 'number')) {
+    if (
+      Array.isArray(parsed) &&
+      parsed.length === 2 &&
+      typeof parsed[1] === 'string' &&
+      (parsed[0] === null || typeof parsed[0] === 'number')
+    ) {
       return [parsed[0] as number | null, parsed[1]];
     }
   } catch {
     // fall through
   }
-  throw new GridflowError('query.invalid_cursor', { zh: '分页游标无效', en: 'Invalid pagination cursor' }, { path: '/cursor' });
+  throw new GridflowError(
+    'query.invalid_cursor',
+    { zh: '分页游标无效', en: 'Invalid pagination cursor' },
+    { path: '/cursor' },
+  );
 }
 
 /** True when a case matches every filter of a query (except cursor, sort and limit). */
@@ -106,7 +115,9 @@ export function createMemoryStore(): CaseStore & { size(): number } {
           insertCase: (record) => {
             const k = key(record.tenant, record.id);
             if (read(record.tenant, record.id)) {
-              return Promise.reject(new GridflowError('case.conflict', { zh: '案件已存在', en: 'The case already exists' }));
+              return Promise.reject(
+                new GridflowError('case.conflict', { zh: '案件已存在', en: 'The case already exists' }),
+              );
             }
             staged.set(k, toRow(record));
             if (record.idempotencyKey) stagedKeys.set(key(record.tenant, record.idempotencyKey), record.id);
@@ -144,7 +155,10 @@ export function createMemoryStore(): CaseStore & { size(): number } {
       const order = query.order ?? (sort === 'nextDueAt' ? 'asc' : 'desc');
       const limit = Math.min(Math.max(query.limit ?? 50, 1), 500);
       const cmp = compareBy(sort, order);
-      let list = [...cases.values()].map((r) => r.record).filter((c) => matchesQuery(c, query)).sort(cmp);
+      let list = [...cases.values()]
+        .map((r) => r.record)
+        .filter((c) => matchesQuery(c, query))
+        .sort(cmp);
       if (query.cursor) {
         const [value, id] = decodeCursor(query.cursor);
         const pivot = { [sort]: value, id } as unknown as CaseRecord;
@@ -158,7 +172,8 @@ export function createMemoryStore(): CaseStore & { size(): number } {
     history: (tenant, caseId) => Promise.resolve([...(history.get(key(tenant, caseId)) ?? [])]),
     historyBetween(tenant, from, to) {
       const out: HistoryEntry[] = [];
-      for (const list of history.values()) for (const e of list) if (e.tenant === tenant && e.at >= from && e.at < to) out.push(e);
+      for (const list of history.values())
+        for (const e of list) if (e.tenant === tenant && e.at >= from && e.at < to) out.push(e);
       out.sort((a, b) => a.at - b.at || a.caseId.localeCompare(b.caseId) || a.seq - b.seq);
       return Promise.resolve(out);
     },

@@ -2,7 +2,6 @@ import { commandMatches } from '../policy/commands.js';
 import type { Policy, PermissionRow } from '../policy/types.js';
 import type { Actor, CaseSummary } from '../process/types.js';
 
-
 /** True when the case lies within the actor's reach for a scope. */
 export function inScope(scope: PermissionRow['scope'], actor: Actor, summary: CaseSummary): boolean {
   switch (scope) {
@@ -26,7 +25,8 @@ export function inScope(scope: PermissionRow['scope'], actor: Actor, summary: Ca
  */
 export function allowedBy(policy: Policy, actor: Actor, command: string, summary: CaseSummary): PermissionRow[] {
   return policy.permissions.filter(
-    (row) => actor.roles.includes(row.role) && commandMatches(row.command, command) && inScope(row.scope, actor, summary),
+    (row) =>
+      actor.roles.includes(row.role) && commandMatches(row.command, command) && inScope(row.scope, actor, summary),
   );
 }
 

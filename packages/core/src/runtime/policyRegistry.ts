@@ -34,7 +34,10 @@ export function createPolicyRegistry(initial: Iterable<Policy> = []): PolicyRegi
     get(id, version) {
       const policy = byId.get(id)?.get(version);
       if (!policy) {
-        throw new GridflowError('policy.not_found', { zh: `找不到政策 ${id} 第 ${version} 版`, en: `Policy ${id} version ${version} not found` });
+        throw new GridflowError('policy.not_found', {
+          zh: `找不到政策 ${id} 第 ${version} 版`,
+          en: `Policy ${id} version ${version} not found`,
+        });
       }
       return policy;
     },
@@ -45,7 +48,10 @@ export function createPolicyRegistry(initial: Iterable<Policy> = []): PolicyRegi
         if (!best || p.version > best.version) best = p;
       }
       if (!best) {
-        throw new GridflowError('policy.none_published', { zh: `政策 ${id} 没有已发布且已生效的版本`, en: `Policy ${id} has no published version in effect` });
+        throw new GridflowError('policy.none_published', {
+          zh: `政策 ${id} 没有已发布且已生效的版本`,
+          en: `Policy ${id} has no published version in effect`,
+        });
       }
       return best;
     },

@@ -80,7 +80,11 @@ export interface StoreTransaction {
    * Reads a case. `forUpdate` locks it until the transaction ends; with `skipLocked` a case another
    * transaction holds is returned as null instead of waiting (how workers share due deadlines).
    */
-  getCase(tenant: string, id: string, options?: { forUpdate?: boolean; skipLocked?: boolean }): Promise<CaseRecord | null>;
+  getCase(
+    tenant: string,
+    id: string,
+    options?: { forUpdate?: boolean; skipLocked?: boolean },
+  ): Promise<CaseRecord | null>;
   findByIdempotencyKey(tenant: string, key: string): Promise<CaseRecord | null>;
   insertCase(record: CaseRecord): Promise<void>;
   /**

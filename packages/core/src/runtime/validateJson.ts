@@ -5,7 +5,22 @@ import type { Problem } from '../problems.js';
 const cache = new WeakMap<JsonSchema, Validator>();
 
 /** Keywords that only say "something below failed"; the leaf errors under them say what. */
-const wrappers = new Set(['properties', 'items', 'prefixItems', 'allOf', 'anyOf', 'oneOf', 'additionalProperties', '$ref', 'unevaluatedProperties', 'contains', 'dependentSchemas', 'if', 'then', 'else']);
+const wrappers = new Set([
+  'properties',
+  'items',
+  'prefixItems',
+  'allOf',
+  'anyOf',
+  'oneOf',
+  'additionalProperties',
+  '$ref',
+  'unevaluatedProperties',
+  'contains',
+  'dependentSchemas',
+  'if',
+  'then',
+  'else',
+]);
 
 function toPointer(instanceLocation: string): string {
   return instanceLocation.replace(/^#/, '');
@@ -65,7 +80,10 @@ export function validateJson(schema: JsonSchema, value: unknown, basePath = ''):
   for (const unit of result.errors) {
     if (wrappers.has(unit.keyword)) continue;
     const property = unit.keyword === 'required' ? /"([^"]+)"/.exec(unit.error)?.[1] : undefined;
-    const path = basePath + toPointer(unit.instanceLocation) + (property ? `/${property.replace(/~/g, '~0').replace(/\//g, '~1')}` : '');
+    const path =
+      basePath +
+      toPointer(unit.instanceLocation) +
+      (property ? `/${property.replace(/~/g, '~0').replace(/\//g, '~1')}` : '');
     const code = `input.${unit.keyword === 'false' ? 'additional_property' : unit.keyword}`;
     if (seen.has(code + path)) continue;
     seen.add(code + path);

@@ -33,8 +33,18 @@ export function sampleCase(overrides: Partial<CaseRecord> & { id: string }): Cas
     policyVersion: 1,
     state: 'handling.working',
     version: 1,
-    snapshot: { value: { handling: 'working' }, context: { deadlines: [{ id: 'handle:1', kind: 'handle', dueAt: 5_000 }], note: `case ${id}` } },
-    summary: { units: ['grid:g-01', 'community:c-01'], open: true, level: 'grid', category: 'noise', reporterId: 'u-res', title: `噪音扰民 ${id}` },
+    snapshot: {
+      value: { handling: 'working' },
+      context: { deadlines: [{ id: 'handle:1', kind: 'handle', dueAt: 5_000 }], note: `case ${id}` },
+    },
+    summary: {
+      units: ['grid:g-01', 'community:c-01'],
+      open: true,
+      level: 'grid',
+      category: 'noise',
+      reporterId: 'u-res',
+      title: `噪音扰民 ${id}`,
+    },
     nextDueAt: 5_000,
     createdAt: 1_000,
     updatedAt: 1_000,
@@ -87,7 +97,9 @@ export function runStoreContract(t: TestApi, name: string, fixture: StoreFixture
     it('keeps tenants apart', async () => {
       await store.transaction(async (tx) => {
         await tx.insertCase(sampleCase({ id: 'same' }));
-        await tx.insertCase(sampleCase({ id: 'same', tenant: 't2', summary: { units: [], open: true, title: 'other district' } }));
+        await tx.insertCase(
+          sampleCase({ id: 'same', tenant: 't2', summary: { units: [], open: true, title: 'other district' } }),
+        );
       });
       expect(((await store.getCase('t2', 'same')) as CaseRecord).summary.title).toBe('other district');
       const page = await store.listCases({ tenant: 't1' });
@@ -156,10 +168,25 @@ export function runStoreContract(t: TestApi, name: string, fixture: StoreFixture
     it('lists with filters', async () => {
       await store.transaction(async (tx) => {
         await tx.insertCase(sampleCase({ id: 'f1', state: 'handling.working' }));
-        await tx.insertCase(sampleCase({ id: 'f2', state: 'closed', summary: { units: ['grid:g-02'], open: false, level: 'community', category: 'sanitation', title: '垃圾清运' } }));
-        await tx.insertCase(sampleCase({ id: 'f3', state: 'triage', process: 'propertyCoordination', nextDueAt: null }));
+        await tx.insertCase(
+          sampleCase({
+            id: 'f2',
+            state: 'closed',
+            summary: {
+              units: ['grid:g-02'],
+              open: false,
+              level: 'community',
+              category: 'sanitation',
+              title: '垃圾清运',
+            },
+          }),
+        );
+        await tx.insertCase(
+          sampleCase({ id: 'f3', state: 'triage', process: 'propertyCoordination', nextDueAt: null }),
+        );
       });
-      const ids = async (q: Omit<Parameters<CaseStore['listCases']>[0], 'tenant'>) => (await store.listCases({ tenant: 't1', ...q })).items.map((c) => c.id).sort();
+      const ids = async (q: Omit<Parameters<CaseStore['listCases']>[0], 'tenant'>) =>
+        (await store.listCases({ tenant: 't1', ...q })).items.map((c) => c.id).sort();
       expect(await ids({ states: ['handling'] })).toEqual(['f1']);
       expect(await ids({ units: ['grid:g-02'] })).toEqual(['f2']);
       expect(await ids({ level: 'community' })).toEqual(['f2']);
@@ -174,14 +201,26 @@ export function runStoreContract(t: TestApi, name: string, fixture: StoreFixture
     it('pages with a cursor without gaps or repeats, sorted by deadline', async () => {
       await store.transaction(async (tx) => {
         for (let i = 0; i < 25; i++) {
-          await tx.insertCase(sampleCase({ id: `p${String(i).padStart(2, '0')}`, nextDueAt: 10_000 - (i % 7) * 100, createdAt: 1_000 + i }));
+          await tx.insertCase(
+            sampleCase({
+              id: `p${String(i).padStart(2, '0')}`,
+              nextDueAt: 10_000 - (i % 7) * 100,
+              createdAt: 1_000 + i,
+            }),
+          );
         }
       });
       const seen: string[] = [];
       let cursor: string | undefined;
       let pages = 0;
       do {
-        const page = await store.listCases({ tenant: 't1', sort: 'nextDueAt', order: 'asc', limit: 10, ...(cursor ? { cursor } : {}) });
+        const page = await store.listCases({
+          tenant: 't1',
+          sort: 'nextDueAt',
+          order: 'asc',
+          limit: 10,
+          ...(cursor ? { cursor } : {}),
+        });
         seen.push(...page.items.map((c) => `${c.nextDueAt}:${c.id}`));
         cursor = page.nextCursor ?? undefined;
         pages++;

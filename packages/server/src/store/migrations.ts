@@ -1,5 +1,8 @@
 import { GridflowError } from '@gridflow/core';
 import { quoteIdent, type SqlClient, type SqlExecutor } from './sql.js';
+import { policiesMigration } from '../policies/migration.js';
+import { orgMigration } from '../org/migration.js';
+import { httpMigration } from '../http/migration.js';
 
 /**
  * One schema change. Versions are 1, 2, 3… with no gaps; a released migration is never edited, only followed
@@ -75,6 +78,10 @@ export const migrations: readonly Migration[] = [
       `CREATE INDEX case_history_tenant_at ON case_history (tenant, at)`,
     ],
   },
+  // Later migrations live next to the module that owns their tables.
+  policiesMigration,
+  orgMigration,
+  httpMigration,
 ];
 
 /** What {@link migrate} did. */

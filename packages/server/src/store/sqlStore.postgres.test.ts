@@ -90,7 +90,9 @@ describe('SQL store on PostgreSQL', () => {
       );
       for (const r of results) if (r.status === 'fulfilled') opened.push(r.value);
       expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
-      expect(opened.flatMap((o) => o.migrations.applied).sort((a, b) => a - b)).toEqual(migrations.map((m) => m.version));
+      expect(opened.flatMap((o) => o.migrations.applied).sort((a, b) => a - b)).toEqual(
+        migrations.map((m) => m.version),
+      );
       const { rows } = await opened[0]!.client.query<{ n: string }>('SELECT count(*) AS n FROM gridflow_migrations');
       expect(Number(rows[0]?.n)).toBe(migrations.length);
       await opened[1]!.store.transaction((tx) => tx.insertCase(sampleCase({ id: 'other-schema' })));

@@ -4,8 +4,18 @@ import './problem-list.js';
 import type { GfProblemSelectEvent } from './gf-problem-select-event.js';
 
 const problems: Problem[] = [
-  { code: 'routing.no_default_row', severity: 'error', message: { zh: '路由表缺少默认行', en: 'The routing table has no default row' }, path: '/routing/rows' },
-  { code: 'calendar.makeup_on_workday', severity: 'warning', message: { zh: '调休日本来就是工作日', en: 'Make-up day is already a working day' }, path: '/calendar/makeUpWorkdays/0' },
+  {
+    code: 'routing.no_default_row',
+    severity: 'error',
+    message: { zh: '路由表缺少默认行', en: 'The routing table has no default row' },
+    path: '/routing/rows',
+  },
+  {
+    code: 'calendar.makeup_on_workday',
+    severity: 'warning',
+    message: { zh: '调休日本来就是工作日', en: 'Make-up day is already a working day' },
+    path: '/calendar/makeUpWorkdays/0',
+  },
 ];
 
 async function mount(lang: 'zh' | 'en', list: Problem[]) {
@@ -40,7 +50,9 @@ describe('gf-problem-list', () => {
 
   it('tells the host which problem was picked', async () => {
     const el = await mount('zh', problems);
-    const picked = new Promise<GfProblemSelectEvent>((resolve) => document.body.addEventListener('gf-problem-select', resolve, { once: true }));
+    const picked = new Promise<GfProblemSelectEvent>((resolve) =>
+      document.body.addEventListener('gf-problem-select', resolve, { once: true }),
+    );
     el.shadowRoot!.querySelectorAll<HTMLButtonElement>('button[part="path"]')[1]!.click();
     expect((await picked).problem.path).toBe('/calendar/makeUpWorkdays/0');
     el.remove();

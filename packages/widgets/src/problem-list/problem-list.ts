@@ -6,7 +6,10 @@ import { GfProblemSelectEvent } from './gf-problem-select-event.js';
 
 const words = {
   ok: { zh: '没有发现问题', en: 'No problems found' },
-  count: { zh: (e: number, w: number) => `${e} 个错误，${w} 个警告`, en: (e: number, w: number) => `${e} error(s), ${w} warning(s)` },
+  count: {
+    zh: (e: number, w: number) => `${e} 个错误，${w} 个警告`,
+    en: (e: number, w: number) => `${e} error(s), ${w} warning(s)`,
+  },
   error: { zh: '错误', en: 'Error' },
   warning: { zh: '警告', en: 'Warning' },
 } as const;
@@ -47,14 +50,15 @@ export class GfProblemList extends LitElement {
       <p part="summary" role="status">${words.count[locale](errors, warnings)}</p>
       <ul>
         ${this.problems.map(
-          (p) => html`<li part="item ${p.severity}" class=${p.severity}>
-            <span part="severity">${words[p.severity][locale]}</span>
-            <span part="message">${localize(p.message, locale)}</span>
-            <button part="path" type="button" @click=${() => this.dispatchEvent(new GfProblemSelectEvent(p))}>
-              ${p.path || '/'}
-            </button>
-            <code part="code">${p.code}</code>
-          </li>`,
+          (p) =>
+            html`<li part="item ${p.severity}" class=${p.severity}>
+              <span part="severity">${words[p.severity][locale]}</span>
+              <span part="message">${localize(p.message, locale)}</span>
+              <button part="path" type="button" @click=${() => this.dispatchEvent(new GfProblemSelectEvent(p))}>
+                ${p.path || '/'}
+              </button>
+              <code part="code">${p.code}</code>
+            </li>`,
         )}
       </ul>
     `;

@@ -90,7 +90,9 @@ export function checkRules(ctx: CheckContext): void {
     const at = ['rules', 'custom', key, 'logic'];
     if (ctx.customFacts) lint(ctx, rule.logic, ctx.customFacts, at);
     // Without a fact dictionary, check what can be checked: portability and shape, not fact names.
-    else for (const problem of lintRule(rule.logic, {}, toPointer(at))) if (problem.code !== 'rule.unknown_fact') ctx.problems.push(problem);
+    else
+      for (const problem of lintRule(rule.logic, {}, toPointer(at)))
+        if (problem.code !== 'rule.unknown_fact') ctx.problems.push(problem);
   }
   const indicators = indicatorFacts();
   p.evaluation.indicators.forEach((indicator, i) =>
