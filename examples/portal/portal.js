@@ -35,6 +35,11 @@ const words = {
     submitted: '已提交，案件编号',
     done: '已执行',
     unit: '单位',
+    kind: '单位类别',
+    period: '近 30 天',
+    gridEscalation: '诉求',
+    propertyCoordination: '三方联动事项',
+    appealEvaluation: '评价',
     score: '综合得分',
     rank: '排名',
     noCases: '没有案件',
@@ -73,6 +78,11 @@ const words = {
     submitted: 'Submitted, case',
     done: 'Done',
     unit: 'Unit',
+    kind: 'Units',
+    period: 'last 30 days',
+    gridEscalation: 'Request',
+    propertyCoordination: 'Three-party matter',
+    appealEvaluation: 'Evaluation',
     score: 'Score',
     rank: 'Rank',
     noCases: 'No cases',
@@ -141,7 +151,7 @@ async function loadCases(reset) {
     state.cursor = null;
     $('#cases tbody').innerHTML = '';
   }
-  const q = new URLSearchParams({ limit: '25', sort: 'nextDueAt', order: 'asc' });
+  const q = new URLSearchParams({ limit: '25', sort: 'deadline', order: 'asc' });
   if ($('#search').value) q.set('text', $('#search').value);
   if ($('#overdue').checked) q.set('overdue', 'true');
   if (state.cursor) q.set('cursor', state.cursor);
@@ -301,15 +311,15 @@ async function submitReport(event) {
 }
 
 async function loadIndicators() {
-  const data = await api('/api/v1/indicators/rankings');
-  const items = data.items ?? data.rankings ?? [];
+  const data = await api(`/api/v1/indicators/rankings?kind=${$('#kind').value}`);
+  const items = data.items ?? [];
   const codes = items[0]?.indicators?.map((i) => i) ?? [];
   $('#ranking thead').innerHTML =
     `<tr><th>${t('rank')}</th><th>${t('unit')}</th><th>${t('score')}</th>${codes.map((i) => `<th>${esc(name(i.name))}</th>`).join('')}</tr>`;
   $('#ranking tbody').innerHTML = items
     .map(
       (r) =>
-        `<tr><td>${r.rank ?? '—'}</td><td>${esc(r.unitName ? name(r.unitName) : r.unit)}</td><td>${r.score ?? '—'}</td>${r.indicators.map((i) => `<td>${i.value === null ? '—' : `${Math.round(i.value * 1000) / 10}%`}</td>`).join('')}</tr>`,
+        `<tr><td>${r.rank ?? '—'}</td><td>${esc(r.name ? name(r.name) : r.unit)}</td><td>${r.score ?? '—'}</td>${r.indicators.map((i) => `<td>${i.value === null ? '—' : `${Math.round(i.value * 1000) / 10}%`}</td>`).join('')}</tr>`,
     )
     .join('');
 }
@@ -368,6 +378,7 @@ async function start() {
     state.lang = $('#lang').value;
     localStorage.setItem('gridflow-demo-lang', state.lang);
     translate();
+    loadPolicy().catch((e) => toast(e.message));
     if (state.selected) showCase(state.selected);
   });
   document.querySelectorAll('nav button').forEach((b) => b.addEventListener('click', () => showTab(b.dataset.tab)));
@@ -376,6 +387,7 @@ async function start() {
     if (id) showCase(id).catch((err) => toast(err.message));
   });
   $('#refresh').addEventListener('click', () => loadCases(true));
+  $('#kind').addEventListener('change', () => loadIndicators().catch((e) => toast(e.message)));
   $('#more').addEventListener('click', () => loadCases(false));
   $('#search').addEventListener('change', () => loadCases(true));
   $('#overdue').addEventListener('change', () => loadCases(true));

@@ -134,6 +134,20 @@ describe('computeIndicators', () => {
     });
   });
 
+  it('counts a case closed twice (after a redo) once among the closed', () => {
+    const { cases, history } = month();
+    const seq = history.filter((e) => e.caseId === 'A').length;
+    history.push({
+      ...history.find((e) => e.caseId === 'A' && e.command === 'case.close')!,
+      seq: seq + 1,
+      at: bj('2026-03-06T10:00'),
+    });
+    const report = computeIndicators({ policy, cases, history, from, to });
+    expect(report.counts.closed).toBe(2);
+    expect(report.counts.closedOnTime).toBe(1);
+    expect(report.indicators.find((i) => i.code === 'closure_rate')?.value).toBeLessThanOrEqual(1);
+  });
+
   it('gives null for rates without a denominator and filters by unit and period', () => {
     const { cases, history } = month();
     const empty = computeIndicators({ policy, cases, history, from, to, unit: 'grid:g-99' });

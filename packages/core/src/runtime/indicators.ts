@@ -105,6 +105,7 @@ export function countGridCases(
     let contactDue: number | null = null;
     let totalDue: number | null = null;
     let whistled = false;
+    let closed = false;
     for (const e of entries) {
       if (e.to === 'handling.dispatched' && (e.from !== 'handling.dispatched' || e.command !== 'deadline.due')) {
         signDue = calendar.addDuration(e.at, signing.duration, signing.counting);
@@ -113,6 +114,7 @@ export function countGridCases(
       }
       switch (e.command) {
         case 'case.triage.file': {
+          if (totalDue !== null) break;
           if (inPeriod(e.at)) counts.filed++;
           const urgency = c.summary.urgency;
           const limit = total.find((t) => t.urgency === urgency);
@@ -136,10 +138,12 @@ export function countGridCases(
           whistled = true;
           break;
         case 'case.close':
-          if (totalDue !== null && inPeriod(totalDue)) {
+          // A case counts once among the closed, by its first closing (a redo closes it again).
+          if (!closed && totalDue !== null && inPeriod(totalDue)) {
             counts.closed++;
             if (e.at <= totalDue) counts.closedOnTime++;
           }
+          closed = true;
           break;
         case 'case.reopen':
           if (inPeriod(e.at)) counts.redone++;

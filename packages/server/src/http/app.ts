@@ -1,60 +1,232 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { existsSync } from 'node:fs';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import fastifyCors from '@fastify/cors';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyMultipart from '@fastify/multipart';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
-import { createDefaultPolicy, validatePolicy, diffPolicies, type Clock } from '@gridflow/core';
-import { installErrorHandling } from './errors.js';
+import { builtInProcesses, type ProcessDefinition } from '@gridflow/core';
+import { createAttachmentStore, type AttachmentStorage, type AttachmentStore } from '../attachments/index.js';
+import type { ServerContext } from '../context.js';
+import { bearerToken, createTokenVerifier } from './auth.js';
+import { createHttpEnv } from './env.js';
+import { HttpError, httpErrors, installErrorHandling } from './errors.js';
+import { registerDocs, registerOpenApi } from './openapi.js';
+import { attachmentRoutes } from './routes/attachments.js';
+import { caseRoutes } from './routes/cases.js';
+import { demoRoutes } from './routes/demo.js';
+import { evaluationRoutes } from './routes/evaluations.js';
+import { eventRoutes } from './routes/events.js';
+import { exportRoutes } from './routes/export.js';
+import { healthRoutes } from './routes/health.js';
+import { indicatorRoutes } from './routes/indicators.js';
+import { matterRoutes } from './routes/matters.js';
+import { orgRoutes } from './routes/org.js';
+import { policyRoutes } from './routes/policies.js';
+import { validatorCompiler } from './validation.js';
 
-export interface AppOptions {
-  clock: Clock;
-  /** Folder served at `/` (the demo portal). */
-  portalDir?: string;
-  /** Maximum JSON body size in bytes. */
-  bodyLimit?: number;
-  logger?: boolean;
+/** Options of {@link buildHttpApp} beyond the server context. */
+export interface HttpAppOptions {
+  /**
+   * The process definitions simulations run (default: core's built-in ones). The command and intake routes are
+   * validated and documented with the processes the runtime runs, whatever this says.
+   */
+  processes?: readonly ProcessDefinition[];
+  /** Where attachment bytes go: `db` (default, `bytea`) or `folder` (`config.attachments.dir`). */
+  attachmentStorage?: AttachmentStorage;
+  /** An attachment store of one's own (S3-compatible, …); overrides `attachmentStorage`. */
+  attachments?: AttachmentStore;
+  /** Fastify logging (default off). */
+  logger?: FastifyServerOptions['logger'];
+  /** Serve `config.portalDir` at `/` when it exists (default true). */
+  servePortal?: boolean;
+}
+
+/** Methods of the routes by URL pattern, to answer 405 with `Allow` for a known path. */
+function routeTable(): { add(method: string | string[], url: string): void; allowed(path: string): string[] } {
+  const routes: { pattern: RegExp; methods: Set<string> }[] = [];
+  const byUrl = new Map<string, { pattern: RegExp; methods: Set<string> }>();
+  const toPattern = (url: string) =>
+    new RegExp(`^${url.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z0-9_]+/g, '[^/]+')}/?$`);
+  return {
+    add(method, url) {
+      if (url.includes('*')) return;
+      let entry = byUrl.get(url);
+      if (!entry) {
+        entry = { pattern: toPattern(url), methods: new Set() };
+        byUrl.set(url, entry);
+        routes.push(entry);
+      }
+      for (const m of Array.isArray(method) ? method : [method]) entry.methods.add(m);
+    },
+    allowed(path) {
+      const methods = new Set<string>();
+      for (const r of routes) if (r.pattern.test(path)) for (const m of r.methods) methods.add(m);
+      return [...methods].sort();
+    },
+  };
 }
 
 /**
- * Builds the Gridflow HTTP application. Routes live under `/api/v1`; `/healthz` and `/readyz` answer probes.
+ * Builds the Gridflow HTTP application on a server context: JSON over HTTP under `/api/v1`, the OpenAPI 3.1
+ * document at `/openapi.json` (generated from the schemas that validate the requests) and its reference page at
+ * `/docs`, `/healthz` and `/readyz`, the demo routes in demo mode only, and the demo portal at `/`.
+ *
+ * Every request is authenticated with the host portal's JWT (jose; HS256 secret or RS256/ES256 JWKS), confined to
+ * its tenant, and checked against the policy's permission matrix and scope; bodies are validated by JSON Schema;
+ * CORS is limited to the configured origins; security headers (CSP and others) are set; rate limiting answers 429.
+ * Errors are always `{code, message_zh, message_en, path}`, and nothing a client sends yields a 500.
  *
  * @example
- * const app = await buildApp({ clock: systemClock });
- * await app.listen({ port: 3000 });
+ * const app = await buildHttpApp(ctx);
+ * await app.listen({ port: ctx.config.port, host: ctx.config.host });
  */
-export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: options.bodyLimit ?? 1024 * 1024 });
-  installErrorHandling(app);
-  const startedAt = options.clock.now();
+export async function buildHttpApp(ctx: ServerContext, options: HttpAppOptions = {}): Promise<FastifyInstance> {
+  const { config } = ctx;
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: config.bodyLimitBytes,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  });
+  const routes = routeTable();
+  app.addHook('onRoute', (route) => routes.add(route.method, route.url));
+  app.setValidatorCompiler(validatorCompiler);
+  // Responses are documented by schemas but serialised as they are: a schema never silently drops a field.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  // JSON (and multipart for uploads) only: anything else is 415.
+  app.removeContentTypeParser('text/plain');
+  app.decorateRequest('caller', null);
+  installErrorHandling(app, (path) => routes.allowed(path));
 
-  app.get('/healthz', () => ({ status: 'ok' }));
-  app.get('/readyz', () => ({ status: 'ready', uptimeMs: options.clock.now() - startedAt }));
-
-  app.get('/api/v1/policies/default', () => createDefaultPolicy());
-
-  app.post('/api/v1/policies/validate', (request) => {
-    const result = validatePolicy(request.body);
-    return { valid: result.valid, problems: result.problems };
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        baseUri: ["'self'"],
+        scriptSrc: ["'self'"],
+        scriptSrcAttr: ["'none'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'self'", ...config.corsOrigins],
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+    crossOriginResourcePolicy: { policy: config.corsOrigins.length > 0 ? 'cross-origin' : 'same-origin' },
+    strictTransportSecurity: config.mode === 'production',
+  });
+  await app.register(fastifyCors, {
+    origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,
+    methods: ['GET', 'POST', 'PUT', 'DELETE'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'Last-Event-ID'],
+    exposedHeaders: [
+      'Location',
+      'Idempotent-Replayed',
+      'Retry-After',
+      'X-RateLimit-Limit',
+      'X-RateLimit-Remaining',
+      'X-RateLimit-Reset',
+    ],
+    maxAge: 600,
+  });
+  await app.register(fastifyRateLimit, {
+    global: true,
+    max: config.rateLimit.max,
+    timeWindow: config.rateLimit.windowMs,
+    errorResponseBuilder: (_request, context) =>
+      new HttpError(
+        429,
+        'http.rate_limited',
+        `请求过于频繁，请在 ${Math.ceil(context.ttl / 1000)} 秒后重试`,
+        `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} s`,
+      ),
+  });
+  await app.register(fastifyMultipart, {
+    limits: {
+      fileSize: config.attachments.maxBytes,
+      files: 1,
+      fields: 10,
+      fieldSize: 1024,
+      parts: 12,
+      headerPairs: 100,
+    },
   });
 
-  app.post('/api/v1/policies/diff', async (request, reply) => {
-    const bodyValue = request.body as { before?: unknown; after?: unknown } | null;
-    const before = validatePolicy(bodyValue?.before);
-    const after = validatePolicy(bodyValue?.after);
-    if (!before.policy || !after.policy) {
-      const side = before.policy ? 'after' : 'before';
-      const problems = (before.policy ? after : before).problems;
-      return reply.code(400).send({
-        code: 'policy.invalid',
-        message_zh: `要比较的政策（${side}）无效`,
-        message_en: `The ${side} policy is invalid`,
-        path: `/${side}${problems[0]?.path ?? ''}`,
-        details: problems,
-      });
-    }
-    return { changes: diffPolicies(before.policy, after.policy) };
+  const verify = createTokenVerifier(config.jwt);
+  app.addHook('onRequest', async (request) => {
+    const token = bearerToken(request, request.routeOptions.config?.queryToken === true);
+    request.caller = token === undefined ? null : await verify(token);
+  });
+  app.addHook('preValidation', (request, _reply, done) => {
+    if (request.method !== 'POST' && request.method !== 'PUT' && request.method !== 'PATCH') return done();
+    const multipart = request.routeOptions.config?.multipart === true;
+    if (multipart && !request.isMultipart()) return done(httpErrors.unsupportedMediaType('multipart/form-data'));
+    if (!multipart && request.isMultipart()) return done(httpErrors.unsupportedMediaType('application/json'));
+    done();
   });
 
-  if (options.portalDir && existsSync(options.portalDir)) {
-    await app.register(fastifyStatic, { root: options.portalDir, prefix: '/', index: ['index.html'] });
+  await registerOpenApi(app, { demo: config.mode === 'demo' });
+  const attachments =
+    options.attachments ??
+    createAttachmentStore(ctx.sql, {
+      storage: options.attachmentStorage ?? 'db',
+      ...(config.attachments.dir ? { dir: config.attachments.dir } : {}),
+    });
+  const described = (await ctx.runtimeFor(config.demoTenant)).processes();
+  const env = createHttpEnv(ctx, described, options.processes ?? builtInProcesses, attachments);
+  healthRoutes(app, env);
+  caseRoutes(app, env);
+  attachmentRoutes(app, env);
+  evaluationRoutes(app, env);
+  matterRoutes(app, env);
+  policyRoutes(app, env);
+  exportRoutes(app, env);
+  indicatorRoutes(app, env);
+  orgRoutes(app, env);
+  eventRoutes(app, env);
+  demoRoutes(app, env);
+  await registerDocs(app);
+
+  if ((options.servePortal ?? true) && config.portalDir && existsSync(config.portalDir)) {
+    // The browser bundles of the widgets and the designer, for the portal (and any page) to import.
+    const assets = browserBundleDirs();
+    if (assets.length > 0)
+      await app.register(fastifyStatic, { root: assets, prefix: '/assets/', decorateReply: false, index: false });
+    await app.register(fastifyStatic, {
+      root: config.portalDir,
+      prefix: '/',
+      index: ['index.html'],
+      wildcard: true,
+      decorateReply: assets.length === 0,
+    });
   }
   return app;
+}
+
+/** @deprecated Use {@link buildHttpApp}. */
+export const buildApp = buildHttpApp;
+/** @deprecated Use {@link HttpAppOptions}. */
+export type AppOptions = HttpAppOptions;
+
+/** The `dist/browser` folders of @gridflow/widgets and @gridflow/designer, where they are installed and built. */
+function browserBundleDirs(): string[] {
+  const require = createRequire(import.meta.url);
+  const dirs: string[] = [];
+  for (const pkg of ['@gridflow/widgets', '@gridflow/designer']) {
+    try {
+      const dir = join(dirname(require.resolve(`${pkg}/package.json`)), 'dist', 'browser');
+      if (existsSync(dir)) dirs.push(dir);
+    } catch {
+      // Not installed: the portal then runs without that package's elements.
+    }
+  }
+  return dirs;
 }

@@ -1,0 +1,286 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  commandMatches,
+  createDefaultPolicy,
+  SYSTEM_ACTOR,
+  type Actor,
+  type CaseSummary,
+  type Policy,
+  type Scope,
+} from '@gridflow/core';
+import { recipes, FIXTURE_UNITS, gridInTriage } from './fixtures.js';
+import { ENGINES, noiseReport, parkingMatter, startHarness, TENANTS, type Harness } from './harness.js';
+
+/**
+ * The authorisation matrix, through HTTP: every role × every user command × in scope / out of scope, and every
+ * tenant pair. The expectation is computed here from the policy's rows (the specification), independently of the
+ * runtime: allowed → the command succeeds (2xx); readable but not allowed → 403; not readable → 404.
+ */
+
+const policy: Policy = createDefaultPolicy();
+const [T] = TENANTS;
+
+/** The unit ids of a fixture case (in scope) and of another unit of the same kind (out of scope). */
+const IN_UNIT: Record<string, string> = {
+  grid: 'g-01',
+  community: 'c-01',
+  street: 's-01',
+  compound: 'x-01',
+  department: 'urban_management',
+  building: 'b-01',
+};
+const OUT_UNIT: Record<string, string> = {
+  grid: 'g-02',
+  community: 'c-02',
+  street: 's-02',
+  compound: 'x-02',
+  department: 'housing',
+  building: 'b-09',
+};
+
+type Variant = 'in' | 'out';
+
+const scopesOfRole = (role: string): Set<Scope> =>
+  new Set(policy.permissions.filter((r) => r.role === role).map((r) => r.scope));
+
+/** The variants worth testing for a role: a role whose every row is tenant-wide has no "out of scope". */
+function variantsOf(role: string): Variant[] {
+  const scopes = scopesOfRole(role);
+  return scopes.size > 0 && [...scopes].every((s) => s === 'all') ? ['in'] : ['in', 'out'];
+}
+
+/** An actor of a role, inside or outside the fixture cases' units. */
+function actorFor(role: string, variant: Variant): Actor {
+  const units: string[] = [];
+  let id = `m-${role}-${variant}`;
+  for (const scope of scopesOfRole(role)) {
+    if (scope === 'all') continue;
+    if (scope === 'own') id = variant === 'in' ? 'u-resident' : 'u-resident-2';
+    else units.push(`${scope}:${(variant === 'in' ? IN_UNIT : OUT_UNIT)[scope]}`);
+  }
+  return { id, roles: [role], units };
+}
+
+function scopeOk(scope: Scope, actor: Actor, summary: CaseSummary): boolean {
+  if (scope === 'all') return true;
+  if (scope === 'own') return summary.reporterId === actor.id || summary.handlerId === actor.id;
+  return actor.units.some((u) => u.startsWith(`${scope}:`) && summary.units.includes(u));
+}
+
+/** The specification: may this actor give this command on a case with this summary? May they see it at all? */
+function expected(actor: Actor, command: string, summary: CaseSummary): { allowed: boolean; readable: boolean } {
+  const rows = policy.permissions.filter((r) => actor.roles.includes(r.role));
+  return {
+    allowed: rows.some((r) => commandMatches(r.command, command) && scopeOk(r.scope, actor, summary)),
+    // Policy rows are about policies: they let nobody see residents' cases.
+    readable: rows.some((r) => !r.command.startsWith('policy.') && scopeOk(r.scope, actor, summary)),
+  };
+}
+
+/** Submissions of each process, inside or outside the units of the in-scope actors. */
+function intake(process: string, variant: Variant): { input: Record<string, unknown>; summary: CaseSummary } {
+  const u = variant === 'in' ? IN_UNIT : OUT_UNIT;
+  const units = [`grid:${u.grid}`, `community:${u.community}`, `street:${u.street}`, `compound:${u.compound}`];
+  if (process === 'gridEscalation') {
+    return {
+      input: noiseReport({ units: { grid: u.grid, community: u.community, street: u.street, compound: u.compound } }),
+      summary: { units, reporterId: 'u-resident', open: true },
+    };
+  }
+  if (process === 'propertyCoordination') {
+    return {
+      input: parkingMatter({
+        compoundId: u.compound,
+        communityId: u.community,
+        streetId: u.street,
+        gridId: u.grid,
+        raisedBy: 'u-resident',
+      }),
+      summary: { units, reporterId: 'u-resident', open: true },
+    };
+  }
+  const all = variant === 'in' ? FIXTURE_UNITS : units.concat(`department:${u.department}`);
+  return {
+    input: {
+      subjectCaseId: 'c-subject',
+      subjectProcess: 'gridEscalation',
+      evaluatorKind: 'resident',
+      evaluatorId: 'u-resident',
+      reporterId: 'u-resident',
+      unit: all[0],
+      subjectUnits: all.slice(1),
+    },
+    summary: { units: all, reporterId: 'u-resident', open: true },
+  };
+}
+
+const SUBMIT_COMMAND: Record<string, string> = {
+  gridEscalation: 'case.submit',
+  propertyCoordination: 'matter.raise',
+  appealEvaluation: 'evaluation.rate',
+};
+
+describe.each(ENGINES)('authorisation matrix on %s', (engine) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness(engine);
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  const roles = policy.organisation.roles.map((r) => r.code);
+
+  it('has a recipe for every user command of the processes the server runs', async () => {
+    const runtime = await h.ctx.runtimeFor(T);
+    const commands = runtime.processes().flatMap((p) => p.commands.map((c) => c.type));
+    expect(Object.keys(recipes).sort()).toEqual([...new Set(commands)].sort());
+  });
+
+  it('every role × command × scope: allowed ones succeed, others get 403 or 404', async () => {
+    const counts = { checked: 0, allowed: 0, forbidden403: 0, hidden404: 0 };
+    const failures: string[] = [];
+    for (const [command, recipe] of Object.entries(recipes)) {
+      const shared = await recipe(h.ctx, T, 'none');
+      for (const role of roles) {
+        for (const variant of variantsOf(role)) {
+          const actor = actorFor(role, variant);
+          let fx = shared;
+          let want = expected(actor, command, shared.summary);
+          if (want.allowed) {
+            // Success changes the case: a fresh one, prepared for this role.
+            fx = await recipe(h.ctx, T, role);
+            want = expected(actor, command, fx.summary);
+          }
+          const res = await h.request(actor, {
+            method: 'POST',
+            url: `/api/v1/cases/${fx.caseId}/commands`,
+            payload: { type: command, input: fx.input, expectedVersion: fx.version },
+          });
+          counts.checked++;
+          const status = want.allowed ? 200 : want.readable ? 403 : 404;
+          if (res.statusCode !== status)
+            failures.push(
+              `${role}/${variant} ${command}: expected ${status}, got ${res.statusCode} ${res.body.slice(0, 200)}`,
+            );
+          else if (status === 200) counts.allowed++;
+          else if (status === 403) counts.forbidden403++;
+          else counts.hidden404++;
+        }
+      }
+    }
+    console.log(
+      `[${engine}] command matrix: ${roles.length} roles × ${Object.keys(recipes).length} commands × scope →`,
+      counts,
+    );
+    expect(failures).toEqual([]);
+    expect(counts.allowed).toBeGreaterThan(100);
+    expect(counts.forbidden403).toBeGreaterThan(100);
+    expect(counts.hidden404).toBeGreaterThan(100);
+  });
+
+  it('every role × intake × scope: allowed submissions are created, others get 403', async () => {
+    const counts = { checked: 0, created: 0, forbidden403: 0 };
+    const failures: string[] = [];
+    for (const process of Object.keys(SUBMIT_COMMAND)) {
+      for (const role of roles) {
+        for (const variant of variantsOf(role)) {
+          const actor = actorFor(role, variant);
+          const { input, summary } = intake(process, variant);
+          const want = expected(actor, SUBMIT_COMMAND[process]!, summary);
+          const before = await h.digest();
+          const res = await h.request(actor, { method: 'POST', url: '/api/v1/cases', payload: { process, input } });
+          counts.checked++;
+          const status = want.allowed ? 201 : 403;
+          if (res.statusCode !== status)
+            failures.push(
+              `${role}/${variant} submit ${process}: expected ${status}, got ${res.statusCode} ${res.body.slice(0, 200)}`,
+            );
+          else if (status === 201) counts.created++;
+          else {
+            counts.forbidden403++;
+            if ((await h.digest()) !== before)
+              failures.push(`${role}/${variant} submit ${process}: a refused submission changed stored data`);
+          }
+        }
+      }
+    }
+    console.log(
+      `[${engine}] intake matrix: ${roles.length} roles × ${Object.keys(SUBMIT_COMMAND).length} processes × scope →`,
+      counts,
+    );
+    expect(failures).toEqual([]);
+    expect(counts.created).toBeGreaterThan(5);
+  });
+
+  it('every tenant pair: a caller reaches only their own tenant', async () => {
+    const counts = { pairs: 0, checked: 0, sameTenantOk: 0, crossTenant404: 0 };
+    const failures: string[] = [];
+    const assessor: Actor = { id: 'u-assessor', roles: ['assessor'], units: [] };
+    const dispatcher: Actor = { id: 'u-disp', roles: ['street_dispatcher'], units: ['street:s-01'] };
+    const editor: Actor = { id: 'u-editor', roles: ['policy_editor'], units: [] };
+    for (const home of TENANTS) {
+      for (const other of TENANTS) {
+        counts.pairs++;
+        const runtime = await h.ctx.runtimeFor(other);
+        const c = await gridInTriage(h.ctx, other);
+        const filed = await runtime.send(
+          c.id,
+          { type: 'case.triage.file', input: {} },
+          { actor: SYSTEM_ACTOR, tenant: other },
+        );
+        // A policy only the other tenant has.
+        const pid = `p-${other}-${home}`;
+        const draft = await h.ctx.policies.createDraft(other, pid, 'u-someone', { ...createDefaultPolicy(), id: pid });
+        const same = home === other;
+        const probes: [Actor, string, string, unknown?][] = [
+          [assessor, 'GET', `/api/v1/cases/${c.id}`],
+          [assessor, 'GET', `/api/v1/cases/${c.id}/history`],
+          [assessor, 'GET', `/api/v1/cases/${c.id}/commands`],
+          [assessor, 'GET', `/api/v1/cases/${c.id}/attachments`],
+          [
+            dispatcher,
+            'POST',
+            `/api/v1/cases/${c.id}/commands`,
+            { type: 'case.remind', input: { note: '催办' }, expectedVersion: filed.version },
+          ],
+          [editor, 'GET', `/api/v1/policies/${pid}/versions/${draft.version}`],
+          [editor, 'PUT', `/api/v1/policies/${pid}/versions/${draft.version}`, { document: draft.document }],
+        ];
+        for (const [actor, method, url, payload] of probes) {
+          const res = await h.request(actor, {
+            method: method as 'GET',
+            url,
+            tenant: home,
+            ...(payload === undefined ? {} : { payload: payload as object }),
+          });
+          counts.checked++;
+          const ok = res.statusCode >= 200 && res.statusCode < 300;
+          if (same && !ok)
+            failures.push(
+              `${home}→${other} ${method} ${url}: expected success, got ${res.statusCode} ${res.body.slice(0, 160)}`,
+            );
+          else if (!same && res.statusCode !== 404)
+            failures.push(`${home}→${other} ${method} ${url}: expected 404, got ${res.statusCode}`);
+          else if (same) counts.sameTenantOk++;
+          else counts.crossTenant404++;
+        }
+        // Lists never show another tenant's cases.
+        const list = await h.request(assessor, {
+          method: 'GET',
+          url: '/api/v1/cases?limit=200&sort=created&order=desc',
+          tenant: home,
+        });
+        counts.checked++;
+        const ids = (list.json() as { items: { id: string }[] }).items.map((i) => i.id);
+        if (same !== ids.includes(c.id))
+          failures.push(`${home}→${other} list: case ${same ? 'missing' : 'visible across tenants'}`);
+        else if (same) counts.sameTenantOk++;
+        else counts.crossTenant404++;
+      }
+    }
+    console.log(`[${engine}] tenant pairs:`, counts);
+    expect(failures).toEqual([]);
+    expect(counts.pairs).toBe(TENANTS.length ** 2);
+  });
+});

@@ -1,0 +1,348 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '@gridflow/core';
+import { actors, ENGINES, noiseReport, startHarness, TENANTS, type Harness } from './harness.js';
+
+/** The case endpoints: submit, list, read, history, available commands, commands, duplicates, personal data. */
+
+const [T] = TENANTS;
+type Json = Record<string, any>;
+
+describe.each(ENGINES)('cases API on %s', (engine) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness(engine);
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  const submit = async (as: Actor | null, input: Json, headers: Record<string, string> = {}, query = '') =>
+    h.request(as, {
+      method: 'POST',
+      url: `/api/v1/cases${query}`,
+      payload: { process: 'gridEscalation', input },
+      headers,
+    });
+  const get = async (as: Actor | null, url: string) => h.request(as, { method: 'GET', url });
+  const command = async (as: Actor, id: string, type: string, expectedVersion: number, input: Json = {}) =>
+    h.request(as, { method: 'POST', url: `/api/v1/cases/${id}/commands`, payload: { type, input, expectedVersion } });
+  const piiReads = async (caseId: string) =>
+    (
+      await h.ctx.sql.query<{ actor_id: string; fields: string[] }>(
+        'SELECT actor_id, fields FROM pii_reads WHERE tenant = $1 AND case_id = $2 ORDER BY at, id',
+        [T, caseId],
+      )
+    ).rows;
+
+  describe('POST /api/v1/cases', () => {
+    it('creates a case for staff, with Location, unmasked for a role the policy grants it, and records that read', async () => {
+      const res = await submit(actors.gridWorker, noiseReport());
+      expect(res.statusCode).toBe(201);
+      const body = res.json() as Json;
+      expect(res.headers.location).toBe(`/api/v1/cases/${body.id}`);
+      expect(body).toMatchObject({
+        process: 'gridEscalation',
+        state: 'triage',
+        version: 1,
+        stateName: { zh: '待受理' },
+        personalData: 'unmasked',
+      });
+      expect(body.context.request.reporter).toMatchObject({ name: '张三丰', phone: '13800001234' });
+      expect(await piiReads(body.id)).toEqual([
+        { actor_id: 'u-grid-1', fields: expect.arrayContaining(['name', 'phone', 'idNumber', 'address']) },
+      ]);
+    });
+
+    it('lets a resident report for themself: the reporter defaults to the caller, who sees their own data (not recorded)', async () => {
+      const { reporter: _reporter, ...rest } = noiseReport();
+      const res = await submit(actors.resident, { ...rest, reporter: { name: '张三', phone: '13900002222' } });
+      expect(res.statusCode, res.body).toBe(201);
+      const body = res.json() as Json;
+      expect(body.summary.reporterId).toBe('u-resident');
+      expect(body.personalData).toBe('own');
+      expect(body.context.request.reporter.phone).toBe('13900002222');
+      expect(await piiReads(body.id)).toEqual([]);
+      // Reporting for someone else is not the resident's to do.
+      const other = await submit(actors.resident, noiseReport({ reporter: { id: 'u-resident-2' } }));
+      expect(other.statusCode).toBe(403);
+      expect(other.json()).toMatchObject({ code: 'permission.denied' });
+    });
+
+    it('takes anonymous reports without a token only where the category allows it', async () => {
+      const ok = await submit(null, noiseReport({ anonymous: true, reporter: {} }), {}, `?tenant=${T}`);
+      expect(ok.statusCode, ok.body).toBe(201);
+      expect((ok.json() as Json).summary.reporterId).toMatch(/^anonymous:/);
+      const refused = await submit(
+        null,
+        noiseReport({
+          category: 'neighbour_dispute',
+          anonymous: true,
+          reporter: {},
+          attributes: { location: '3号楼', description: '邻居装修噪声扰民' },
+        }),
+      );
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json()).toMatchObject({ code: 'input.invalid', path: '/input/anonymous' });
+      expect((await submit(null, noiseReport())).statusCode).toBe(401);
+      const matter = await h.request(null, {
+        method: 'POST',
+        url: '/api/v1/cases',
+        payload: { process: 'propertyCoordination', input: { title: 'x' } },
+      });
+      expect(matter.statusCode).toBe(400);
+      const matterValid = await h.request(null, {
+        method: 'POST',
+        url: '/api/v1/cases',
+        payload: {
+          process: 'propertyCoordination',
+          input: {
+            compoundId: 'x-01',
+            communityId: 'c-01',
+            streetId: 's-01',
+            gridId: 'g-01',
+            matterType: 'parking',
+            title: 't',
+            description: 'd',
+          },
+        },
+      });
+      expect(matterValid.statusCode).toBe(401);
+    });
+
+    it('places a report with coordinates and no units in the grid containing the point', async () => {
+      const { units: _units, ...rest } = noiseReport({ location: { lng: 118.305, lat: 33.965 } });
+      const res = await submit(actors.otherGridWorker, rest);
+      expect(res.statusCode, res.body).toBe(201);
+      expect((res.json() as Json).summary.units).toEqual(
+        expect.arrayContaining(['grid:g-02', 'community:c-02', 'street:s-02']),
+      );
+      const { units: _u, ...nowhere } = noiseReport({ location: { lng: 10, lat: 10 } });
+      const lost = await submit(actors.otherGridWorker, nowhere);
+      expect(lost.statusCode).toBe(400);
+      expect(lost.json()).toMatchObject({ path: '/input/units' });
+    });
+
+    it('returns the first case for a retried submission with the same Idempotency-Key (per caller)', async () => {
+      const key = { 'idempotency-key': 'retry-0001-abcdef' };
+      const first = await submit(actors.gridWorker, noiseReport({ title: '重复提交' }), key);
+      const again = await submit(actors.gridWorker, noiseReport({ title: '重复提交' }), key);
+      expect([first.statusCode, again.statusCode]).toEqual([201, 200]);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect((again.json() as Json).id).toBe((first.json() as Json).id);
+      const someoneElse = await submit(actors.gridWorker2, noiseReport({ title: '重复提交' }), key);
+      expect(someoneElse.statusCode).toBe(201);
+      expect((someoneElse.json() as Json).id).not.toBe((first.json() as Json).id);
+      expect((await submit(actors.gridWorker, noiseReport(), { 'idempotency-key': 'short' })).json()).toMatchObject({
+        code: 'header.invalid',
+      });
+    });
+  });
+
+  describe('GET /api/v1/cases and reading one case', () => {
+    let filed: Json;
+    beforeAll(async () => {
+      const a = (await submit(actors.gridWorker, noiseReport({ title: '列表测试 路灯不亮' }))).json() as Json;
+      filed = (await command(actors.communityStaff, a.id, 'case.triage.file', 1)).json() as Json;
+      await submit(
+        actors.otherGridWorker,
+        noiseReport({ title: '列表测试 二网格', units: { grid: 'g-02', community: 'c-02', street: 's-02' } }),
+      );
+    });
+
+    it('restricts the list to what the caller may see, in the query itself', async () => {
+      const mine = (await get(actors.gridWorker, '/api/v1/cases?limit=200')).json() as Json;
+      expect(mine.items.length).toBeGreaterThan(0);
+      expect(mine.items.every((c: Json) => c.summary.units.includes('grid:g-01'))).toBe(true);
+      const theirs = (await get(actors.otherGridWorker, '/api/v1/cases?limit=200')).json() as Json;
+      expect(theirs.items.every((c: Json) => c.summary.units.includes('grid:g-02'))).toBe(true);
+      const resident = (await get(actors.resident, '/api/v1/cases?limit=200')).json() as Json;
+      expect(resident.items.length).toBeGreaterThan(0);
+      expect(resident.items.every((c: Json) => c.summary.reporterId === 'u-resident')).toBe(true);
+      const nobody = (await get({ id: 'u-x', roles: ['no_such_role'], units: [] }, '/api/v1/cases')).json() as Json;
+      expect(nobody).toEqual({ items: [], nextCursor: null });
+      // No personal data in lists.
+      expect(JSON.stringify(mine)).not.toContain('13800001234');
+    });
+
+    it('filters by state, level, unit, category, text, process, open and mine', async () => {
+      const q = async (query: string) =>
+        ((await get(actors.dispatcher, `/api/v1/cases?limit=200&${query}`)).json() as Json).items as Json[];
+      expect((await q('state=handling')).map((c) => c.id)).toContain(filed.id);
+      expect((await q('state=triage')).map((c) => c.id)).not.toContain(filed.id);
+      expect((await q('state=triage,handling')).map((c) => c.id)).toContain(filed.id);
+      expect((await q('level=grid')).every((c) => c.summary.level === 'grid')).toBe(true);
+      expect((await q('unit=grid:g-01')).every((c) => c.summary.units.includes('grid:g-01'))).toBe(true);
+      expect((await q('category=noise')).length).toBeGreaterThan(0);
+      expect(await q('category=road_damage')).toEqual([]);
+      expect((await q(`text=${encodeURIComponent('路灯')}`)).map((c) => c.title ?? c.summary.title)).toEqual([
+        '列表测试 路灯不亮',
+      ]);
+      expect((await q('process=propertyCoordination')).length).toBe(0);
+      expect((await q('open=true')).every((c) => c.summary.open)).toBe(true);
+      expect((await q('overdue=false')).length).toBeGreaterThan(0);
+      expect(await q('overdue=true')).toEqual([]);
+      const mine = (await get(actors.resident, '/api/v1/cases?mine=true&limit=200')).json() as Json;
+      expect(mine.items.every((c: Json) => c.summary.reporterId === 'u-resident')).toBe(true);
+    });
+
+    it('sorts by deadline (earliest first, none last) and pages with a cursor, without losing or repeating rows', async () => {
+      const all = ((await get(actors.dispatcher, '/api/v1/cases?limit=200')).json() as Json).items as Json[];
+      const dues = all.map((c) => c.nextDueAt ?? Number.MAX_SAFE_INTEGER);
+      expect(dues).toEqual([...dues].sort((a, b) => a - b));
+      const paged: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = (
+          await get(actors.dispatcher, `/api/v1/cases?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)
+        ).json() as Json;
+        expect(page.items.length).toBeLessThanOrEqual(2);
+        paged.push(...page.items.map((c: Json) => c.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(paged).toEqual(all.map((c) => c.id));
+      const created = ((await get(actors.dispatcher, '/api/v1/cases?sort=created&order=asc&limit=200')).json() as Json)
+        .items as Json[];
+      expect(created.map((c) => c.createdAt)).toEqual([...created.map((c) => c.createdAt)].sort((a, b) => a - b));
+      expect((await get(actors.dispatcher, '/api/v1/cases?cursor=nonsense')).json()).toMatchObject({
+        code: 'query.invalid_cursor',
+      });
+      expect((await get(actors.dispatcher, '/api/v1/cases?limit=0')).json()).toMatchObject({
+        code: 'query.invalid',
+        path: '/limit',
+      });
+      expect((await get(actors.dispatcher, '/api/v1/cases?colour=red')).statusCode).toBe(400);
+    });
+
+    it('masks personal data for roles without the grant and records every unmasked read', async () => {
+      const before = (await piiReads(filed.id)).length;
+      const byWorker = async () => (await piiReads(filed.id)).filter((r) => r.actor_id === 'u-grid-1');
+      const workerBefore = (await byWorker()).length;
+      const leader = (await get(actors.leader, `/api/v1/cases/${filed.id}`)).json() as Json;
+      expect(leader.personalData).toBe('masked');
+      expect(leader.context.request.reporter).toMatchObject({
+        id: 'u-resident',
+        name: '张**',
+        phone: '138****1234',
+        idNumber: '110***********1234',
+        address: '幸福小区3号****',
+      });
+      expect((await piiReads(filed.id)).length).toBe(before);
+      const worker = (await get(actors.gridWorker, `/api/v1/cases/${filed.id}`)).json() as Json;
+      expect(worker.context.request.reporter.phone).toBe('13800001234');
+      const reads = await piiReads(filed.id);
+      expect(reads.length).toBe(before + 1);
+      const worker1 = await byWorker();
+      expect(worker1.length).toBe(workerBefore + 1);
+      expect(worker1[worker1.length - 1]!.fields).toEqual(['name', 'phone', 'idNumber', 'address']);
+      // The audit trail, for staff who see the whole tenant.
+      const audit = (await get(actors.assessor, `/api/v1/cases/${filed.id}/pii-reads`)).json() as Json;
+      expect(audit.items).toContainEqual(
+        expect.objectContaining({
+          caseId: filed.id,
+          actorId: 'u-grid-1',
+          fields: ['name', 'phone', 'idNumber', 'address'],
+        }),
+      );
+      expect((await get(actors.gridWorker, `/api/v1/cases/${filed.id}/pii-reads`)).statusCode).toBe(403);
+    });
+
+    it('answers 404 for a case the caller may not see, and for one that does not exist', async () => {
+      expect((await get(actors.otherGridWorker, `/api/v1/cases/${filed.id}`)).json()).toMatchObject({
+        code: 'case.not_found',
+      });
+      expect((await get(actors.gridWorker, '/api/v1/cases/no-such-case')).statusCode).toBe(404);
+      expect((await get(actors.gridWorker, `/api/v1/cases/${'x'.repeat(200)}`)).statusCode).toBe(400);
+      expect((await get(null, `/api/v1/cases/${filed.id}`)).statusCode).toBe(401);
+    });
+
+    it('gives the history with rule explanations in the caller’s language, masked as the case', async () => {
+      const en = (await get(actors.leader, `/api/v1/cases/${filed.id}/history?lang=en`)).json() as Json;
+      expect(en.items.map((e: Json) => e.command)).toEqual(['case.submit', 'case.triage.file']);
+      const routing = en.items[1].decisions[0];
+      expect(routing.rule).toMatch(/^routing:/);
+      expect(routing.explanation).toMatch(/sent to Grid/);
+      expect(en.items[0].input.reporter.phone).toBe('138****1234');
+      const zh = (await get(actors.gridWorker, `/api/v1/cases/${filed.id}/history`)).json() as Json;
+      expect(zh.items[1].decisions[0].explanation).toMatch(/派往网格/);
+      expect(zh.items[1].commandName).toBe('立案');
+      expect((await get(actors.gridWorker, `/api/v1/cases/${filed.id}/history?lang=fr`)).statusCode).toBe(400);
+    });
+
+    it('lists the commands the caller may give now, with their input schemas', async () => {
+      const staff = (await get(actors.gridWorker, `/api/v1/cases/${filed.id}/commands`)).json() as Json;
+      expect(staff.version).toBe(filed.version);
+      expect(staff.commands.map((c: Json) => c.type)).toEqual(expect.arrayContaining(['case.sign', 'case.return']));
+      expect(staff.commands.find((c: Json) => c.type === 'case.sign').inputSchema).toMatchObject({ type: 'object' });
+      const resident = (await get(actors.resident, `/api/v1/cases/${filed.id}/commands`)).json() as Json;
+      expect(resident.commands).toEqual([]);
+    });
+  });
+
+  describe('POST /api/v1/cases/{id}/commands', () => {
+    it('applies a command, and refuses stale versions (409), the wrong state (409), the wrong role (403), bad input (400)', async () => {
+      const c = (await submit(actors.gridWorker, noiseReport())).json() as Json;
+      const filed = await command(actors.communityStaff, c.id, 'case.triage.file', 1, { note: '受理' });
+      expect(filed.statusCode).toBe(200);
+      expect(filed.json()).toMatchObject({ state: 'handling.dispatched', version: 2 });
+      expect((await command(actors.gridWorker, c.id, 'case.sign', 1)).json()).toMatchObject({
+        code: 'case.conflict',
+        path: '/expectedVersion',
+      });
+      expect((await command(actors.gridWorker, c.id, 'case.sign', 1)).statusCode).toBe(409);
+      const closing = await command(actors.communityStaff, c.id, 'case.close', 2);
+      expect(closing.statusCode).toBe(409);
+      expect(closing.json()).toMatchObject({ code: 'command.not_allowed_in_state' });
+      expect((await command(actors.resident, c.id, 'case.sign', 2)).json()).toMatchObject({
+        code: 'permission.denied',
+      });
+      expect((await command(actors.otherGridWorker, c.id, 'case.sign', 2)).statusCode).toBe(404);
+      const bad = await command(actors.gridWorker, c.id, 'case.return', 2, { reason: 'bored', note: '' });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json()).toMatchObject({ code: 'input.invalid', path: '/input/reason' });
+      const internal = await command(actors.gridWorker, c.id, 'deadline.due', 2, { deadlineId: 'x', kind: 'handle' });
+      expect(internal.json()).toMatchObject({ path: '/type' });
+      expect(internal.statusCode).toBe(400);
+      const missing = await h.request(actors.gridWorker, {
+        method: 'POST',
+        url: `/api/v1/cases/${c.id}/commands`,
+        payload: { type: 'case.sign' },
+      });
+      expect(missing.json()).toMatchObject({ code: 'input.invalid', path: '/expectedVersion' });
+      const signed = await command(actors.gridWorker, c.id, 'case.sign', 2);
+      expect(signed.json()).toMatchObject({ state: 'handling.signed', version: 3 });
+    });
+
+    it('answers a caller who loses sight of the case after a command with the list view only', async () => {
+      const c = (await submit(actors.gridWorker, noiseReport())).json() as Json;
+      await command(actors.communityStaff, c.id, 'case.triage.file', 1);
+      // Community staff re-dispatch away from the grid: they keep seeing it (still their community).
+      const moved = await command(actors.communityStaff, c.id, 'case.dispatch', 2, {
+        level: 'department',
+        department: 'urban_management',
+      });
+      expect(moved.statusCode).toBe(200);
+      expect((moved.json() as Json).context).toBeDefined();
+      const liaison = await command(actors.liaison, c.id, 'case.sign', 3);
+      expect(liaison.statusCode).toBe(200);
+    });
+  });
+
+  describe('GET /api/v1/cases/duplicates', () => {
+    it('suggests open cases of the category nearby, only those the caller may see', async () => {
+      const first = (
+        await submit(actors.gridWorker, noiseReport({ title: '重复件原件', location: { lng: 118.2751, lat: 33.9651 } }))
+      ).json() as Json;
+      const seen = (
+        await get(actors.gridWorker, '/api/v1/cases/duplicates?category=noise&lng=118.2752&lat=33.9652')
+      ).json() as Json;
+      expect(seen.items.map((s: Json) => s.caseId)).toContain(first.id);
+      expect(seen.items[0]).toMatchObject({ distanceMeters: expect.any(Number), score: expect.any(Number) });
+      const hidden = (
+        await get(actors.otherGridWorker, '/api/v1/cases/duplicates?category=noise&lng=118.2752&lat=33.9652')
+      ).json() as Json;
+      expect(hidden.items.map((s: Json) => s.caseId)).not.toContain(first.id);
+      expect((await get(actors.gridWorker, '/api/v1/cases/duplicates?lng=1')).statusCode).toBe(400);
+      expect((await get(actors.gridWorker, '/api/v1/cases/duplicates?category=noise&lng=118.2')).statusCode).toBe(400);
+    });
+  });
+});

@@ -1,0 +1,27 @@
+/**
+ * The HTTP API of the Gridflow server: `buildHttpApp(ctx)` and the pieces integrators and tests reach for.
+ *
+ * @module
+ */
+export { buildHttpApp, buildApp, type HttpAppOptions, type AppOptions } from './app.js';
+export { installErrorHandling, statusFor, HttpError, type ErrorBody } from './errors.js';
+export {
+  createTokenVerifier,
+  callerFromClaims,
+  signDemoToken,
+  type Caller,
+  type GridflowClaims,
+  type TokenVerifier,
+} from './auth.js';
+export {
+  maskPersonal,
+  applyPrivacy,
+  revealFor,
+  PERSONAL_FIELDS,
+  type PersonalField,
+  type Reveal,
+  type PiiRead,
+} from './privacy.js';
+export { visibilityOf, type Visibility } from './access.js';
+export { API_VERSION } from './openapi.js';
+export { httpMigration } from './migration.js';

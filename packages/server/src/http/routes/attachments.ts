@@ -1,0 +1,221 @@
+import type { FastifyInstance } from 'fastify';
+import {
+  AttachmentKind,
+  contentTypeProblem,
+  baseType,
+  safeFilename,
+  type AttachmentKind as Kind,
+} from '../../attachments/index.js';
+import { callerOf, readableCase, type HttpEnv } from '../env.js';
+import { HttpError } from '../errors.js';
+import { caseIdParams, errorResponses } from '../schemas.js';
+import type { Schema } from '../validation.js';
+
+const TAG = 'attachments';
+const KINDS = Object.values(AttachmentKind) as string[];
+
+const metaSchema: Schema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    caseId: { type: 'string' },
+    kind: { enum: KINDS },
+    filename: { type: 'string' },
+    contentType: { type: 'string' },
+    size: { type: 'integer' },
+    sha256: { type: 'string' },
+    uploadedBy: { type: 'string' },
+    createdAt: { type: 'integer' },
+  },
+};
+
+const attachmentParams: Schema = {
+  ...caseIdParams,
+  required: ['id', 'attachmentId'],
+  properties: {
+    ...(caseIdParams.properties as Record<string, Schema>),
+    attachmentId: { type: 'string', pattern: '^[0-9a-f-]{36}$' },
+  },
+};
+
+/** RFC 6266 `Content-Disposition` with an ASCII fallback and the UTF-8 name. */
+function disposition(type: 'inline' | 'attachment', filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/[\\"]/g, '_');
+  return `${type}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+}
+
+/**
+ * Attachments of a case: photos and files of the problem (`before`) and of the fix (`after`). Uploads are
+ * multipart/form-data with one `file` and a `kind` field, within the configured size and types (the bytes must
+ * match the declared type); stored in the database or a folder; listed and served only to those who may read the
+ * case.
+ */
+export function attachmentRoutes(app: FastifyInstance, env: HttpEnv): void {
+  const { ctx } = env;
+  const { maxBytes, types } = ctx.config.attachments;
+
+  app.post<{ Params: { id: string } }>(
+    '/api/v1/cases/:id/attachments',
+    {
+      config: { multipart: true },
+      schema: {
+        tags: [TAG],
+        summary: 'Upload an attachment',
+        description: `multipart/form-data: \`kind\` (before | after | other, default other) and one \`file\`. At most ${maxBytes} bytes; types: ${types.join(', ')}.`,
+        security: [{ bearer: [] }],
+        params: caseIdParams,
+        body: {
+          content: {
+            'multipart/form-data': {
+              schema: {
+                type: 'object',
+                required: ['file'],
+                properties: {
+                  kind: { enum: KINDS },
+                  file: { type: 'string', format: 'binary', contentMediaType: types.join(', ') },
+                },
+              },
+            },
+          },
+        },
+        response: { 201: metaSchema, ...errorResponses(400, 401, 404, 413, 415, 429) },
+      },
+    },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      const { record } = await readableCase(env, caller, request.params.id);
+      let kind: Kind = 'other';
+      let file: { filename: string; mimetype: string; data: Buffer } | undefined;
+      for await (const part of request.parts()) {
+        if (part.type === 'file') {
+          if (file || part.fieldname !== 'file') {
+            await part.toBuffer();
+            throw new HttpError(
+              400,
+              'attachment.unexpected_file',
+              '只能上传一个名为 file 的文件',
+              'Upload exactly one file, in the field `file`',
+              { path: `/${part.fieldname}` },
+            );
+          }
+          file = { filename: part.filename, mimetype: part.mimetype, data: await part.toBuffer() };
+        } else if (part.fieldname === 'kind') {
+          if (typeof part.value !== 'string' || !KINDS.includes(part.value)) {
+            throw new HttpError(
+              400,
+              'attachment.invalid_kind',
+              'kind 须为 before、after 或 other',
+              'kind must be before, after or other',
+              { path: '/kind' },
+            );
+          }
+          kind = part.value as Kind;
+        } else {
+          throw new HttpError(
+            400,
+            'attachment.unknown_field',
+            `未知字段 ${part.fieldname}`,
+            `Unknown field ${part.fieldname}`,
+            { path: `/${part.fieldname}` },
+          );
+        }
+      }
+      if (!file || file.data.byteLength === 0)
+        throw new HttpError(400, 'attachment.missing', '没有收到文件', 'No file was uploaded', { path: '/file' });
+      const problem = contentTypeProblem(file.mimetype, file.data, types);
+      if (problem === 'not_allowed') {
+        throw new HttpError(
+          415,
+          'attachment.type_not_allowed',
+          `不接受此类文件（${baseType(file.mimetype)}）`,
+          `Files of type ${baseType(file.mimetype)} are not accepted`,
+          {
+            path: '/file',
+            details: { allowed: types },
+          },
+        );
+      }
+      if (problem === 'mismatch') {
+        throw new HttpError(
+          415,
+          'attachment.type_mismatch',
+          '文件内容与声明的类型不符',
+          'The file’s content does not match its declared type',
+          { path: '/file' },
+        );
+      }
+      const meta = await env.attachments.save({
+        tenant: caller.tenant,
+        caseId: record.id,
+        kind,
+        filename: safeFilename(file.filename),
+        contentType: baseType(file.mimetype),
+        data: file.data,
+        uploadedBy: caller.actor.id,
+        at: ctx.clock.now(),
+      });
+      const { storage: _storage, ...shown } = meta;
+      void reply.code(201).header('location', `/api/v1/cases/${encodeURIComponent(record.id)}/attachments/${meta.id}`);
+      return shown;
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/cases/:id/attachments',
+    {
+      schema: {
+        tags: [TAG],
+        summary: 'List a case’s attachments',
+        security: [{ bearer: [] }],
+        params: caseIdParams,
+        response: {
+          200: { type: 'object', properties: { items: { type: 'array', items: metaSchema } } },
+          ...errorResponses(400, 401, 404, 429),
+        },
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const { record } = await readableCase(env, caller, request.params.id);
+      const items = await env.attachments.list(caller.tenant, record.id);
+      return { items: items.map(({ storage: _s, ...meta }) => meta) };
+    },
+  );
+
+  app.get<{ Params: { id: string; attachmentId: string } }>(
+    '/api/v1/cases/:id/attachments/:attachmentId',
+    {
+      config: { queryToken: true },
+      schema: {
+        tags: [TAG],
+        summary: 'Download an attachment',
+        description: 'The bytes, with the stored type. The token may be given as `access_token` (for <img> and links).',
+        security: [{ bearer: [] }],
+        params: attachmentParams,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { access_token: { type: 'string', maxLength: 8192 } },
+        },
+        response: {
+          200: { description: 'The file', type: 'string', format: 'binary' },
+          ...errorResponses(400, 401, 404, 429),
+        },
+      },
+    },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      const { record } = await readableCase(env, caller, request.params.id);
+      const found = await env.attachments.read(caller.tenant, record.id, request.params.attachmentId);
+      if (!found) throw new HttpError(404, 'attachment.not_found', '找不到附件', 'Attachment not found');
+      const inline = found.meta.contentType.startsWith('image/');
+      return reply
+        .header('content-type', found.meta.contentType)
+        .header('content-disposition', disposition(inline ? 'inline' : 'attachment', found.meta.filename))
+        .header('cache-control', 'private, no-store')
+        .header('content-security-policy', "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox")
+        .header('x-content-type-options', 'nosniff')
+        .send(Buffer.from(found.data));
+    },
+  );
+}

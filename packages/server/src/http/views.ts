@@ -1,0 +1,203 @@
+import {
+  COMMAND_DEFS,
+  explainEntry,
+  localize,
+  type ExplainedDecision,
+  type CaseRecord,
+  type CaseSummary,
+  type Decision,
+  type Deadline,
+  type HistoryEntry,
+  type LocalizedText,
+  type Locale,
+  type Policy,
+  type ProcessDescription,
+  type RuleDef,
+} from '@gridflow/core';
+import { applyPrivacy, type PersonalField, type Reveal } from './privacy.js';
+
+/**
+ * What the API returns for cases and their history: plain JSON views built from stored records, with personal
+ * data masked as the caller's rights say and rule decisions explained in the caller's language.
+ */
+
+/** A case in a list: no machine context, so no personal data. */
+export interface CaseItem {
+  id: string;
+  process: string;
+  state: string;
+  stateName?: LocalizedText;
+  version: number;
+  policyVersion: number;
+  summary: CaseSummary;
+  overdue: boolean;
+  nextDueAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A case with its (masked) machine context. */
+export interface CaseDetail extends CaseItem {
+  processVersion: number;
+  policyId: string;
+  value: unknown;
+  context: Record<string, unknown>;
+  deadlines: Deadline[];
+  personalData: 'masked' | 'unmasked' | 'own';
+}
+
+/** The fields a list reads (from SQL rows or records). */
+export interface CaseListRow {
+  id: string;
+  process: string;
+  state: string;
+  version: number;
+  policyVersion: number;
+  summary: CaseSummary;
+  nextDueAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** Names of states by process, for views. */
+export type StateNames = (process: string, state: string) => LocalizedText | undefined;
+
+/** State names from the runtime's process descriptions. */
+export function stateNamesOf(processes: readonly ProcessDescription[]): StateNames {
+  const byId = new Map(processes.map((p) => [p.id, p.states]));
+  return (process, state) => byId.get(process)?.[state]?.name ?? byId.get(process)?.[state.split('.')[0] ?? '']?.name;
+}
+
+/** The list view of a case. */
+export function caseItem(row: CaseListRow, names: StateNames): CaseItem {
+  const name = names(row.process, row.state);
+  return {
+    id: row.id,
+    process: row.process,
+    state: row.state,
+    ...(name ? { stateName: name } : {}),
+    version: row.version,
+    policyVersion: row.policyVersion,
+    summary: row.summary,
+    overdue: row.summary.tags?.includes('overdue') ?? false,
+    nextDueAt: row.nextDueAt,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+/** The detail view of a case and the personal fields it shows unmasked. */
+export function caseDetail(
+  record: CaseRecord,
+  names: StateNames,
+  reveal: Reveal,
+): { view: CaseDetail; revealed: PersonalField[] } {
+  const { value: context, revealed } = applyPrivacy(
+    record.snapshot.context as Record<string, unknown>,
+    reveal !== 'none',
+  );
+  return {
+    view: {
+      ...caseItem(record, names),
+      processVersion: record.processVersion,
+      policyId: record.policyId,
+      value: record.snapshot.value,
+      context,
+      deadlines: record.snapshot.context.deadlines ?? [],
+      personalData: reveal === 'none' ? 'masked' : reveal === 'self' ? 'own' : 'unmasked',
+    },
+    revealed,
+  };
+}
+
+/** A history entry as the API returns it. */
+export interface HistoryView extends Omit<HistoryEntry, 'decisions' | 'caseId' | 'tenant'> {
+  commandName?: string;
+  decisions: ExplainedDecision[];
+}
+
+const formatValue = (v: unknown): string => (typeof v === 'string' ? v : (JSON.stringify(v) ?? 'null'));
+
+/**
+ * A plain explanation of one rule decision, for when core's `explainEntry` cannot be used (the policy version the
+ * entry names is not known here): the rule's name and description (or the routing row's note and target), what it
+ * read and what it decided.
+ *
+ * @example
+ * explainDecision({ rule: 'escalate', inputs: { 'case.level': 'grid' }, result: true }, policy, 'en');
+ * // 'Escalate when overdue (…): true — read case.level = grid'
+ */
+export function explainDecision(decision: Decision, policy: Policy | null, lang: Locale): string {
+  const zh = lang === 'zh';
+  const inputs = Object.entries(decision.inputs ?? {})
+    .map(([k, v]) => `${k} = ${formatValue(v)}`)
+    .join(zh ? '；' : '; ');
+  const read = inputs ? (zh ? `（依据：${inputs}）` : ` — read ${inputs}`) : '';
+  if (decision.rule.startsWith('routing:')) {
+    const rowId = decision.rule.slice('routing:'.length);
+    const row = policy?.routing.rows.find((r) => r.id === rowId);
+    const target = decision.result as { level?: string; department?: string } | null;
+    const to = [target?.level, target?.department].filter(Boolean).join(' / ');
+    const note = row?.note ? localize(row.note, lang) : '';
+    return zh
+      ? `分派规则 ${rowId}${note ? `「${note}」` : ''}命中：派往 ${to}${read}`
+      : `Routing row ${rowId}${note ? ` (“${note}”)` : ''} matched: sent to ${to}${read}`;
+  }
+  const key = decision.rule;
+  const def: RuleDef | undefined =
+    policy && key !== 'limits' && Object.hasOwn(policy.rules, key)
+      ? (policy.rules as unknown as Record<string, RuleDef>)[key]
+      : undefined;
+  const name = def ? localize(def.name, lang) : decision.rule;
+  const description = def?.description ? localize(def.description, lang) : '';
+  const result =
+    decision.result === true
+      ? zh
+        ? '成立'
+        : 'yes'
+      : decision.result === false
+        ? zh
+          ? '不成立'
+          : 'no'
+        : formatValue(decision.result);
+  return zh
+    ? `规则「${name}」${description ? `（${description}）` : ''}：${result}${read}`
+    : `Rule “${name}”${description ? ` (${description})` : ''}: ${result}${read}`;
+}
+
+const commandNames = new Map(COMMAND_DEFS.map((d) => [d.name, d.label]));
+
+/**
+ * The history view: personal data in inputs masked as the caller's rights say, every rule decision explained in the
+ * caller's language by core's `explainEntry` with the policy version the entry ran under.
+ */
+export function historyView(
+  entries: readonly HistoryEntry[],
+  policyOf: (entry: HistoryEntry) => Policy | null,
+  lang: Locale,
+  reveal: Reveal,
+): { view: HistoryView[]; revealed: PersonalField[] } {
+  const revealed = new Set<PersonalField>();
+  const view = entries.map((e): HistoryView => {
+    const { value: input, revealed: fields } = applyPrivacy(e.input, reveal !== 'none');
+    for (const f of fields) revealed.add(f);
+    const policy = policyOf(e);
+    const label = commandNames.get(e.command);
+    return {
+      seq: e.seq,
+      at: e.at,
+      actor: e.actor,
+      command: e.command,
+      ...(label ? { commandName: localize(label, lang) } : {}),
+      input,
+      from: e.from,
+      to: e.to,
+      policyId: e.policyId,
+      policyVersion: e.policyVersion,
+      decisions: policy
+        ? explainEntry(e, policy, lang).decisions
+        : e.decisions.map((d) => ({ ...d, explanation: explainDecision(d, null, lang) })),
+    };
+  });
+  return { view, revealed: [...revealed] };
+}
