@@ -44,7 +44,12 @@ function coldInFreshProcess() {
   return JSON.parse(out.trim().split('\n').pop()).ms;
 }
 
-const row = (name, ms) => ({ suite: 'policy', name, ms: Math.round(ms * 1000) / 1000, opsPerSec: Math.round(1000 / ms) });
+const row = (name, ms) => ({
+  suite: 'policy',
+  name,
+  ms: Math.round(ms * 1000) / 1000,
+  opsPerSec: Math.round(1000 / ms),
+});
 
 export async function run() {
   const api = await load();
@@ -52,20 +57,42 @@ export async function run() {
 
   const doc = api.createDefaultPolicy();
   const result = api.validatePolicy(doc);
-  if (!result.valid || result.problems.length > 0) throw new Error(`default policy has problems: ${JSON.stringify(result.problems)}`);
-  rows.push(row('validate default policy (warm)', time(() => api.validatePolicy(doc))));
-  rows.push(row('validate default policy, schema only (warm)', time(() => api.validatePolicy(doc, { semantic: false }), 500)));
+  if (!result.valid || result.problems.length > 0)
+    throw new Error(`default policy has problems: ${JSON.stringify(result.problems)}`);
+  rows.push(
+    row(
+      'validate default policy (warm)',
+      time(() => api.validatePolicy(doc)),
+    ),
+  );
+  rows.push(
+    row(
+      'validate default policy, schema only (warm)',
+      time(() => api.validatePolicy(doc, { semantic: false }), 500),
+    ),
+  );
 
   const facts = api.routingFacts(doc);
-  rows.push(row('analyse default routing table (warm)', time(() => api.analyseDecisionTable(doc.routing.rows, facts, { reachableValuesOf: ['case.urgency'] }))));
+  rows.push(
+    row(
+      'analyse default routing table (warm)',
+      time(() => api.analyseDecisionTable(doc.routing.rows, facts, { reachableValuesOf: ['case.urgency'] })),
+    ),
+  );
 
   const edited = api.createDefaultPolicy();
   edited.timeLimits.handling[3].duration = 'PT4H';
   edited.routing.rows.unshift(edited.routing.rows.splice(5, 1)[0]);
-  rows.push(row('diff default policy vs one edit (warm)', time(() => api.diffPolicies(doc, edited))));
+  rows.push(
+    row(
+      'diff default policy vs one edit (warm)',
+      time(() => api.diffPolicies(doc, edited)),
+    ),
+  );
   return rows;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  for (const r of await run()) console.log(`${r.name.padEnd(66)} ${r.ms.toFixed(3).padStart(9)} ms  ${String(r.opsPerSec).padStart(7)} ops/s`);
+  for (const r of await run())
+    console.log(`${r.name.padEnd(66)} ${r.ms.toFixed(3).padStart(9)} ms  ${String(r.opsPerSec).padStart(7)} ops/s`);
 }
