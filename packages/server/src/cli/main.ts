@@ -1,58 +1,326 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { systemClock, validatePolicy, localize, type Locale } from '@gridflow/core';
-import { buildApp } from '../http/app.js';
+import { isGridflowError, systemClock, validatePolicy, type Locale, type Problem } from '@gridflow/core';
+import { CONFIG_VARIABLES, loadConfig } from '../config.js';
+import type { ServerConfig } from '../context.js';
+import { createPolicyRepository } from '../policies/index.js';
+import { createGridflowServer, seedOnce } from '../server.js';
+import { openStore, redactUrl } from '../store/index.js';
 
-const usage = `gridflow — the Gridflow server
+/** Where the CLI writes: replaceable in tests. */
+export interface CliIo {
+  out(line: string): void;
+  err(line: string): void;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Resolves when the process is asked to stop (SIGINT/SIGTERM); `serve` then closes the server. */
+  stopSignal?: () => Promise<void>;
+}
 
-Usage:
-  gridflow serve                     start the HTTP server (PORT, default 3000)
-  gridflow policy validate FILE      validate a policy JSON file
-  options: --lang zh|en`;
+const usage = `gridflow — the Gridflow server / Gridflow 服务器
 
-/** Runs the CLI with the given arguments; returns the process exit code. */
-export async function main(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { lang: { type: 'string', default: 'zh' }, help: { type: 'boolean', short: 'h' } },
-  });
-  const lang: Locale = values.lang === 'en' ? 'en' : 'zh';
-  const [command, sub, file] = positionals;
-  if (values.help || !command) {
-    console.log(usage);
-    return command || values.help ? 0 : 2;
-  }
-  if (command === 'serve') {
-    const port = Number(process.env.PORT ?? 3000);
-    const portalDir = resolve(process.env.GRIDFLOW_PORTAL_DIR ?? 'examples/portal');
-    const app = await buildApp({ clock: systemClock, portalDir });
-    await app.listen({ port, host: process.env.HOST ?? '127.0.0.1' });
-    console.log(`Gridflow is listening on http://localhost:${port}`);
-    console.log(`  portal:  http://localhost:${port}/`);
-    console.log(`  health:  http://localhost:${port}/healthz`);
-    console.log(`  policy:  http://localhost:${port}/api/v1/policies/default`);
-    const stop = () => void app.close().then(() => process.exit(0));
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    return new Promise<number>(() => {});
-  }
-  if (command === 'policy' && sub === 'validate' && file) {
-    let doc: unknown;
-    try {
-      doc = JSON.parse(readFileSync(file, 'utf8'));
-    } catch (error) {
-      console.error(lang === 'zh' ? `无法读取 ${file}：${String(error)}` : `Cannot read ${file}: ${String(error)}`);
+Usage / 用法:
+  gridflow serve                              start the server / 启动服务器
+  gridflow migrate                            bring the database schema up to date / 升级数据库结构
+  gridflow seed [--force]                     seed the demo data / 写入演示数据
+  gridflow policy validate FILE               check a policy document (exit 1 when invalid) / 校验政策文件
+  gridflow policy publish FILE --author NAME [--tenant TENANT] [--note TEXT]
+                                              validate and publish as a new version / 校验并发布为新版本
+Options / 选项: --lang zh|en (messages in one language; default both), -h, --help
+
+Configuration (environment variables) / 配置（环境变量）:
+${CONFIG_VARIABLES.map((v) => `  ${v.name.padEnd(30)} ${v.description} [${v.default}]`).join('\n')}`;
+
+const defaultIo = (): CliIo => ({
+  out: (line) => console.log(line),
+  err: (line) => console.error(line),
+  env: process.env,
+  stopSignal: () =>
+    new Promise<void>((resolve) => {
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+    }),
+});
+
+/** A usage mistake: printed with the usage, exit code 2. */
+class UsageError extends Error {}
+
+/**
+ * Runs the CLI with the given arguments and returns the process exit code: 0 success, 1 failure (an invalid
+ * policy, a database that does not answer…), 2 a usage mistake. Errors are printed as messages (both languages,
+ * or `--lang`), never as stack traces.
+ *
+ * @example
+ * process.exitCode = await main(process.argv.slice(2));
+ */
+export async function main(argv: string[], io: CliIo = defaultIo()): Promise<number> {
+  let lang: Locale | undefined;
+  try {
+    const { positionals, values } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        lang: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        author: { type: 'string' },
+        tenant: { type: 'string' },
+        note: { type: 'string' },
+        force: { type: 'boolean' },
+      },
+    });
+    if (values.lang !== undefined && values.lang !== 'zh' && values.lang !== 'en')
+      throw new UsageError(`--lang must be zh or en`);
+    lang = values.lang;
+    const [command, sub, file, ...rest] = positionals;
+    if (values.help) {
+      io.out(usage);
+      return 0;
+    }
+    if (rest.length > 0) throw new UsageError(`Unexpected arguments: ${rest.join(' ')}`);
+    switch (command) {
+      case 'serve':
+        return await serve(loadConfig(io.env), io, lang);
+      case 'migrate':
+        return await migrateCommand(loadConfig(io.env), io, lang);
+      case 'seed':
+        return await seedCommand(loadConfig(io.env), io, lang, values.force === true);
+      case 'policy': {
+        if (sub !== 'validate' && sub !== 'publish') throw new UsageError('policy needs validate or publish');
+        if (!file) throw new UsageError(`policy ${sub} needs a FILE`);
+        if (sub === 'validate') return validateCommand(file, io, lang);
+        if (!values.author?.trim()) throw new UsageError('policy publish needs --author NAME');
+        const config = loadConfig(io.env);
+        return await publishCommand(file, config, io, lang, {
+          author: values.author.trim(),
+          tenant: values.tenant ?? config.demoTenant,
+          note: values.note,
+        });
+      }
+      case undefined:
+        throw new UsageError('No command given');
+      default:
+        throw new UsageError(`Unknown command: ${command}`);
+    }
+  } catch (error) {
+    if (
+      error instanceof UsageError ||
+      (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))
+    ) {
+      io.err(error.message);
+      io.err(usage);
       return 2;
     }
-    const result = validatePolicy(doc);
-    for (const p of result.problems) {
-      console.log(`${p.severity.padEnd(7)} ${p.code.padEnd(32)} ${p.path || '/'}  ${localize(p.message, lang)}`);
-    }
-    console.log(result.valid ? (lang === 'zh' ? '政策有效' : 'Policy is valid') : lang === 'zh' ? '政策无效' : 'Policy is invalid');
-    return result.valid ? 0 : 1;
+    printError(error, io, lang);
+    return 1;
   }
-  console.error(usage);
-  return 2;
+}
+
+/** Pads to a display width (CJK characters take two columns). */
+function pad(text: string, width: number): string {
+  let w = 0;
+  for (const ch of text)
+    w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(ch)
+      ? 2
+      : 1;
+  return text + ' '.repeat(Math.max(1, width - w));
+}
+
+const say = (lang: Locale | undefined, zh: string, en: string): string =>
+  lang === 'zh' ? zh : lang === 'en' ? en : `${zh}\n${en}`;
+
+function printError(error: unknown, io: CliIo, lang: Locale | undefined): void {
+  if (isGridflowError(error)) {
+    const where = error.path ? ` (${error.path})` : '';
+    if (lang !== 'en') io.err(`错误 [${error.code}]${where}：${error.messages.zh}`);
+    if (lang !== 'zh') io.err(`Error [${error.code}]${where}: ${error.messages.en}`);
+    return;
+  }
+  const code = (error as { code?: unknown }).code;
+  const message =
+    error instanceof Error ? error.message || (typeof code === 'string' ? code : error.name) : String(error);
+  io.err(say(lang, `失败：${message}`, `Failed: ${message}`));
+}
+
+async function serve(config: ServerConfig, io: CliIo, lang: Locale | undefined): Promise<number> {
+  const server = await createGridflowServer({
+    config,
+    log: (level, message, error) => {
+      if (level === 'error') printError(error ?? new Error(message), io, lang);
+      else io.out(message);
+    },
+  });
+  let address: string;
+  try {
+    address = await server.listen();
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+  const base = address
+    .replace('://0.0.0.0', '://localhost')
+    .replace('://127.0.0.1', '://localhost')
+    .replace('://[::1]', '://localhost');
+  const where = config.databaseUrl ? `PostgreSQL ${redactUrl(config.databaseUrl)}` : `PGlite ${config.dataDir}`;
+  io.out(
+    say(
+      lang,
+      `Gridflow 已启动（${config.mode === 'demo' ? '演示模式' : '生产模式'}，${where}）`,
+      `Gridflow is running (${config.mode} mode, ${where})`,
+    ),
+  );
+  io.out(`  portal / 门户:         ${base}/`);
+  io.out(`  API:                   ${base}/api/v1`);
+  io.out(`  OpenAPI:               ${base}/openapi.json`);
+  io.out(`  API reference / 文档:  ${base}/docs`);
+  io.out(`  health / 健康检查:     ${base}/healthz`);
+  if (server.startup.seeded) io.out(say(lang, '  已写入演示数据', '  Demo data seeded'));
+  if (config.mode === 'demo') {
+    const users = await server.ctx.org.users(config.demoTenant).catch(() => []);
+    if (users.length > 0) {
+      io.out(
+        say(
+          lang,
+          `演示账号（租户 ${config.demoTenant}，仅限演示，无需密码）：`,
+          `Demo logins (tenant ${config.demoTenant}, demo only, no password):`,
+        ),
+      );
+      for (const u of users) io.out(`  ${pad(u.id, 24)} ${pad(u.roles.join(', '), 22)} ${u.name}`);
+      const example = JSON.stringify({ userId: (users.find((u) => u.roles.includes('grid_worker')) ?? users[0]!).id });
+      io.out(
+        say(
+          lang,
+          `  令牌：POST ${base}/api/v1/demo/token  ${example}（仅演示模式）`,
+          `  token: POST ${base}/api/v1/demo/token  ${example} (demo mode only)`,
+        ),
+      );
+    }
+  }
+  await (io.stopSignal?.() ?? new Promise<void>(() => undefined));
+  await server.close();
+  return 0;
+}
+
+async function migrateCommand(config: ServerConfig, io: CliIo, lang: Locale | undefined): Promise<number> {
+  const opened = await openStore({
+    ...(config.databaseUrl === undefined ? { dataDir: config.dataDir } : { databaseUrl: config.databaseUrl }),
+    ...(config.databaseSchema === undefined ? {} : { schema: config.databaseSchema }),
+  });
+  await opened.close();
+  const { applied, version } = opened.migrations;
+  io.out(
+    applied.length === 0
+      ? say(lang, `数据库结构已是最新（第 ${version} 版）`, `The database schema is up to date (version ${version})`)
+      : say(
+          lang,
+          `已升级数据库结构至第 ${version} 版（应用了 ${applied.join(', ')}）`,
+          `Migrated the database schema to version ${version} (applied ${applied.join(', ')})`,
+        ),
+  );
+  return 0;
+}
+
+async function seedCommand(config: ServerConfig, io: CliIo, lang: Locale | undefined, force: boolean): Promise<number> {
+  const server = await createGridflowServer({ config, seed: false, worker: { enabled: false } });
+  try {
+    const seeded = await seedOnce(server.ctx, { force });
+    io.out(
+      seeded
+        ? say(lang, `已为租户 ${config.demoTenant} 写入演示数据`, `Seeded the demo data of tenant ${config.demoTenant}`)
+        : say(
+            lang,
+            `租户 ${config.demoTenant} 已有演示数据（用 --force 再写一次）`,
+            `Tenant ${config.demoTenant} already has its demo data (--force seeds again)`,
+          ),
+    );
+    return 0;
+  } finally {
+    await server.close();
+  }
+}
+
+function readJson(file: string, lang: Locale | undefined): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const reason =
+      (error as { code?: string }).code === 'ENOENT'
+        ? say(lang, '文件不存在', 'no such file')
+        : String((error as Error).message);
+    throw new Error(say(lang, `无法读取 ${file}：${reason}`, `Cannot read ${file}: ${reason}`), { cause: error });
+  }
+  try {
+    return JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    throw new Error(
+      say(
+        lang,
+        `${file} 不是有效的 JSON：${(error as Error).message}`,
+        `${file} is not valid JSON: ${(error as Error).message}`,
+      ),
+      { cause: error },
+    );
+  }
+}
+
+function printProblems(problems: Problem[], io: CliIo, lang: Locale | undefined): void {
+  for (const p of problems) {
+    io.out(`${p.severity.padEnd(7)} ${p.code}  ${p.path || '/'}`);
+    if (lang !== 'en') io.out(`        ${p.message.zh}`);
+    if (lang !== 'zh') io.out(`        ${p.message.en}`);
+  }
+}
+
+function validateCommand(file: string, io: CliIo, lang: Locale | undefined): number {
+  const result = validatePolicy(readJson(file, lang));
+  printProblems(result.problems, io, lang);
+  const errors = result.problems.filter((p) => p.severity === 'error').length;
+  const warnings = result.problems.length - errors;
+  io.out(
+    result.valid
+      ? say(lang, `政策有效（${warnings} 个警告）`, `The policy is valid (${warnings} warning(s))`)
+      : say(
+          lang,
+          `政策无效：${errors} 个错误，${warnings} 个警告`,
+          `The policy is invalid: ${errors} error(s), ${warnings} warning(s)`,
+        ),
+  );
+  return result.valid ? 0 : 1;
+}
+
+async function publishCommand(
+  file: string,
+  config: ServerConfig,
+  io: CliIo,
+  lang: Locale | undefined,
+  options: { author: string; tenant: string; note: string | undefined },
+): Promise<number> {
+  const document = readJson(file, lang);
+  const result = validatePolicy(document);
+  if (!result.valid) {
+    printProblems(result.problems, io, lang);
+    io.err(say(lang, '政策无效，未发布', 'The policy is invalid and was not published'));
+    return 1;
+  }
+  const opened = await openStore({
+    ...(config.databaseUrl === undefined ? { dataDir: config.dataDir } : { databaseUrl: config.databaseUrl }),
+    ...(config.databaseSchema === undefined ? {} : { schema: config.databaseSchema }),
+  });
+  const policies = createPolicyRepository(opened.client, systemClock);
+  try {
+    const stored = await policies.publishDocument(options.tenant, document, options.author, {
+      note: options.note ?? `published with gridflow policy publish ${file}`,
+    });
+    io.out(
+      say(
+        lang,
+        `已发布政策 ${stored!.id} 第 ${stored!.version} 版（租户 ${options.tenant}，发布人 ${options.author}）`,
+        `Published policy ${stored!.id} version ${stored!.version} (tenant ${options.tenant}, by ${options.author})`,
+      ),
+    );
+    return 0;
+  } finally {
+    await policies.close();
+    await opened.close();
+  }
 }

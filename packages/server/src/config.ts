@@ -1,0 +1,314 @@
+import { fileURLToPath } from 'node:url';
+import { GridflowError } from '@gridflow/core';
+import type { ServerConfig } from './context.js';
+import { DEFAULT_DATA_DIR } from './store/openStore.js';
+
+/** One environment variable the server reads, for documentation (`gridflow serve --help`, docs/operations.md). */
+export interface ConfigVariable {
+  name: string;
+  default: string;
+  description: string;
+}
+
+/** Every environment variable {@link loadConfig} reads, with its default. */
+export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
+  { name: 'PORT', default: '3000', description: 'HTTP port (1–65535).' },
+  { name: 'HOST', default: '127.0.0.1', description: 'Interface to listen on; 0.0.0.0 for every interface.' },
+  {
+    name: 'GRIDFLOW_MODE',
+    default: 'demo',
+    description: 'demo (demo data, token endpoint, controllable clock) or production.',
+  },
+  { name: 'DATABASE_URL', default: '(unset: embedded PGlite)', description: 'postgres://… to use PostgreSQL.' },
+  {
+    name: 'GRIDFLOW_DB_SCHEMA',
+    default: '(search_path, i.e. public)',
+    description: 'PostgreSQL schema for Gridflow’s tables (created when missing).',
+  },
+  { name: 'GRIDFLOW_DATA_DIR', default: DEFAULT_DATA_DIR, description: 'PGlite data folder (one process per folder).' },
+  {
+    name: 'GRIDFLOW_DEMO_TENANT',
+    default: 'demo',
+    description: 'Tenant of the demo data and of the default policy on an empty database.',
+  },
+  { name: 'GRIDFLOW_PORTAL_DIR', default: 'examples/portal', description: 'Folder served at / (the demo portal).' },
+  { name: 'GRIDFLOW_JWT_SECRET', default: '(unset)', description: 'HS256 secret (production: at least 32 bytes).' },
+  { name: 'GRIDFLOW_JWKS_FILE', default: '(unset)', description: 'Path of a JWKS file with RS256/ES256 public keys.' },
+  { name: 'GRIDFLOW_JWKS_URL', default: '(unset)', description: 'https URL of a JWKS (RS256/ES256).' },
+  { name: 'GRIDFLOW_JWT_ISSUER', default: '(unset)', description: 'Required `iss` claim, when set.' },
+  { name: 'GRIDFLOW_JWT_AUDIENCE', default: '(unset)', description: 'Required `aud` claim, when set.' },
+  {
+    name: 'GRIDFLOW_CORS_ORIGINS',
+    default: '(none)',
+    description: 'Comma-separated origins allowed by CORS, e.g. https://portal.example.gov.cn.',
+  },
+  { name: 'GRIDFLOW_BODY_LIMIT', default: '1mb', description: 'Largest JSON body: bytes, or with kb/mb.' },
+  {
+    name: 'GRIDFLOW_ATTACHMENTS_DIR',
+    default: './.gridflow/attachments',
+    description: 'Folder for uploaded attachments.',
+  },
+  { name: 'GRIDFLOW_ATTACHMENT_MAX', default: '10mb', description: 'Largest attachment: bytes, or with kb/mb.' },
+  {
+    name: 'GRIDFLOW_ATTACHMENT_TYPES',
+    default: 'image/jpeg,image/png,image/webp,application/pdf',
+    description: 'Comma-separated media types accepted as attachments.',
+  },
+  {
+    name: 'GRIDFLOW_TICK_INTERVAL_MS',
+    default: '1000',
+    description: 'How often each process looks for due deadlines (100–600000).',
+  },
+  {
+    name: 'GRIDFLOW_RATE_LIMIT_MAX',
+    default: '1200',
+    description: 'Requests per client and window before 429 (0 turns the limit off).',
+  },
+  { name: 'GRIDFLOW_RATE_LIMIT_WINDOW_MS', default: '60000', description: 'Rate-limit window in milliseconds.' },
+];
+
+/** The shipped demo portal: `examples/portal` of the repository (two levels above `src/` or `dist/`). */
+const PORTAL_DIR = fileURLToPath(new URL('../../../examples/portal', import.meta.url));
+
+/**
+ * The configuration before any environment variable: demo mode, PGlite in `./.gridflow/data`, port 3000 on
+ * 127.0.0.1. `createGridflowServer` starts from this and applies what it is given.
+ *
+ * @example
+ * const config = { ...defaultConfig(), port: 0, dataDir: 'memory://' };
+ */
+export function defaultConfig(mode: ServerConfig['mode'] = 'demo'): ServerConfig {
+  return {
+    mode,
+    port: 3000,
+    host: '127.0.0.1',
+    dataDir: DEFAULT_DATA_DIR,
+    demoTenant: 'demo',
+    portalDir: PORTAL_DIR,
+    jwt: {},
+    corsOrigins: [],
+    bodyLimitBytes: 1024 * 1024,
+    attachments: {
+      dir: './.gridflow/attachments',
+      maxBytes: 10 * 1024 * 1024,
+      types: ['image/jpeg', 'image/png', 'image/webp', 'application/pdf'],
+    },
+    tickIntervalMs: 1_000,
+    rateLimit: { max: 1_200, windowMs: 60_000 },
+  };
+}
+
+/** One thing wrong with the configuration: the variable and why. */
+export interface ConfigProblem {
+  variable: string;
+  message: { zh: string; en: string };
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Reads the server configuration from environment variables (see {@link CONFIG_VARIABLES}) and checks it.
+ * Empty values count as unset. Every invalid value is reported at once.
+ *
+ * Whether production has its keys is checked when the server starts ({@link assertStartable}), so `gridflow
+ * migrate` runs without them.
+ *
+ * @throws GridflowError `config.invalid` (details: `{ problems: ConfigProblem[] }`, path: the first variable).
+ * @example
+ * const config = loadConfig(); // process.env
+ * const test = loadConfig({ PORT: '0', GRIDFLOW_MODE: 'production', GRIDFLOW_JWT_SECRET: secret });
+ */
+export function loadConfig(env: Env = process.env): ServerConfig {
+  const problems: ConfigProblem[] = [];
+  const get = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const bad = (variable: string, zh: string, en: string) => problems.push({ variable, message: { zh, en } });
+
+  const modeText = get('GRIDFLOW_MODE') ?? 'demo';
+  if (modeText !== 'demo' && modeText !== 'production') {
+    bad(
+      'GRIDFLOW_MODE',
+      `应为 demo 或 production，而不是“${modeText}”`,
+      `must be demo or production, not "${modeText}"`,
+    );
+  }
+  const config = defaultConfig(modeText === 'production' ? 'production' : 'demo');
+
+  const integer = (name: string, min: number, max: number, fallback: number): number => {
+    const text = get(name);
+    if (text === undefined) return fallback;
+    const n = /^\d+$/.test(text) ? Number(text) : NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      bad(
+        name,
+        `应为 ${min} 到 ${max} 之间的整数，而不是“${text}”`,
+        `must be a whole number from ${min} to ${max}, not "${text}"`,
+      );
+      return fallback;
+    }
+    return n;
+  };
+  const size = (name: string, fallback: number): number => {
+    const text = get(name);
+    if (text === undefined) return fallback;
+    const n = parseSize(text);
+    if (n === undefined || n < 1 || n > 1024 ** 3) {
+      bad(
+        name,
+        `应为 1 字节到 1gb 之间的大小（如 1048576、512kb、2mb），而不是“${text}”`,
+        `must be a size from 1 byte to 1gb (e.g. 1048576, 512kb, 2mb), not "${text}"`,
+      );
+      return fallback;
+    }
+    return n;
+  };
+  const list = (name: string, fallback: string[]): string[] => {
+    const text = get(name);
+    return text === undefined
+      ? fallback
+      : text
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+  };
+
+  config.port = integer('PORT', 0, 65_535, config.port);
+  config.host = get('HOST') ?? config.host;
+  if (!/^[A-Za-z0-9.:[\]-]+$/.test(config.host))
+    bad('HOST', `不是有效的主机地址：“${config.host}”`, `is not a valid host: "${config.host}"`);
+
+  const databaseUrl = get('DATABASE_URL');
+  if (databaseUrl !== undefined) {
+    if (!/^postgres(ql)?:\/\//.test(databaseUrl)) {
+      bad('DATABASE_URL', '应以 postgres:// 或 postgresql:// 开头', 'must start with postgres:// or postgresql://');
+    } else config.databaseUrl = databaseUrl;
+  }
+  const schema = get('GRIDFLOW_DB_SCHEMA');
+  if (schema !== undefined) {
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+      bad(
+        'GRIDFLOW_DB_SCHEMA',
+        '应为小写字母、数字和下划线组成的名称',
+        'must be a plain lower-case name (a-z, 0-9, _)',
+      );
+    } else config.databaseSchema = schema;
+  }
+  config.dataDir = get('GRIDFLOW_DATA_DIR') ?? config.dataDir;
+  config.demoTenant = get('GRIDFLOW_DEMO_TENANT') ?? config.demoTenant;
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(config.demoTenant)) {
+    bad('GRIDFLOW_DEMO_TENANT', '应为 1–64 个字母、数字、- 或 _', 'must be 1–64 letters, digits, - or _');
+  }
+  config.portalDir = get('GRIDFLOW_PORTAL_DIR') ?? config.portalDir;
+
+  const jwt: ServerConfig['jwt'] = {};
+  const secret = get('GRIDFLOW_JWT_SECRET');
+  if (secret !== undefined) jwt.secret = secret;
+  const jwksFile = get('GRIDFLOW_JWKS_FILE');
+  if (jwksFile !== undefined) jwt.jwksFile = jwksFile;
+  const jwksUrl = get('GRIDFLOW_JWKS_URL');
+  if (jwksUrl !== undefined) {
+    if (!isHttpUrl(jwksUrl)) bad('GRIDFLOW_JWKS_URL', '应为 http(s):// 地址', 'must be an http(s):// URL');
+    else jwt.jwksUrl = jwksUrl;
+  }
+  const issuer = get('GRIDFLOW_JWT_ISSUER');
+  if (issuer !== undefined) jwt.issuer = issuer;
+  const audience = get('GRIDFLOW_JWT_AUDIENCE');
+  if (audience !== undefined) jwt.audience = audience;
+  config.jwt = jwt;
+
+  config.corsOrigins = list('GRIDFLOW_CORS_ORIGINS', []);
+  for (const origin of config.corsOrigins) {
+    if (!isHttpUrl(origin) || new URL(origin).origin !== origin) {
+      bad(
+        'GRIDFLOW_CORS_ORIGINS',
+        `“${origin}”不是来源（如 https://portal.example.gov.cn）`,
+        `"${origin}" is not an origin (e.g. https://portal.example.gov.cn)`,
+      );
+    }
+  }
+  config.bodyLimitBytes = size('GRIDFLOW_BODY_LIMIT', config.bodyLimitBytes);
+  config.attachments = {
+    dir: get('GRIDFLOW_ATTACHMENTS_DIR') ?? config.attachments.dir,
+    maxBytes: size('GRIDFLOW_ATTACHMENT_MAX', config.attachments.maxBytes),
+    types: list('GRIDFLOW_ATTACHMENT_TYPES', config.attachments.types),
+  };
+  for (const type of config.attachments.types) {
+    if (!/^[a-z0-9.+-]+\/[a-z0-9.+*-]+$/i.test(type)) {
+      bad(
+        'GRIDFLOW_ATTACHMENT_TYPES',
+        `“${type}”不是媒体类型（如 image/png）`,
+        `"${type}" is not a media type (e.g. image/png)`,
+      );
+    }
+  }
+  config.tickIntervalMs = integer('GRIDFLOW_TICK_INTERVAL_MS', 100, 600_000, config.tickIntervalMs);
+  config.rateLimit = {
+    max: integer('GRIDFLOW_RATE_LIMIT_MAX', 0, 1_000_000, config.rateLimit.max),
+    windowMs: integer('GRIDFLOW_RATE_LIMIT_WINDOW_MS', 1_000, 86_400_000, config.rateLimit.windowMs),
+  };
+
+  if (problems.length > 0) throw invalidConfig(problems);
+  return config;
+}
+
+/**
+ * Refuses a configuration the server must not start with: production without a JWT key (secret, JWKS file or
+ * JWKS URL), or with an HS256 secret shorter than 32 bytes.
+ *
+ * @throws GridflowError `config.missing_keys` or `config.invalid`
+ * @example
+ * assertStartable({ ...defaultConfig('production'), jwt: { jwksUrl: 'https://sso.example.gov.cn/jwks.json' } });
+ */
+export function assertStartable(config: ServerConfig): void {
+  if (config.mode !== 'production') return;
+  const { secret, jwksFile, jwksUrl } = config.jwt;
+  if (secret === undefined && jwksFile === undefined && jwksUrl === undefined) {
+    throw new GridflowError(
+      'config.missing_keys',
+      {
+        zh: '生产模式需要配置令牌验证密钥：请设置 GRIDFLOW_JWT_SECRET（HS256，至少 32 字节）、GRIDFLOW_JWKS_FILE 或 GRIDFLOW_JWKS_URL。服务器未启动。',
+        en: 'Production mode needs a token verification key: set GRIDFLOW_JWT_SECRET (HS256, at least 32 bytes), GRIDFLOW_JWKS_FILE or GRIDFLOW_JWKS_URL. The server did not start.',
+      },
+      { path: 'GRIDFLOW_JWT_SECRET' },
+    );
+  }
+  if (secret !== undefined && Buffer.byteLength(secret, 'utf8') < 32) {
+    throw invalidConfig([
+      {
+        variable: 'GRIDFLOW_JWT_SECRET',
+        message: { zh: '生产模式下 HS256 密钥至少需要 32 字节', en: 'must be at least 32 bytes in production (HS256)' },
+      },
+    ]);
+  }
+}
+
+/** Parses `1048576`, `512kb`, `2mb`, `1gb` (binary multiples, case-insensitive). */
+function parseSize(text: string): number | undefined {
+  const m = /^(\d+)\s*(b|kb|mb|gb)?$/i.exec(text);
+  if (!m) return undefined;
+  const unit = (m[2] ?? 'b').toLowerCase();
+  const factor = unit === 'gb' ? 1024 ** 3 : unit === 'mb' ? 1024 ** 2 : unit === 'kb' ? 1024 : 1;
+  const n = Number(m[1]) * factor;
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
+
+function invalidConfig(problems: ConfigProblem[]): GridflowError {
+  const zh = problems.map((p) => `${p.variable} ${p.message.zh}`).join('；');
+  const en = problems.map((p) => `${p.variable} ${p.message.en}`).join('; ');
+  return new GridflowError(
+    'config.invalid',
+    { zh: `配置有误：${zh}`, en: `Invalid configuration: ${en}` },
+    { path: problems[0]?.variable ?? '', details: { problems } },
+  );
+}
