@@ -236,9 +236,12 @@ export interface GridEscalationContext extends ProcessContextBase {
   /** Ids of cases merged into this one as duplicates (重复件). */
   duplicates: string[];
   /** Evaluation cases (appealEvaluation) opened when the case was closed: 谁呼谁评 and 下评上. */
-  evaluations: string[];
-  /** Units already asked to be evaluated (`resident:<unit>`, `street:<unit>`): one evaluation per response. */
-  evaluationsRequested: string[];
+  evaluations?: string[];
+  /**
+   * Who was already asked to evaluate which unit (`resident:grid:g-01`): one evaluation per response. Both lists
+   * are absent until the case is first closed (stored snapshots stay small).
+   */
+  evaluationsRequested?: string[];
   escalations: EscalationRecord[];
   returns: ReturnRecord[];
   /** True while a return was overruled and the unit is force-assigned (终审). */
@@ -710,7 +713,7 @@ export function createGridEscalationMachine(env: ProcessEnv) {
       }),
       linkEvaluation: assign(({ context, event }) => {
         assertEvent(event, 'case.evaluation.link');
-        return { evaluations: [...context.evaluations, event.input.caseId] };
+        return { evaluations: [...(context.evaluations ?? []), event.input.caseId] };
       }),
       /**
        * One evaluation per response (一事一评): the resident who called rates the closure (谁呼谁评), and the street
@@ -720,7 +723,7 @@ export function createGridEscalationMachine(env: ProcessEnv) {
       requestEvaluations: enqueueActions(({ context, enqueue }) => {
         const effects = evaluationEffects(context);
         for (const effect of effects) enqueue({ type: 'effect', params: effect } as never);
-        enqueue.assign({ evaluationsRequested: [...context.evaluationsRequested, ...effects.map(evaluationKey)] });
+        enqueue.assign({ evaluationsRequested: [...(context.evaluationsRequested ?? []), ...effects.map(evaluationKey)] });
       }),
       linkDuplicate: assign(({ context, event }) => {
         assertEvent(event, 'case.duplicate.link');
@@ -1354,8 +1357,6 @@ function initialContext(env: ProcessEnv, input: GridEscalationMachineInput): Gri
     cancelReason: null,
     mergedInto: null,
     duplicates: [],
-    evaluations: [],
-    evaluationsRequested: [],
     escalations: [],
     returns: [],
     forceAssigned: false,
