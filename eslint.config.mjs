@@ -2,16 +2,7 @@
 // tests, benchmarks and scripts (their files are outside the packages' build projects).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
-
-const nodeGlobals = {
-  process: 'readonly',
-  console: 'readonly',
-  URL: 'readonly',
-  performance: 'readonly',
-  setTimeout: 'readonly',
-  clearTimeout: 'readonly',
-  Buffer: 'readonly',
-};
+import globals from 'globals';
 
 export default tseslint.config(
   {
@@ -61,6 +52,12 @@ export default tseslint.config(
   },
   {
     files: ['**/*.mjs', '**/*.js', 'docs/**/*.ts', 'bench/**/*.ts'],
-    languageOptions: { globals: nodeGlobals },
+    ignores: ['examples/**'],
+    languageOptions: { globals: globals.node },
+  },
+  {
+    // The demo portal runs in a browser.
+    files: ['examples/**/*.js', 'examples/**/*.mjs'],
+    languageOptions: { globals: globals.browser },
   },
 );

@@ -723,7 +723,9 @@ export function createGridEscalationMachine(env: ProcessEnv) {
       requestEvaluations: enqueueActions(({ context, enqueue }) => {
         const effects = evaluationEffects(context);
         for (const effect of effects) enqueue({ type: 'effect', params: effect } as never);
-        enqueue.assign({ evaluationsRequested: [...(context.evaluationsRequested ?? []), ...effects.map(evaluationKey)] });
+        enqueue.assign({
+          evaluationsRequested: [...(context.evaluationsRequested ?? []), ...effects.map(evaluationKey)],
+        });
       }),
       linkDuplicate: assign(({ context, event }) => {
         assertEvent(event, 'case.duplicate.link');
