@@ -910,3 +910,26 @@ describe('gridEscalation: evaluations opened at closing (谁呼谁评、下评�
     ).toBe(true);
   });
 });
+
+describe('gridEscalation: moving an open case to another policy version', () => {
+  it('recomputes pending deadlines from when their clocks started, with the new limits', async () => {
+    const { recomputeDeadlines } = await import('./gridEscalation.js');
+    const { createProcessEnv } = await import('../process/env.js');
+    const d = working();
+    expect(iso(d.context.handleDueAt)).toBe('2026-03-04T09:00');
+    const v2 = createDefaultPolicy();
+    v2.version = 2;
+    v2.timeLimits.handling = v2.timeLimits.handling.map((c) =>
+      c.level === 'grid' && c.urgency === 'general' ? { ...c, duration: 'P3D' } : c,
+    );
+    const next = recomputeDeadlines(createProcessEnv(v2, { decisions: [] }), d.context, d.now);
+    // Three working days from Monday 09:00 is Thursday 09:00.
+    expect(iso(next.handleDueAt)).toBe('2026-03-05T09:00');
+    const handle = next.deadlines.find((x) => x.kind === 'handle' && x.firedAt === undefined)!;
+    expect(handle.id).toBe(d.context.deadlines.find((x) => x.kind === 'handle')!.id);
+    expect(handle.dueAt).toBeGreaterThan(next.handleDueAt!);
+    expect(next.deadlines.filter((x) => x.kind === 'handle' && x.firedAt === undefined)).toHaveLength(1);
+    // The total limit did not change.
+    expect(next.totalDueAt).toBe(d.context.totalDueAt);
+  });
+});

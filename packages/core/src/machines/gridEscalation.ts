@@ -1456,3 +1456,61 @@ function requestedEvaluations(context: GridEscalationContext): Effect[] {
   }
   return effects;
 }
+
+/**
+ * Recomputes the deadlines of an open case for another policy version (an explicit migration): each pending
+ * deadline is counted again from when its clock started, with the new version's limits and calendar — signing
+ * from the dispatch, contact from the signing, handling from when the case reached its level, the total from
+ * filing. Deadlines already fired stay as they were.
+ *
+ * @example
+ * gridEscalationProcess.onPolicyChange(context, value, envOfNewVersion, at);
+ */
+export function recomputeDeadlines(env: ProcessEnv, context: GridEscalationContext, at: number): GridEscalationContext {
+  const { timeLimits } = env.policy;
+  let deadlines = context.deadlines;
+  let handleDueAt = context.handleDueAt;
+  let handleCounting = context.handleCounting;
+  let handleCellId = context.handleCellId;
+  let totalDueAt = context.totalDueAt;
+  for (const d of context.deadlines) {
+    if (d.firedAt !== undefined) continue;
+    if (d.kind === 'sign' && context.dispatchedAt !== null) {
+      deadlines = setDeadline(deadlines, {
+        ...d,
+        dueAt: env.calendar.addDuration(context.dispatchedAt, timeLimits.signing.duration, timeLimits.signing.counting),
+      });
+    } else if (d.kind === 'contact' && context.signedAt !== null) {
+      deadlines = setDeadline(deadlines, {
+        ...d,
+        dueAt: env.calendar.addDuration(context.signedAt, timeLimits.contact.duration, timeLimits.contact.counting),
+      });
+    } else if (d.kind === 'total' && context.filedAt !== null) {
+      const total = totalLimit(env.policy, context.urgency);
+      if (total) {
+        totalDueAt = env.calendar.addDuration(context.filedAt, total.duration, total.counting);
+        deadlines = setDeadline(deadlines, { ...d, dueAt: totalDueAt });
+      }
+    } else if (d.kind === 'handle' && context.levelStartedAt !== null && context.level !== null) {
+      const limit = handlingLimit(env.policy, context.level, context.urgency);
+      handleDueAt = env.calendar.addDuration(context.levelStartedAt, limit.duration, limit.counting);
+      handleCounting = limit.counting;
+      handleCellId = limit.cellId;
+      const label = d.id.split(':')[1] ?? context.level;
+      const round = Number(d.data?.round ?? context.round);
+      const withoutOld = deadlines.filter(
+        (x) =>
+          x.firedAt !== undefined || (x.id !== d.id && !(x.kind === 'warning' && x.id === `warning:${label}:${round}`)),
+      );
+      deadlines = withHandlingDeadlines(env, withoutOld, {
+        at: Math.max(context.levelStartedAt, Math.min(at, handleDueAt)),
+        handleDueAt,
+        counting: limit.counting,
+        label,
+        round,
+        data: d.data ? Object.fromEntries(Object.entries(d.data).filter(([k]) => k !== 'limitAt')) : undefined,
+      });
+    }
+  }
+  return { ...context, deadlines, handleDueAt, handleCounting, handleCellId, totalDueAt };
+}

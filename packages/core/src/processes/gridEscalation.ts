@@ -2,7 +2,11 @@ import type { LocalizedText } from '../i18n.js';
 import type { AttributeDef, Policy } from '../policy/types.js';
 import { toPointer, type Problem } from '../problems.js';
 import type { CaseSummary, CommandDef, JsonSchema, ProcessDefinition } from '../process/types.js';
-import { createGridEscalationMachine, type GridEscalationContext } from '../machines/gridEscalation.js';
+import {
+  createGridEscalationMachine,
+  recomputeDeadlines,
+  type GridEscalationContext,
+} from '../machines/gridEscalation.js';
 
 /**
  * The grid escalation process (小事不出网格，难事不出社区，大事不出街道) as the runtime and generic UIs see it:
@@ -505,4 +509,5 @@ export const gridEscalationProcess: ProcessDefinition = {
   commands: gridEscalationCommands,
   states: gridEscalationStates,
   summarize: summarizeGridEscalation,
+  onPolicyChange: (context, _value, env, at) => recomputeDeadlines(env, context as GridEscalationContext, at),
 };

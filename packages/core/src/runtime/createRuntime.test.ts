@@ -370,8 +370,14 @@ describe('runtime: policy versions', () => {
     expect(fresh.policyVersion).toBe(2);
     expect((await runtime.get(old.id, { actor: dispatcher })).policyVersion).toBe(1);
 
+    const before = await runtime.get(old.id, { actor: dispatcher });
+    const signBefore = before.snapshot.context.deadlines.find((d) => d.kind === 'sign')!.dueAt;
     const [migrated] = await runtime.migrate([old.id], 2, { actor: dispatcher });
     expect(migrated!.policyVersion).toBe(2);
+    // The signing deadline is counted again from the dispatch with the new limit (PT1H → PT30M).
+    const signAfter = migrated!.snapshot.context.deadlines.find((d) => d.kind === 'sign')!.dueAt;
+    expect(signBefore - signAfter).toBe(30 * MIN);
+    expect(migrated!.nextDueAt).toBe(signAfter);
     const history = await runtime.history(old.id, { actor: dispatcher });
     expect(history.at(-1)).toMatchObject({
       command: 'case.migrate',
