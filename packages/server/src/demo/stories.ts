@@ -417,7 +417,7 @@ export async function rateOpenEvaluations(
   comment: string,
 ): Promise<void> {
   const subject = contextOf(await env.sim.get(caseId));
-  for (const id of subject.evaluations) {
+  for (const id of subject.evaluations ?? []) {
     const ev = await env.sim.get(id);
     if (ev.state !== 'awaitingRating') continue;
     const lowerLevel = (ev.snapshot.context as { evaluatorKind?: unknown }).evaluatorKind === 'lower_level';
@@ -467,7 +467,7 @@ export async function* gridStory(env: StoryEnv, def: GridStoryDef): Story {
   const office = def.plan.pace.office;
 
   // Closing opened the evaluations (一事一评): the reporter's, and the street's of each summoned department.
-  const evaluations = await Promise.all(ctx.evaluations.map((id) => sim.get(id)));
+  const evaluations = await Promise.all((ctx.evaluations ?? []).map((id) => sim.get(id)));
   const kindOf = (e: CaseRecord): string => String((e.snapshot.context as { evaluatorKind?: unknown }).evaluatorKind);
   const archive = def.plan.stop === 'archived';
 

@@ -137,18 +137,20 @@ export async function buildHttpApp(ctx: ServerContext, options: HttpAppOptions =
     ],
     maxAge: 600,
   });
-  await app.register(fastifyRateLimit, {
-    global: true,
-    max: config.rateLimit.max,
-    timeWindow: config.rateLimit.windowMs,
-    errorResponseBuilder: (_request, context) =>
-      new HttpError(
-        429,
-        'http.rate_limited',
-        `请求过于频繁，请在 ${Math.ceil(context.ttl / 1000)} 秒后重试`,
-        `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} s`,
-      ),
-  });
+  // GRIDFLOW_RATE_LIMIT_MAX=0 turns rate limiting off (as documented).
+  if (config.rateLimit.max > 0)
+    await app.register(fastifyRateLimit, {
+      global: true,
+      max: config.rateLimit.max,
+      timeWindow: config.rateLimit.windowMs,
+      errorResponseBuilder: (_request, context) =>
+        new HttpError(
+          429,
+          'http.rate_limited',
+          `请求过于频繁，请在 ${Math.ceil(context.ttl / 1000)} 秒后重试`,
+          `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} s`,
+        ),
+    });
   await app.register(fastifyMultipart, {
     limits: {
       fileSize: config.attachments.maxBytes,
