@@ -35,7 +35,7 @@ describe.each(ENGINES)('cases API on %s', (engine) => {
     ).rows;
 
   describe('POST /api/v1/cases', () => {
-    it('creates a case for staff, with Location, unmasked for a role the policy grants it, and records that read', async () => {
+    it('creates a case for staff, with Location, unmasked for a role the policy grants it; a later read is recorded', async () => {
       const res = await submit(actors.gridWorker, noiseReport());
       expect(res.statusCode).toBe(201);
       const body = res.json() as Json;
@@ -48,6 +48,9 @@ describe.each(ENGINES)('cases API on %s', (engine) => {
         personalData: 'unmasked',
       });
       expect(body.context.request.reporter).toMatchObject({ name: '张三丰', phone: '13800001234' });
+      // The answer to a fresh submission echoes what the caller sent: not a read of stored personal data.
+      expect(await piiReads(body.id)).toEqual([]);
+      expect((await get(actors.gridWorker, `/api/v1/cases/${body.id}`)).statusCode).toBe(200);
       expect(await piiReads(body.id)).toEqual([
         { actor_id: 'u-grid-1', fields: expect.arrayContaining(['name', 'phone', 'idNumber', 'address']) },
       ]);

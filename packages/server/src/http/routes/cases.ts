@@ -30,12 +30,14 @@ export async function viewCase(
   caller: Caller,
   runtime: Runtime,
   record: CaseRecord,
+  options: { echoOfOwnSubmission?: boolean } = {},
 ): Promise<CaseDetail> {
   const names = await env.stateNames(caller.tenant);
   const policy = policyOfCase(runtime, record, await currentPolicy(env.ctx, caller.tenant));
   const reveal = revealFor(policy, caller.actor, record.summary);
   const { view, revealed } = caseDetail(record, names, reveal);
-  if (reveal === 'role') {
+  // Answering a fresh submission echoes what the caller just sent: not a read of stored personal data.
+  if (reveal === 'role' && !options.echoOfOwnSubmission) {
     await recordPiiRead(env.ctx.sql, {
       tenant: record.tenant,
       caseId: record.id,
@@ -180,7 +182,7 @@ async function submit(
   void reply.code(replayed ? 200 : 201);
   if (replayed) void reply.header('idempotent-replayed', 'true');
   void reply.header('location', `/api/v1/cases/${encodeURIComponent(record.id)}`);
-  return viewCase(env, caller, runtime, record);
+  return viewCase(env, caller, runtime, record, { echoOfOwnSubmission: !replayed });
 }
 
 interface ListQuery {
