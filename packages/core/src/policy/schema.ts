@@ -338,7 +338,7 @@ export const permissionRowSchema = policyPartSchema('permissionRow');
 export const privacySchema = policyPartSchema('privacy');
 
 /**
- * The schema of a whole policy document.
+ * The schema of a whole policy: every part, as one JSON document
  *
  * @example
  * import { Ajv2020 } from 'ajv/dist/2020.js';
