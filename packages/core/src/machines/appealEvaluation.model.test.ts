@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createDefaultPolicy } from '../policy/defaultPolicy.js';
 import { createProcessEnv } from '../process/env.js';
 import type { Actor } from '../process/types.js';
-import { DRIVER_DEFAULT_NOW, leafPaths } from './testing.js';
+import { DRIVER_DEFAULT_NOW, allLeafPaths, leafPaths, replayable } from './testing.js';
 import {
   createAppealEvaluationMachine,
   type AppealEvaluationEvent,
@@ -84,21 +84,12 @@ function project(s: Snapshot): unknown {
 const serializeState = (s: Snapshot): string => JSON.stringify({ value: s.value, context: project(s) });
 const options = { input, events, serializeState, limit: 100_000 };
 
-function allLeafPaths(node: AnyStateNode): string[] {
-  const children = Object.values(node.states) as AnyStateNode[];
-  if (children.length === 0) return [node.path.join('.')];
-  return children.flatMap(allLeafPaths);
-}
-
 const stateOf = (s: Snapshot): string => leafPaths(s.value).join(',');
 
 /** The outgoing edges of an adjacency-map vertex. */
 const edges = (transitions: object) =>
   Object.values(transitions) as { event: AppealEvaluationEvent; state: Snapshot }[];
 
-/** The steps of a path without the `xstate.init` pseudo-event @xstate/graph puts first. */
-const replayable = <T extends { event: { type: string } }>(steps: readonly T[]): T[] =>
-  steps.filter((s) => s.event.type !== 'xstate.init');
 const MAX_DEPTH = 12;
 
 describe('appealEvaluation: model-based (@xstate/graph)', () => {

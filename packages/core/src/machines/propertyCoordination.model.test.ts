@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createDefaultPolicy } from '../policy/defaultPolicy.js';
 import { createProcessEnv } from '../process/env.js';
 import type { Actor } from '../process/types.js';
-import { DRIVER_DEFAULT_NOW, leafPaths } from './testing.js';
+import { DRIVER_DEFAULT_NOW, allLeafPaths, leafPaths, replayable } from './testing.js';
 import {
   createPropertyCoordinationMachine,
   type PropertyCoordinationEvent,
@@ -126,13 +126,6 @@ function project(s: Snapshot): unknown {
 const serializeState = (s: Snapshot): string => JSON.stringify({ value: s.value, context: project(s) });
 const options = { input, events: eventsFor, serializeState, limit: 100_000 };
 
-/** Every leaf state path of the machine definition (atomic and final states). */
-function allLeafPaths(node: AnyStateNode): string[] {
-  const children = Object.values(node.states) as AnyStateNode[];
-  if (children.length === 0) return [node.path.join('.')];
-  return children.flatMap(allLeafPaths);
-}
-
 /** Longest simple path kept (raised → … → closed through a failed verification is about 20 steps). */
 const MAX_DEPTH = 24;
 
@@ -141,10 +134,6 @@ const stateOf = (s: Snapshot): string => leafPaths(s.value).join(',');
 /** The outgoing edges of an adjacency-map vertex. */
 const edges = (transitions: object) =>
   Object.values(transitions) as { event: PropertyCoordinationEvent; state: Snapshot }[];
-
-/** The steps of a path without the `xstate.init` pseudo-event @xstate/graph puts first. */
-const replayable = <T extends { event: { type: string } }>(steps: readonly T[]): T[] =>
-  steps.filter((s) => s.event.type !== 'xstate.init');
 
 describe('propertyCoordination: model-based (@xstate/graph)', () => {
   const adjacency: AdjacencyMap<Snapshot, PropertyCoordinationEvent> = getAdjacencyMap(machine, options);

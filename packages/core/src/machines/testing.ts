@@ -1,4 +1,11 @@
-import { initialTransition, transition, type AnyMachineSnapshot, type AnyStateMachine, type StateValue } from 'xstate';
+import {
+  initialTransition,
+  transition,
+  type AnyMachineSnapshot,
+  type AnyStateMachine,
+  type AnyStateNode,
+  type StateValue,
+} from 'xstate';
 import { createDefaultPolicy } from '../policy/defaultPolicy.js';
 import type { Policy } from '../policy/types.js';
 import { createProcessEnv, type DecisionRecorder } from '../process/env.js';
@@ -330,4 +337,16 @@ export function createProcessDriver<TContext extends ProcessContextBase = Proces
     },
   };
   return driver;
+}
+
+/** Every leaf state path of a machine definition (atomic and final states), for model-based tests. */
+export function allLeafPaths(node: AnyStateNode): string[] {
+  const children = Object.values(node.states) as AnyStateNode[];
+  if (children.length === 0) return [node.path.join('.')];
+  return children.flatMap(allLeafPaths);
+}
+
+/** The steps of an @xstate/graph path without the `xstate.init` pseudo-event it puts first. */
+export function replayable<T extends { event: { type: string } }>(steps: readonly T[]): T[] {
+  return steps.filter((s) => s.event.type !== 'xstate.init');
 }
