@@ -99,7 +99,7 @@ export async function createGridflowServer(options: GridflowServerOptions = {}):
     cleanup.push(() => events.close());
     const store = observeStore(
       claimDueOnly(opened.store, clock, { peek: opened.client.dialect === 'postgres' }),
-      (changes) => events.publishMany(changes),
+      (changes) => events.publishCommitted(changes),
       onError('Publishing a case change failed'),
     );
     const policies: SqlPolicyRepository = createPolicyRepository(sql, clock, {

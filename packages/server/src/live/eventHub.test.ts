@@ -83,7 +83,7 @@ describe('event hub on PGlite (in-process)', () => {
     const hub = await createEventHub(sql);
     const mine = collect(hub);
     const other = collect(hub, 'someone-else');
-    const store = observeStore(createSqlStore(sql), (changes) => hub.publishMany(changes));
+    const store = observeStore(createSqlStore(sql), (changes) => hub.publishCommitted(changes));
     await store.transaction(async (tx) => {
       await tx.insertCase(sampleCase({ id: 'c1', tenant }));
       await tx.appendHistory([entry('c1', 1, 'triage')]);
@@ -163,8 +163,9 @@ describe('event hub on PostgreSQL (two processes)', () => {
 
   it('carries a commit through an observed store to the other process, and many concurrent ones in order per case', async () => {
     const { a, b, sqlA } = ready();
+    const onA = collect(a);
     const onB = collect(b);
-    const store = observeStore(createSqlStore(sqlA), (changes) => a.publishMany(changes));
+    const store = observeStore(createSqlStore(sqlA), (changes) => a.publishCommitted(changes));
     await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
         store.transaction(async (tx) => {
@@ -178,10 +179,38 @@ describe('event hub on PostgreSQL (two processes)', () => {
       ),
     );
     await expect.poll(() => onB.got.length, { timeout: 5_000 }).toBe(40);
+    await expect.poll(() => onA.got.length, { timeout: 5_000 }).toBe(40);
+    await new Promise((r) => setTimeout(r, 100));
+    // Announced once per case and commit (by the database), with the last entry of each case.
+    expect(onB.got).toHaveLength(40);
+    expect(onA.got).toHaveLength(40);
     expect(new Set(onB.got.map((c) => c.caseId)).size).toBe(40);
     expect(
       onB.got.every((c) => c.version === 2 && c.state === 'handling.dispatched' && c.command === 'case.triage.file'),
     ).toBe(true);
+    onA.stop();
+    onB.stop();
+  });
+
+  it('announces history written by any client when it commits, and nothing for a rolled-back transaction', async () => {
+    const { b, sqlA } = ready();
+    const onB = collect(b);
+    const store = createSqlStore(sqlA);
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.insertCase(sampleCase({ id: 'rolled-back', tenant }));
+        await tx.appendHistory([entry('rolled-back', 1, 'triage')]);
+        throw new GridflowError('test.rollback', { zh: '回滚', en: 'roll back' });
+      }),
+    ).rejects.toMatchObject({ code: 'test.rollback' });
+    // No hub is told: the store is not observed. The database announces the commit by itself.
+    await store.transaction(async (tx) => {
+      await tx.insertCase(sampleCase({ id: 'plain', tenant }));
+      await tx.appendHistory([entry('plain', 1, 'triage')]);
+    });
+    await expect.poll(() => onB.got.map((c) => `${c.caseId}@${c.version}`), { timeout: 5_000 }).toEqual(['plain@1']);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(onB.got.map((c) => c.caseId)).toEqual(['plain']);
     onB.stop();
   });
 });

@@ -12,6 +12,12 @@ const COALESCE_MS = 3;
 export interface EventHub extends CaseEventHub {
   /** Publishes several changes with one round trip (PostgreSQL: one `pg_notify` per change, one statement). */
   publishMany(changes: readonly CaseChange[]): Promise<void>;
+  /**
+   * Announces what a committed store transaction changed. On PostgreSQL the database has done so already, inside
+   * that transaction (the `case_history` trigger of schema version 5), so this sends nothing; on PGlite the
+   * changes are delivered in-process.
+   */
+  publishCommitted(changes: readonly CaseChange[]): Promise<void>;
   /** Stops listening; subscribers hear nothing more. */
   close(): Promise<void>;
 }
@@ -101,6 +107,7 @@ export async function createEventHub(sql: SqlClient, options: EventHubOptions = 
   return {
     publish: (change) => publishMany([change]),
     publishMany,
+    publishCommitted: (changes) => (distributed ? Promise.resolve() : publishMany(changes)),
     subscribe(tenant, listener) {
       let set = byTenant.get(tenant);
       if (!set) byTenant.set(tenant, (set = new Set()));

@@ -8,3 +8,4 @@ export {
   type EventHubOptions,
 } from './eventHub.js';
 export { changesOf, observeStore } from './observeStore.js';
+export { liveMigration } from './migration.js';

@@ -1,8 +1,9 @@
 import { GridflowError } from '@gridflow/core';
-import { quoteIdent, type SqlClient, type SqlExecutor } from './sql.js';
+import { quoteIdent, type SqlClient, type SqlDialect, type SqlExecutor } from './sql.js';
 import { policiesMigration } from '../policies/migration.js';
 import { orgMigration } from '../org/migration.js';
 import { httpMigration } from '../http/migration.js';
+import { liveMigration } from '../live/migration.js';
 
 /**
  * One schema change. Versions are 1, 2, 3… with no gaps; a released migration is never edited, only followed
@@ -11,7 +12,8 @@ import { httpMigration } from '../http/migration.js';
 export interface Migration {
   version: number;
   name: string;
-  statements: readonly string[];
+  /** SQL run in order; one given as `{ sql, only }` runs only on that engine. */
+  statements: readonly (string | { sql: string; only: SqlDialect })[];
 }
 
 /**
@@ -82,6 +84,7 @@ export const migrations: readonly Migration[] = [
   policiesMigration,
   orgMigration,
   httpMigration,
+  liveMigration,
 ];
 
 /** What {@link migrate} did. */
@@ -134,7 +137,10 @@ export async function migrate(client: SqlClient, options: MigrateOptions = {}): 
       }
       const next = list[current];
       if (!next) return { version: current, applied: undefined };
-      for (const statement of next.statements) await q.query(statement);
+      for (const statement of next.statements) {
+        if (typeof statement === 'string') await q.query(statement);
+        else if (statement.only === client.dialect) await q.query(statement.sql);
+      }
       await q.query('INSERT INTO gridflow_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
         next.version,
         next.name,

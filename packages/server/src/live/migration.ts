@@ -1,0 +1,37 @@
+import type { Migration } from '../store/migrations.js';
+
+/**
+ * Schema version 5: the database announces case changes itself. A statement-level trigger on `case_history`
+ * sends one `NOTIFY gridflow_cases` per case a statement appended history to (its last entry: version, state,
+ * command, time, and the schema, as {@link parseChange} reads it). PostgreSQL delivers notifications when the
+ * transaction commits, and only then: live updates need no statement and no commit of their own, and a
+ * transaction that rolls back announces nothing. Every writer of history is covered, whichever process or tool
+ * it is.
+ *
+ * PostgreSQL only: PGlite serves one process, which delivers its changes in-process, and the trigger would only
+ * slow its writes (about 60 µs per history statement).
+ */
+export const liveMigration: Migration = {
+  version: 5,
+  name: 'case changes announced by the database',
+  statements: [
+    {
+      only: 'postgres',
+      sql: `CREATE FUNCTION gridflow_announce_case_changes() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      PERFORM pg_notify('gridflow_cases', json_build_object(
+          'tenant', c.tenant, 'caseId', c.case_id, 'version', c.seq, 'state', c.to_state,
+          'command', c.command, 'at', c.at, 's', current_schema())::text)
+        FROM (SELECT DISTINCT ON (tenant, case_id) tenant, case_id, seq, to_state, command, at
+                FROM appended ORDER BY tenant, case_id, seq DESC) AS c;
+      RETURN NULL;
+    END
+    $$`,
+    },
+    {
+      only: 'postgres',
+      sql: `CREATE TRIGGER case_history_announce AFTER INSERT ON case_history
+      REFERENCING NEW TABLE AS appended FOR EACH STATEMENT EXECUTE FUNCTION gridflow_announce_case_changes()`,
+    },
+  ],
+};
