@@ -334,6 +334,56 @@ describe('runtime: deadlines', () => {
     expect(stored.snapshot.context.deadlines.find((d) => d.kind === 'sign')?.firedAt).toBe(bj('2026-03-02T10:30'));
   });
 
+  it('fires the other cases when one cannot be fired, and reports that one with its error', async () => {
+    for (const perTransaction of [1, 3]) {
+      const { runtime, clock, store } = setup();
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        const c = await runtime.submit({ process: 'gridEscalation', input: submission(), actor: gridWorker });
+        await runtime.send(c.id, { type: 'case.triage.file' }, { actor: communityStaff });
+        ids.push(c.id);
+      }
+      // The third case points at a policy version nobody published: its deadline cannot be fired.
+      const broken = (await store.getCase('default', ids[2]!))!;
+      await store.transaction((tx) => tx.updateCase({ ...broken, policyVersion: 99 }, broken.version));
+      clock.set(bj('2026-03-02T10:30'));
+      const result = await runtime.tick({ casesPerTransaction: perTransaction });
+      expect(result.fired).toBe(4);
+      expect(result.cases).toBe(4);
+      expect(result.failed.map((f) => f.caseId)).toEqual([ids[2]]);
+      expect(result.failed[0]!.error).toBeInstanceOf(GridflowError);
+      for (const id of ids) {
+        const history = await store.history('default', id);
+        expect(history.filter((h) => h.command === 'deadline.due')).toHaveLength(id === ids[2] ? 0 : 1);
+      }
+      // The others are done; only the broken one is still due.
+      expect((await store.dueCases(clock.now(), 10)).map((c) => c.id)).toEqual([ids[2]]);
+    }
+  });
+
+  it('fires several cases per transaction exactly as one per transaction does', async () => {
+    const outcomes = [];
+    for (const perTransaction of [1, 4]) {
+      const { runtime, clock, store } = setup();
+      for (let i = 0; i < 9; i++) {
+        const c = await runtime.submit({ process: 'gridEscalation', input: submission(), actor: gridWorker });
+        await runtime.send(c.id, { type: 'case.triage.file' }, { actor: communityStaff });
+      }
+      clock.set(bj('2026-03-06T09:00'));
+      const result = await runtime.tick({ casesPerTransaction: perTransaction });
+      const page = await store.listCases({ tenant: 'default', limit: 100, sort: 'createdAt', order: 'asc' });
+      outcomes.push({
+        fired: result.fired,
+        cases: result.cases,
+        failed: result.failed.length,
+        states: page.items.map((c) => `${c.id}:${c.state}:${c.version}:${c.summary.level}`),
+      });
+    }
+    expect(outcomes[0]!.cases).toBe(9);
+    expect(outcomes[0]!.fired).toBeGreaterThanOrEqual(9);
+    expect(outcomes[1]).toEqual(outcomes[0]);
+  });
+
   it('escalates a breached case to the next level when no one is watching', async () => {
     const { runtime, clock } = setup();
     let c = await runtime.submit({ process: 'gridEscalation', input: submission(), actor: gridWorker });

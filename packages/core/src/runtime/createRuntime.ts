@@ -66,6 +66,28 @@ export interface SendOptions extends CallOptions {
   expectedVersion?: number;
 }
 
+/** Options of {@link Runtime.tick}. */
+export interface TickOptions {
+  /** Due cases read per call (default 1000). */
+  limit?: number;
+  /**
+   * Cases fired in one transaction (default 1). More saves a commit per case, which is what a deadline costs on
+   * a single-connection store (PGlite) or a busy disk. If anything in a group fails, the group rolls back and its
+   * cases are fired again one transaction each, so only the failing case is reported.
+   */
+  casesPerTransaction?: number;
+}
+
+/** What a tick did. */
+export interface TickResult {
+  /** Deadlines fired. */
+  fired: number;
+  /** Cases they belonged to. */
+  cases: number;
+  /** Cases whose deadlines could not be fired, with the error; nothing of theirs was written. */
+  failed: { tenant: string; caseId: string; error: unknown }[];
+}
+
 /** A command the caller may give now, with its input schema. */
 export type AvailableCommand = CommandDef;
 
@@ -101,8 +123,12 @@ export interface Runtime {
     options: CallOptions & { locale?: Locale },
   ): Promise<ExplainedHistoryEntry[] | HistoryEntry[]>;
   availableCommands(caseId: string, options: CallOptions): Promise<AvailableCommand[]>;
-  /** Fires every deadline due now (at most `limit` cases per call); returns how many deadlines fired. */
-  tick(options?: { limit?: number }): Promise<{ fired: number; cases: number }>;
+  /**
+   * Fires every deadline due now (at most `limit` cases per call). Each case is claimed with a skip-locked read
+   * and checked again, so concurrent ticks fire each deadline once. A case whose deadline cannot be fired does not
+   * stop the others: it is reported in `failed` (its transaction rolled back) and the tick goes on.
+   */
+  tick(options?: TickOptions): Promise<TickResult>;
   /** Moves chosen open cases to another version of their policy, recomputing deadlines; recorded in history. */
   migrate(caseIds: string[], toVersion: number, options: CallOptions): Promise<CaseRecord[]>;
   /** Indicators of a unit (or everything) for a period, from history, with the current policy's formulas. */
@@ -253,6 +279,28 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     actions.filter((a) => a.type === 'effect' && a.params).map((a) => a.params as Effect);
 
   /** Applies one transition to a case inside a transaction; carries out its effects; returns the new record. */
+  /** Fires, one at a time, the deadlines of a case that are due at `now`; 0 when another transaction holds it. */
+  async function fireDue(tx: StoreTransaction, tenant: string, id: string, now: number): Promise<number> {
+    let record = await tx.getCase(tenant, id, { forUpdate: true, skipLocked: true });
+    if (!record) return 0;
+    const policy = registryFor(record.tenant).get(record.policyId, record.policyVersion);
+    let count = 0;
+    // One at a time: a deadline's effect may add or clear others.
+    for (let guard = 0; guard < 50; guard++) {
+      const [next] = dueDeadlines(record.snapshot.context.deadlines ?? [], now);
+      if (!next) break;
+      record = await apply(
+        tx,
+        record,
+        { type: 'deadline.due', input: { deadlineId: next.id, kind: next.kind }, actor: SYSTEM_ACTOR, at: now },
+        policy,
+        0,
+      );
+      count++;
+    }
+    return count;
+  }
+
   const apply = async (
     tx: StoreTransaction,
     record: CaseRecord,
@@ -509,33 +557,40 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     async tick(opts = {}) {
       const now = clock.now();
       const due = await store.dueCases(now, opts.limit ?? 1000);
-      let fired = 0;
-      let cases = 0;
-      for (const { tenant, id } of due) {
-        const n = await store.transaction(async (tx) => {
-          let record = await tx.getCase(tenant, id, { forUpdate: true, skipLocked: true });
-          if (!record) return 0;
-          const policy = registryFor(record.tenant).get(record.policyId, record.policyVersion);
-          let count = 0;
-          // Fire one at a time: a deadline's effect may add or clear others.
-          for (let guard = 0; guard < 50; guard++) {
-            const [next] = dueDeadlines(record.snapshot.context.deadlines ?? [], now);
-            if (!next) break;
-            record = await apply(
-              tx,
-              record,
-              { type: 'deadline.due', input: { deadlineId: next.id, kind: next.kind }, actor: SYSTEM_ACTOR, at: now },
-              policy,
-              0,
-            );
-            count++;
-          }
-          return count;
-        });
-        fired += n;
-        if (n) cases++;
+      const size = Math.max(1, Math.trunc(opts.casesPerTransaction ?? 1) || 1);
+      const result: TickResult = { fired: 0, cases: 0, failed: [] };
+      const count = (n: number) => {
+        result.fired += n;
+        if (n) result.cases++;
+      };
+      const fireAlone = async ({ tenant, id }: { tenant: string; id: string }) => {
+        try {
+          count(await store.transaction((tx) => fireDue(tx, tenant, id, now)));
+        } catch (error) {
+          result.failed.push({ tenant, caseId: id, error });
+        }
+      };
+      for (let start = 0; start < due.length; start += size) {
+        const group = due.slice(start, start + size);
+        if (group.length === 1) {
+          await fireAlone(group[0]!);
+          continue;
+        }
+        let counts: number[];
+        try {
+          counts = await store.transaction(async (tx) => {
+            const out: number[] = [];
+            for (const { tenant, id } of group) out.push(await fireDue(tx, tenant, id, now));
+            return out;
+          });
+        } catch {
+          // Rolled back as a whole: fire the group's cases one by one, so only a failing case stays behind.
+          for (const c of group) await fireAlone(c);
+          continue;
+        }
+        counts.forEach(count);
       }
-      return { fired, cases };
+      return result;
     },
 
     async indicators({ from, to, unit, tenant = defaultTenant }) {

@@ -2,6 +2,8 @@ export {
   createRuntime,
   stateKey,
   type Runtime,
+  type TickOptions,
+  type TickResult,
   type RuntimeOptions,
   type CallOptions,
   type SubmitRequest,

@@ -83,7 +83,7 @@ export function claimDueOnly(store: CaseStore, clock: Clock, options: ClaimOptio
         .slice(0, limit);
     },
     async transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
-      let claimed: string | undefined;
+      const claimed: string[] = [];
       try {
         return await store.transaction((tx) =>
           fn({
@@ -94,7 +94,7 @@ export function claimDueOnly(store: CaseStore, clock: Clock, options: ClaimOptio
                 if (peek === null || peek.nextDueAt === null || peek.nextDueAt > clock.now()) return null;
               }
               const record = await tx.getCase(tenant, id, opts);
-              if (record) claimed ??= key(tenant, id);
+              if (record) claimed.push(key(tenant, id));
               return record;
             },
             findByIdempotencyKey: (tenant, k) => tx.findByIdempotencyKey(tenant, k),
@@ -105,7 +105,8 @@ export function claimDueOnly(store: CaseStore, clock: Clock, options: ClaimOptio
         );
       } catch (error) {
         // A case whose deadlines cannot be fired must not hold up the ones due after it: set it aside a while.
-        if (claimed !== undefined) failing.set(claimed, Date.now() + retryMs);
+        // A transaction of several cases says nothing about which one failed (the runtime retries them one by one).
+        if (claimed.length === 1) failing.set(claimed[0]!, Date.now() + retryMs);
         throw error;
       }
     },

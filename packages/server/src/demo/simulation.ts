@@ -77,7 +77,8 @@ export function createSimulation(options: {
       const record = await store.getCase(due.tenant, due.id);
       const at = Math.min(t, Math.max(clock.now(), record?.nextDueAt ?? t));
       clock.set(at);
-      const { fired: n } = await runtime.tick();
+      const { fired: n, failed } = await runtime.tick();
+      if (failed[0]) throw failed[0].error;
       fired += n;
       if (n === 0) throw new Error(`A due deadline of case ${due.id} did not fire`);
     }

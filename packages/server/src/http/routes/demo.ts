@@ -165,6 +165,7 @@ export function demoRoutes(app: FastifyInstance, env: HttpEnv): void {
         const runtime = await env.runtime(ctx.config.demoTenant);
         for (let round = 0; round < 100; round++) {
           const step = await runtime.tick({ limit: 1000 });
+          if (step.failed[0]) throw step.failed[0].error;
           fired += step.fired;
           if (step.cases === 0) break;
         }

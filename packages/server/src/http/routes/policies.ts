@@ -456,7 +456,8 @@ export function policyRoutes(app: FastifyInstance, env: HttpEnv): void {
       for (const step of steps) {
         if ('advanceMs' in step) {
           clock.advance(step.advanceMs);
-          await runtime.tick();
+          const { failed } = await runtime.tick();
+          if (failed[0]) throw failed[0].error;
           record = await runtime.get(record.id, { actor: system, tenant: caller.tenant });
         } else {
           record = await runtime.send(
