@@ -319,6 +319,37 @@ describe('runtime: two cases in one transaction', () => {
   });
 });
 
+describe('runtime: writes that commit with a command', () => {
+  it('runs beforeCommit in the command’s transaction: its error rolls the command back', async () => {
+    const { runtime, store } = setup();
+    const c = await runtime.submit({ process: 'gridEscalation', input: submission(), actor: gridWorker });
+    const seen: number[] = [];
+    await expect(
+      runtime.send(
+        c.id,
+        { type: 'case.triage.file' },
+        {
+          actor: communityStaff,
+          beforeCommit: async (record) => {
+            seen.push(record.version);
+            throw new Error('audit refused');
+          },
+        },
+      ),
+    ).rejects.toThrow('audit refused');
+    expect(seen).toEqual([2]);
+    expect((await store.getCase('default', c.id))?.version).toBe(1);
+    expect((await store.history('default', c.id)).map((e) => e.command)).toEqual(['case.submit']);
+    const filed = await runtime.send(
+      c.id,
+      { type: 'case.triage.file' },
+      { actor: communityStaff, beforeCommit: async (record) => void seen.push(record.version) },
+    );
+    expect(filed.version).toBe(2);
+    expect(seen).toEqual([2, 2]);
+  });
+});
+
 describe('runtime: deadlines', () => {
   it('fires a due deadline exactly once, even when two workers tick at once', async () => {
     const { runtime, clock } = setup();

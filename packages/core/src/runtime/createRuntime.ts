@@ -64,6 +64,12 @@ export interface SubmitRequest extends CallOptions {
 export interface SendOptions extends CallOptions {
   /** The case version the caller saw; a stale one is refused with `case.conflict`. */
   expectedVersion?: number;
+  /**
+   * Runs inside the command's transaction once the case and its history are written, before the commit: what it
+   * writes (through `tx.native`) commits with the command, and an error it throws rolls the command back. The
+   * server records personal-data reads of its answer this way, with no commit of their own.
+   */
+  beforeCommit?: (record: CaseRecord, tx: StoreTransaction) => Promise<void>;
 }
 
 /** Options of {@link Runtime.tick}. */
@@ -520,7 +526,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         const snapshot = restore(def, c, record);
         const accepts = getNextTransitions(snapshot).some((t) => t.eventType === command.type);
         if (!accepts) throw errors.notNow(command.type, record.state);
-        return apply(tx, record, { type: command.type, input, actor: opts.actor, at }, policy, 0, snapshot);
+        const next = await apply(tx, record, { type: command.type, input, actor: opts.actor, at }, policy, 0, snapshot);
+        if (opts.beforeCommit) await opts.beforeCommit(next, tx);
+        return next;
       });
     },
 

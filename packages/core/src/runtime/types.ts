@@ -92,6 +92,12 @@ export interface StoreTransaction {
    */
   updateCase(record: CaseRecord, expectedVersion: number): Promise<boolean>;
   appendHistory(entries: HistoryEntry[]): Promise<void>;
+  /**
+   * The store's own handle of this transaction (the SQL store: its SQL executor), for an embedding application's
+   * writes that must commit or roll back with the case (see `SendOptions.beforeCommit`). Stores that wrap another
+   * pass it through.
+   */
+  readonly native?: unknown;
 }
 
 /**

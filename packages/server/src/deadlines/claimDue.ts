@@ -101,6 +101,7 @@ export function claimDueOnly(store: CaseStore, clock: Clock, options: ClaimOptio
             insertCase: (record) => tx.insertCase(record),
             updateCase: (record, expected) => tx.updateCase(record, expected),
             appendHistory: (entries) => tx.appendHistory(entries),
+            native: tx.native,
           }),
         );
       } catch (error) {

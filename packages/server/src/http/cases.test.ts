@@ -315,6 +315,24 @@ describe.each(ENGINES)('cases API on %s', (engine) => {
       expect(signed.json()).toMatchObject({ state: 'handling.signed', version: 3 });
     });
 
+    it('records the unmasked read of a command’s answer with the command, and none for a refused command', async () => {
+      const c = (await submit(actors.gridWorker, noiseReport())).json() as Json;
+      expect(await piiReads(c.id)).toEqual([]);
+      const filed = await command(actors.communityStaff, c.id, 'case.triage.file', 1);
+      expect(filed.json()).toMatchObject({ version: 2, personalData: 'unmasked' });
+      expect(await piiReads(c.id)).toEqual([{ actor_id: 'u-comm', fields: expect.arrayContaining(['phone']) }]);
+      // Refused (stale version, wrong state): nothing answered, nothing recorded, nothing written.
+      expect((await command(actors.gridWorker, c.id, 'case.sign', 1)).statusCode).toBe(409);
+      expect((await command(actors.communityStaff, c.id, 'case.close', 2)).statusCode).toBe(409);
+      expect(await piiReads(c.id)).toHaveLength(1);
+      const signed = await command(actors.gridWorker, c.id, 'case.sign', 2);
+      expect(signed.json().context.request.reporter.phone).toBe('13800001234');
+      const reads = await piiReads(c.id);
+      expect(reads.map((r) => r.actor_id)).toEqual(['u-comm', 'u-grid-1']);
+      const history = (await h.ctx.store.history(T, c.id)).map((e) => e.command);
+      expect(history).toEqual(['case.submit', 'case.triage.file', 'case.sign']);
+    });
+
     it('answers a caller who loses sight of the case after a command with the list view only', async () => {
       const c = (await submit(actors.gridWorker, noiseReport())).json() as Json;
       await command(actors.communityStaff, c.id, 'case.triage.file', 1);

@@ -62,6 +62,7 @@ export function observeStore(
             await tx.appendHistory(entries);
             appended.push(...entries);
           },
+          native: tx.native,
         }),
       );
       if (appended.length > 0) {

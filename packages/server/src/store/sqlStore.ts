@@ -149,8 +149,23 @@ export function createSqlStore(client: SqlExecutor): CaseStore {
   };
 }
 
+/**
+ * The SQL executor of a transaction of the SQL store (also through stores that wrap it and pass `native` on),
+ * for writes that must commit with the case; undefined for a transaction of another store.
+ *
+ * @example
+ * await runtime.send(id, command, { actor, beforeCommit: (record, tx) => audit(sqlExecutorOf(tx) ?? sql, record) });
+ */
+export function sqlExecutorOf(tx: StoreTransaction): SqlExecutor | undefined {
+  const native = tx.native as Partial<SqlExecutor> | undefined;
+  return typeof native?.query === 'function' && typeof native.transaction === 'function'
+    ? (native as SqlExecutor)
+    : undefined;
+}
+
 function storeTransaction(q: SqlExecutor): StoreTransaction {
   return {
+    native: q,
     getCase: (tenant, id, options = {}) =>
       readCase(
         q,

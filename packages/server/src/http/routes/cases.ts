@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { canRead, GridflowError, type Actor, type CaseRecord, type Locale, type Runtime } from '@gridflow/core';
+import {
+  canRead,
+  GridflowError,
+  type Actor,
+  type CaseRecord,
+  type Locale,
+  type Policy,
+  type Runtime,
+} from '@gridflow/core';
 import { currentPolicy, isStaff, policyOfCase, scopesOf, visibilityOf } from '../access.js';
 import { TENANT_PATTERN, type Caller } from '../auth.js';
 import { listVisibleCases, type CaseSort } from '../caseQueries.js';
@@ -19,26 +27,42 @@ import {
   pageSchema,
   submitBodySchema,
 } from '../schemas.js';
-import { caseDetail, caseItem, historyView, type CaseDetail, type CaseItem } from '../views.js';
+import { sqlExecutorOf } from '../../store/sqlStore.js';
+import type { SqlExecutor } from '../../store/sql.js';
+import { caseDetail, caseItem, historyView, type CaseDetail, type CaseItem, type StateNames } from '../views.js';
 
 const TAG = 'cases';
 const bearer = [{ bearer: [] }];
 
-/** The detail view of a record for a caller, recording any read of unmasked personal data. */
+/** What building a caller's view of a case needs besides the case: read before, so a view can be built in a transaction. */
+interface ViewInputs {
+  names: StateNames;
+  current: Policy | null;
+}
+
+const viewInputs = async (env: HttpEnv, caller: Caller): Promise<ViewInputs> => ({
+  names: await env.stateNames(caller.tenant),
+  current: await currentPolicy(env.ctx, caller.tenant),
+});
+
+/**
+ * The detail view of a record for a caller, recording any read of unmasked personal data through `audit` (by
+ * default the server's connection: a commit of its own).
+ */
 export async function viewCase(
   env: HttpEnv,
   caller: Caller,
   runtime: Runtime,
   record: CaseRecord,
-  options: { echoOfOwnSubmission?: boolean } = {},
+  options: { echoOfOwnSubmission?: boolean; inputs?: ViewInputs; audit?: SqlExecutor } = {},
 ): Promise<CaseDetail> {
-  const names = await env.stateNames(caller.tenant);
-  const policy = policyOfCase(runtime, record, await currentPolicy(env.ctx, caller.tenant));
+  const { names, current } = options.inputs ?? (await viewInputs(env, caller));
+  const policy = policyOfCase(runtime, record, current);
   const reveal = revealFor(policy, caller.actor, record.summary);
   const { view, revealed } = caseDetail(record, names, reveal);
   // Answering a fresh submission echoes what the caller just sent: not a read of stored personal data.
   if (reveal === 'role' && !options.echoOfOwnSubmission) {
-    await recordPiiRead(env.ctx.sql, {
+    await recordPiiRead(options.audit ?? env.ctx.sql, {
       tenant: record.tenant,
       caseId: record.id,
       actorId: caller.actor.id,
@@ -50,15 +74,18 @@ export async function viewCase(
 }
 
 /** The view of a case a command returned: the detail when the caller may still read it, else the list item. */
-export async function viewAfterCommand(
+function viewAfterCommand(
   env: HttpEnv,
   caller: Caller,
   runtime: Runtime,
   record: CaseRecord,
-): Promise<CaseDetail | CaseItem> {
-  const policy = policyOfCase(runtime, record, await currentPolicy(env.ctx, caller.tenant));
-  if (policy && canRead(policy, caller.actor, record.summary)) return viewCase(env, caller, runtime, record);
-  return caseItem(record, await env.stateNames(caller.tenant));
+  inputs: ViewInputs,
+  audit: SqlExecutor,
+): Promise<CaseDetail | CaseItem> | CaseItem {
+  const policy = policyOfCase(runtime, record, inputs.current);
+  if (policy && canRead(policy, caller.actor, record.summary))
+    return viewCase(env, caller, runtime, record, { inputs, audit });
+  return caseItem(record, inputs.names);
 }
 
 interface SubmitBody {
@@ -556,12 +583,23 @@ export async function sendCommand(
   expectedVersion: number,
 ): Promise<CaseDetail | CaseItem> {
   const runtime = await env.runtime(caller.tenant);
-  const record = await runtime.send(
+  const inputs = await viewInputs(env, caller);
+  let view: CaseDetail | CaseItem | undefined;
+  await runtime.send(
     caseId,
     { type, input },
-    { actor: caller.actor, tenant: caller.tenant, expectedVersion },
+    {
+      actor: caller.actor,
+      tenant: caller.tenant,
+      expectedVersion,
+      // The answer's personal-data read is recorded in the command's own transaction: one commit, not two.
+      beforeCommit: async (record, tx) => {
+        view = await viewAfterCommand(env, caller, runtime, record, inputs, sqlExecutorOf(tx) ?? env.ctx.sql);
+      },
+    },
   );
-  return viewAfterCommand(env, caller, runtime, record);
+  if (!view) throw new Error('The command committed without building its answer');
+  return view;
 }
 
 /** 404 for a case of another process than a convenience route serves. */
