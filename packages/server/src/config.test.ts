@@ -110,6 +110,144 @@ describe('loadConfig', () => {
   });
 });
 
+describe('attachment storage', () => {
+  const S3 = {
+    GRIDFLOW_S3_ENDPOINT: 'http://minio.internal:9000',
+    GRIDFLOW_S3_BUCKET: 'gridflow-attachments',
+    GRIDFLOW_S3_ACCESS_KEY_ID: 'gridflow',
+    GRIDFLOW_S3_SECRET_ACCESS_KEY: 'top-secret-value-1234567890',
+  };
+  const messagesOf = (fn: () => unknown): string => {
+    try {
+      fn();
+    } catch (error) {
+      const g = error as GridflowError;
+      return JSON.stringify([g.messages, g.details, g.message]);
+    }
+    throw new Error('expected an error');
+  };
+
+  it('keeps bytes in the database by default, with the folder configured for rows kept there earlier', () => {
+    const { attachments } = loadConfig({});
+    expect(attachments).toEqual({
+      storage: 'db',
+      dir: './.gridflow/attachments',
+      maxBytes: 10 * 1024 * 1024,
+      types: ['image/jpeg', 'image/png', 'image/webp', 'application/pdf'],
+    });
+    expect(
+      loadConfig({ GRIDFLOW_ATTACHMENT_STORAGE: 'folder', GRIDFLOW_ATTACHMENTS_DIR: '/srv/files' }).attachments,
+    ).toMatchObject({ storage: 'folder', dir: '/srv/files' });
+    for (const name of [
+      'GRIDFLOW_ATTACHMENT_STORAGE',
+      'GRIDFLOW_S3_ENDPOINT',
+      'GRIDFLOW_S3_BUCKET',
+      'GRIDFLOW_S3_REGION',
+      'GRIDFLOW_S3_ACCESS_KEY_ID',
+      'GRIDFLOW_S3_SECRET_ACCESS_KEY',
+      'GRIDFLOW_S3_PREFIX',
+      'GRIDFLOW_S3_FORCE_PATH_STYLE',
+    ])
+      expect(CONFIG_VARIABLES.map((v) => v.name)).toContain(name);
+  });
+
+  it('reads the S3 settings, with region us-east-1 and path-style addressing by default', () => {
+    expect(loadConfig({ GRIDFLOW_ATTACHMENT_STORAGE: 's3', ...S3 }).attachments).toMatchObject({
+      storage: 's3',
+      s3: {
+        endpoint: 'http://minio.internal:9000',
+        bucket: 'gridflow-attachments',
+        region: 'us-east-1',
+        accessKeyId: 'gridflow',
+        secretAccessKey: 'top-secret-value-1234567890',
+        forcePathStyle: true,
+      },
+    });
+    const aws = loadConfig({
+      GRIDFLOW_ATTACHMENT_STORAGE: 's3',
+      ...S3,
+      GRIDFLOW_S3_ENDPOINT: 'https://s3.cn-north-1.amazonaws.com.cn',
+      GRIDFLOW_S3_REGION: 'cn-north-1',
+      GRIDFLOW_S3_PREFIX: 'district-a/',
+      GRIDFLOW_S3_FORCE_PATH_STYLE: 'false',
+    }).attachments.s3;
+    expect(aws).toMatchObject({ region: 'cn-north-1', prefix: 'district-a/', forcePathStyle: false });
+  });
+
+  it('keeps complete S3 settings when new attachments go elsewhere, to read those kept in S3 earlier', () => {
+    const { attachments } = loadConfig({ GRIDFLOW_ATTACHMENT_STORAGE: 'db', ...S3 });
+    expect(attachments.storage).toBe('db');
+    expect(attachments.s3).toMatchObject({ bucket: 'gridflow-attachments' });
+  });
+
+  it('refuses a storage it does not know', () => {
+    const problems = problemsOf(() => loadConfig({ GRIDFLOW_ATTACHMENT_STORAGE: 'ftp' }));
+    expect(problems).toEqual([
+      {
+        variable: 'GRIDFLOW_ATTACHMENT_STORAGE',
+        message: { zh: expect.stringContaining('ftp'), en: 'must be db, folder or s3, not "ftp"' },
+      },
+    ]);
+  });
+
+  it('names every missing S3 setting when storage is s3, never showing the secret', () => {
+    const error = () =>
+      loadConfig({
+        GRIDFLOW_ATTACHMENT_STORAGE: 's3',
+        GRIDFLOW_S3_ENDPOINT: S3.GRIDFLOW_S3_ENDPOINT,
+        GRIDFLOW_S3_SECRET_ACCESS_KEY: S3.GRIDFLOW_S3_SECRET_ACCESS_KEY,
+      });
+    const problems = problemsOf(error);
+    expect(problems.map((p) => p.variable)).toEqual(['GRIDFLOW_S3_BUCKET', 'GRIDFLOW_S3_ACCESS_KEY_ID']);
+    expect(problems[0]!.message.en).toBe('is required when GRIDFLOW_ATTACHMENT_STORAGE is s3');
+    const text = messagesOf(error);
+    expect(text).toContain('GRIDFLOW_S3_BUCKET');
+    expect(text).toContain('GRIDFLOW_S3_ACCESS_KEY_ID');
+    expect(text).not.toContain(S3.GRIDFLOW_S3_SECRET_ACCESS_KEY);
+    expect(problemsOf(() => loadConfig({ GRIDFLOW_ATTACHMENT_STORAGE: 's3' })).map((p) => p.variable)).toEqual([
+      'GRIDFLOW_S3_ENDPOINT',
+      'GRIDFLOW_S3_BUCKET',
+      'GRIDFLOW_S3_ACCESS_KEY_ID',
+      'GRIDFLOW_S3_SECRET_ACCESS_KEY',
+    ]);
+  });
+
+  it('refuses incomplete S3 settings whatever the storage, rather than ignoring them', () => {
+    const problems = problemsOf(() => loadConfig({ GRIDFLOW_S3_BUCKET: 'gridflow-attachments' }));
+    expect(problems.map((p) => p.variable)).toEqual([
+      'GRIDFLOW_S3_ENDPOINT',
+      'GRIDFLOW_S3_ACCESS_KEY_ID',
+      'GRIDFLOW_S3_SECRET_ACCESS_KEY',
+    ]);
+    expect(problems[0]!.message.en).toContain('GRIDFLOW_S3_BUCKET set');
+  });
+
+  it('checks the endpoint, bucket, region, prefix and addressing style', () => {
+    const problems = problemsOf(() =>
+      loadConfig({
+        GRIDFLOW_ATTACHMENT_STORAGE: 's3',
+        ...S3,
+        GRIDFLOW_S3_ENDPOINT: 'http://key:secret@minio:9000',
+        GRIDFLOW_S3_BUCKET: 'Not_A_Bucket!',
+        GRIDFLOW_S3_REGION: 'us east',
+        GRIDFLOW_S3_PREFIX: 'a/../b',
+        GRIDFLOW_S3_FORCE_PATH_STYLE: 'maybe',
+      }),
+    );
+    expect(problems.map((p) => p.variable).sort()).toEqual([
+      'GRIDFLOW_S3_BUCKET',
+      'GRIDFLOW_S3_ENDPOINT',
+      'GRIDFLOW_S3_FORCE_PATH_STYLE',
+      'GRIDFLOW_S3_PREFIX',
+      'GRIDFLOW_S3_REGION',
+    ]);
+    expect(problems.every((p) => p.message.zh && p.message.en)).toBe(true);
+    expect(problemsOf(() => loadConfig({ ...S3, GRIDFLOW_S3_ENDPOINT: 'ftp://x' }))[0]!.variable).toBe(
+      'GRIDFLOW_S3_ENDPOINT',
+    );
+  });
+});
+
 describe('server clock', () => {
   it('is the base clock in production and cannot be changed', () => {
     const base = createManualClock(1_000);

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { GridflowError } from '@gridflow/core';
+import type { AttachmentStorage, S3Settings } from './attachments/index.js';
 import type { ServerConfig } from './context.js';
 import { DEFAULT_DATA_DIR } from './store/openStore.js';
 
@@ -44,9 +45,25 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   },
   { name: 'GRIDFLOW_BODY_LIMIT', default: '1mb', description: 'Largest JSON body: bytes, or with kb/mb.' },
   {
+    name: 'GRIDFLOW_ATTACHMENT_STORAGE',
+    default: 'db',
+    description: 'Where new attachments’ bytes go: db (in the database), folder or s3.',
+  },
+  {
     name: 'GRIDFLOW_ATTACHMENTS_DIR',
     default: './.gridflow/attachments',
-    description: 'Folder for uploaded attachments.',
+    description: 'Folder of folder storage (also read for attachments stored there earlier).',
+  },
+  { name: 'GRIDFLOW_S3_ENDPOINT', default: '(unset)', description: 'S3-compatible store: http(s) URL of the service.' },
+  { name: 'GRIDFLOW_S3_BUCKET', default: '(unset)', description: 'S3 bucket of the attachments.' },
+  { name: 'GRIDFLOW_S3_REGION', default: 'us-east-1', description: 'S3 signing region.' },
+  { name: 'GRIDFLOW_S3_ACCESS_KEY_ID', default: '(unset)', description: 'S3 access key id.' },
+  { name: 'GRIDFLOW_S3_SECRET_ACCESS_KEY', default: '(unset)', description: 'S3 secret access key (never logged).' },
+  { name: 'GRIDFLOW_S3_PREFIX', default: '(none)', description: 'Start of every object key, e.g. gridflow/.' },
+  {
+    name: 'GRIDFLOW_S3_FORCE_PATH_STYLE',
+    default: 'true',
+    description: 'true: <endpoint>/<bucket>/<key> (MinIO, Ceph); false: <bucket>.<endpoint host>/<key> (AWS, OSS).',
   },
   { name: 'GRIDFLOW_ATTACHMENT_MAX', default: '10mb', description: 'Largest attachment: bytes, or with kb/mb.' },
   {
@@ -89,6 +106,7 @@ export function defaultConfig(mode: ServerConfig['mode'] = 'demo'): ServerConfig
     corsOrigins: [],
     bodyLimitBytes: 1024 * 1024,
     attachments: {
+      storage: 'db',
       dir: './.gridflow/attachments',
       maxBytes: 10 * 1024 * 1024,
       types: ['image/jpeg', 'image/png', 'image/webp', 'application/pdf'],
@@ -229,8 +247,20 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     }
   }
   config.bodyLimitBytes = size('GRIDFLOW_BODY_LIMIT', config.bodyLimitBytes);
+  const storageText = get('GRIDFLOW_ATTACHMENT_STORAGE') ?? 'db';
+  const storage = STORAGES.find((s) => s === storageText);
+  if (storage === undefined) {
+    bad(
+      'GRIDFLOW_ATTACHMENT_STORAGE',
+      `应为 db、folder 或 s3，而不是“${storageText}”`,
+      `must be db, folder or s3, not "${storageText}"`,
+    );
+  }
+  const s3 = s3Settings(get, bad, storage === 's3');
   config.attachments = {
+    storage: storage ?? 'db',
     dir: get('GRIDFLOW_ATTACHMENTS_DIR') ?? config.attachments.dir,
+    ...(s3 ? { s3 } : {}),
     maxBytes: size('GRIDFLOW_ATTACHMENT_MAX', config.attachments.maxBytes),
     types: list('GRIDFLOW_ATTACHMENT_TYPES', config.attachments.types),
   };
@@ -252,6 +282,127 @@ export function loadConfig(env: Env = process.env): ServerConfig {
   if (problems.length > 0) throw invalidConfig(problems);
   return config;
 }
+
+const STORAGES: readonly AttachmentStorage[] = ['db', 'folder', 's3'];
+
+/** The variables an S3-compatible store cannot do without. */
+const S3_REQUIRED = [
+  'GRIDFLOW_S3_ENDPOINT',
+  'GRIDFLOW_S3_BUCKET',
+  'GRIDFLOW_S3_ACCESS_KEY_ID',
+  'GRIDFLOW_S3_SECRET_ACCESS_KEY',
+] as const;
+
+/**
+ * The S3 settings, when storage is `s3` or any required S3 variable is set (a server storing elsewhere keeps
+ * reading the attachments stored in S3 earlier); each missing required variable is a problem. Messages never
+ * repeat the secret.
+ */
+function s3Settings(
+  get: (name: string) => string | undefined,
+  bad: (variable: string, zh: string, en: string) => void,
+  required: boolean,
+): S3Settings | undefined {
+  const given = S3_REQUIRED.filter((name) => get(name) !== undefined);
+  if (!required && given.length === 0) return undefined;
+  for (const name of S3_REQUIRED) {
+    if (get(name) !== undefined) continue;
+    if (required)
+      bad(
+        name,
+        '在 GRIDFLOW_ATTACHMENT_STORAGE 为 s3 时必须设置',
+        'is required when GRIDFLOW_ATTACHMENT_STORAGE is s3',
+      );
+    else
+      bad(
+        name,
+        `必须设置：S3 设置不完整（已设置 ${given.join('、')}）`,
+        `is required: the S3 settings are incomplete (${given.join(', ')} set)`,
+      );
+  }
+  let ok = true;
+
+  const endpoint = get('GRIDFLOW_S3_ENDPOINT');
+  if (endpoint !== undefined) {
+    const url = isHttpUrl(endpoint) ? new URL(endpoint) : undefined;
+    if (!url || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
+      bad(
+        'GRIDFLOW_S3_ENDPOINT',
+        '应为不含查询参数和账号的 http(s):// 地址（如 https://s3.cn-north-1.amazonaws.com.cn）',
+        'must be an http(s):// URL without a query or credentials (e.g. https://s3.cn-north-1.amazonaws.com.cn)',
+      );
+      ok = false;
+    }
+  }
+  const bucket = get('GRIDFLOW_S3_BUCKET');
+  if (bucket !== undefined && !/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/.test(bucket)) {
+    bad(
+      'GRIDFLOW_S3_BUCKET',
+      `“${bucket}”不是有效的存储桶名称（3–63 个小写字母、数字、. 或 -）`,
+      `"${bucket}" is not a valid bucket name (3–63 lower-case letters, digits, . or -)`,
+    );
+    ok = false;
+  }
+  const region = get('GRIDFLOW_S3_REGION') ?? 'us-east-1';
+  if (!/^[A-Za-z0-9-]{1,64}$/.test(region)) {
+    bad('GRIDFLOW_S3_REGION', `“${region}”不是有效的区域名称`, `"${region}" is not a region name (e.g. us-east-1)`);
+    ok = false;
+  }
+  const prefix = get('GRIDFLOW_S3_PREFIX');
+  if (
+    prefix !== undefined &&
+    prefix
+      .split('/')
+      .filter(Boolean)
+      .some((s) => s === '.' || s === '..' || !/^[A-Za-z0-9._-]+$/.test(s))
+  ) {
+    bad(
+      'GRIDFLOW_S3_PREFIX',
+      '只能包含字母、数字、.、_、- 和 /（不含 . 或 .. 段）',
+      'may contain only letters, digits, ., _, - and / (no . or .. segment)',
+    );
+    ok = false;
+  }
+  const pathStyleText = (get('GRIDFLOW_S3_FORCE_PATH_STYLE') ?? 'true').toLowerCase();
+  const pathStyle = BOOLEANS.get(pathStyleText);
+  if (pathStyle === undefined) {
+    bad(
+      'GRIDFLOW_S3_FORCE_PATH_STYLE',
+      `应为 true 或 false，而不是“${pathStyleText}”`,
+      `must be true or false, not "${pathStyleText}"`,
+    );
+    ok = false;
+  }
+  const accessKeyId = get('GRIDFLOW_S3_ACCESS_KEY_ID');
+  const secretAccessKey = get('GRIDFLOW_S3_SECRET_ACCESS_KEY');
+  if (
+    !ok ||
+    endpoint === undefined ||
+    bucket === undefined ||
+    accessKeyId === undefined ||
+    secretAccessKey === undefined ||
+    pathStyle === undefined
+  )
+    return undefined;
+  return {
+    endpoint,
+    bucket,
+    region,
+    accessKeyId,
+    secretAccessKey,
+    ...(prefix === undefined ? {} : { prefix }),
+    forcePathStyle: pathStyle,
+  };
+}
+
+const BOOLEANS = new Map<string, boolean>([
+  ['true', true],
+  ['1', true],
+  ['yes', true],
+  ['false', false],
+  ['0', false],
+  ['no', false],
+]);
 
 /**
  * Refuses a configuration the server must not start with: production without a JWT key (secret, JWKS file or

@@ -8,6 +8,7 @@ import type {
   Problem,
   Runtime,
 } from '@gridflow/core';
+import type { AttachmentStorage, S3Settings } from './attachments/index.js';
 import type { SqlClient } from './store/sql.js';
 
 /**
@@ -47,7 +48,11 @@ export interface ServerConfig {
   /** Allowed CORS origins (none by default). */
   corsOrigins: string[];
   bodyLimitBytes: number;
-  attachments: { dir: string; maxBytes: number; types: string[] };
+  /**
+   * Uploaded photos and files. New ones go to `storage` (default `db`); a row is read from the storage it was
+   * written to: the folder `dir`, or the object store `s3` when its settings are given.
+   */
+  attachments: { storage?: AttachmentStorage; dir: string; s3?: S3Settings; maxBytes: number; types: string[] };
   /** How often the deadline worker looks for due deadlines. */
   tickIntervalMs: number;
   rateLimit: { max: number; windowMs: number };

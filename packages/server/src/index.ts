@@ -46,5 +46,15 @@ export * from './live/index.js';
 export * from './deadlines/index.js';
 export { createOrgRepository, type OrgRepositoryOptions } from './org/index.js';
 export { buildHttpApp, type HttpAppOptions } from './http/index.js';
+export {
+  createAttachmentStore,
+  createFolderBlobStore,
+  createS3BlobStore,
+  type AttachmentStorage,
+  type AttachmentStore,
+  type AttachmentStoreOptions,
+  type BlobStore,
+  type S3Settings,
+} from './attachments/index.js';
 export { seedDemo, type SeedDemoOptions, type SeedDemoReport } from './demo/index.js';
 export { main } from './cli/main.js';

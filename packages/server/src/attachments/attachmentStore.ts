@@ -1,14 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import type { SqlExecutor } from '../store/sql.js';
+import { blobKey, type AttachmentStorage, type BlobStorage, type BlobStore } from './blobStore.js';
+import { bytesMissing, storageNotConfigured } from './errors.js';
+import { createFolderBlobStore } from './folderBlobs.js';
+import { createS3BlobStore, type S3Settings } from './s3Blobs.js';
 
 /** Photos and files of the problem (`before`), of the fix (`after`), or anything else (`other`). */
 export const AttachmentKind = { BEFORE: 'before', AFTER: 'after', OTHER: 'other' } as const;
 export type AttachmentKind = (typeof AttachmentKind)[keyof typeof AttachmentKind];
-
-/** Where attachment bytes live: in the database (`bytea`, the default) or in a folder. */
-export type AttachmentStorage = 'db' | 'folder';
 
 /** An attachment's description (everything but its bytes). */
 export interface AttachmentMeta {
@@ -45,12 +44,19 @@ export interface AttachmentStore {
   read(tenant: string, caseId: string, id: string): Promise<{ meta: AttachmentMeta; data: Uint8Array } | null>;
 }
 
-/** Options of {@link createAttachmentStore}. */
+/**
+ * Options of {@link createAttachmentStore}: where new attachments go, and every store the server can read from.
+ * A row is read from the storage it records, whatever `storage` says now, when that storage is configured.
+ */
 export interface AttachmentStoreOptions {
-  /** Default `db`. */
+  /** Where new attachments go: `db` (default), `folder` (needs `dir`) or `s3` (needs `s3`). */
   storage?: AttachmentStorage;
-  /** The folder for `folder` storage. */
+  /** The folder of `folder` storage. */
   dir?: string;
+  /** The S3-compatible object store of `s3` storage. */
+  s3?: S3Settings;
+  /** Blob stores of one's own, by storage; they take the place of `dir` and `s3`. */
+  blobs?: Partial<Record<BlobStorage, BlobStore>>;
 }
 
 interface Row {
@@ -98,34 +104,37 @@ export function safeFilename(name: string | undefined): string {
 }
 
 /**
- * Creates the attachment store over Gridflow's database. With `folder` storage the bytes are written to
- * `<dir>/<hex tenant>/<id>` (written to a temporary name, then renamed) before the row is inserted, and removed
- * again if the insert fails; the row keeps the relative path. Tenants are hex-encoded in paths, so no tenant name
- * can climb out of the folder.
+ * Creates the attachment store over Gridflow's database. With `db` storage the bytes go in the row (`bytea`), in
+ * the same INSERT. With `folder` or `s3` storage they go to the blob store first, under `<hex tenant>/<id>`, and
+ * the row (recording the storage and that key) is inserted after; if the insert fails the bytes are removed again.
+ * Store failures are GridflowErrors `attachments.unavailable`; a row whose storage is not configured gives
+ * `attachments.storage_not_configured` when it is read.
  *
  * @example
- * const attachments = createAttachmentStore(ctx.sql, { storage: 'db' });
+ * const attachments = createAttachmentStore(ctx.sql, { storage: 'folder', dir: '/var/lib/gridflow/attachments' });
  * const meta = await attachments.save({ tenant, caseId, kind: 'before', filename: 'a.jpg', contentType: 'image/jpeg', data, uploadedBy, at });
  */
 export function createAttachmentStore(sql: SqlExecutor, options: AttachmentStoreOptions = {}): AttachmentStore {
   const storage = options.storage ?? 'db';
-  if (storage === 'folder' && !options.dir)
+  const blobs: Partial<Record<BlobStorage, BlobStore>> = {
+    ...(options.dir ? { folder: createFolderBlobStore(options.dir) } : {}),
+    ...(options.s3 ? { s3: createS3BlobStore(options.s3) } : {}),
+    ...options.blobs,
+  };
+  if (storage === 'folder' && !blobs.folder)
     throw new TypeError('Folder storage of attachments needs a folder (attachments.dir)');
-  const root = resolve(options.dir ?? '.');
-  const fileOf = (relative: string) => join(root, relative);
+  if (storage === 's3' && !blobs.s3)
+    throw new TypeError('S3 storage of attachments needs the S3 settings (attachments.s3)');
+  const target = storage === 'db' ? undefined : blobs[storage];
 
   return {
     storage,
     async save(a) {
       const id = randomUUID();
       const sha256 = createHash('sha256').update(a.data).digest('hex');
-      const relative = join(Buffer.from(a.tenant, 'utf8').toString('hex'), id);
-      if (storage === 'folder') {
-        await mkdir(join(root, Buffer.from(a.tenant, 'utf8').toString('hex')), { recursive: true });
-        const temp = `${fileOf(relative)}.part`;
-        await writeFile(temp, a.data, { flag: 'wx' });
-        await rename(temp, fileOf(relative));
-      }
+      const key = blobKey(a.tenant, id);
+      // Bytes first: a row never points at bytes that are not there.
+      if (target) await target.put(key, a.data);
       try {
         const { rows } = await sql.query<Row>(
           `INSERT INTO attachments (tenant, id, case_id, kind, filename, content_type, size, sha256, storage, data, path, uploaded_by, created_at)
@@ -140,15 +149,16 @@ export function createAttachmentStore(sql: SqlExecutor, options: AttachmentStore
             a.data.byteLength,
             sha256,
             storage,
-            storage === 'db' ? Buffer.from(a.data.buffer, a.data.byteOffset, a.data.byteLength) : null,
-            storage === 'folder' ? relative : null,
+            target ? null : Buffer.from(a.data.buffer, a.data.byteOffset, a.data.byteLength),
+            target ? key : null,
             a.uploadedBy,
             a.at,
           ],
         );
         return toMeta(rows[0]!);
       } catch (error) {
-        if (storage === 'folder') await rm(fileOf(relative), { force: true });
+        // The row's failure is the one to report; bytes left behind (the store is down too) are only orphaned.
+        if (target) await target.delete(key).catch(() => undefined);
         throw error;
       }
     },
@@ -168,7 +178,11 @@ export function createAttachmentStore(sql: SqlExecutor, options: AttachmentStore
       if (!row) return null;
       const meta = toMeta(row);
       if (row.storage === 'db') return { meta, data: row.data ?? new Uint8Array() };
-      return { meta, data: await readFile(fileOf(row.path ?? '')) };
+      const store = blobs[row.storage];
+      if (!store) throw storageNotConfigured(row.storage);
+      const data = row.path === null ? null : await store.get(row.path);
+      if (data === null) throw bytesMissing(row.storage);
+      return { meta, data };
     },
   };
 }

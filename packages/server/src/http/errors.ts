@@ -64,7 +64,8 @@ export const httpErrors = {
  */
 export function statusFor(code: string): number {
   // Faults of the server, not of the request.
-  if (code === 'store.unavailable') return 503;
+  if (code === 'store.unavailable' || code === 'attachments.unavailable') return 503;
+  if (code.startsWith('attachments.')) return 500;
   if (
     code.startsWith('store.') ||
     code.startsWith('runtime.') ||
@@ -194,10 +195,14 @@ export function installErrorHandling(app: FastifyInstance, allowedMethods: Allow
       const status = statusFor(error.code);
       if (status >= 500) {
         request.log.error({ err: error }, 'server fault');
+        // Attachment storage errors are written to be shown (they name the storage, nothing else).
+        const shown = error.code.startsWith('attachments.');
         return sendError(
           reply,
           status,
-          body(error.code, '服务器暂时无法处理请求', 'The server cannot handle the request right now'),
+          shown
+            ? body(error.code, error.messages.zh, error.messages.en)
+            : body(error.code, '服务器暂时无法处理请求', 'The server cannot handle the request right now'),
         );
       }
       return sendError(reply, status, error.toJSON());

@@ -49,6 +49,8 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   415: 'Unsupported content type',
   422: 'The policy’s rules refuse the command',
   429: 'Rate limited',
+  500: 'A fault of the server (no internals are shown)',
+  503: 'A store the server needs is unavailable right now; retry later',
 };
 
 export const localizedTextSchema: Schema = {

@@ -4,6 +4,7 @@ import { policiesMigration } from '../policies/migration.js';
 import { orgMigration } from '../org/migration.js';
 import { httpMigration } from '../http/migration.js';
 import { liveMigration } from '../live/migration.js';
+import { attachmentsMigration } from '../attachments/migration.js';
 
 /**
  * One schema change. Versions are 1, 2, 3… with no gaps; a released migration is never edited, only followed
@@ -85,6 +86,7 @@ export const migrations: readonly Migration[] = [
   orgMigration,
   httpMigration,
   liveMigration,
+  attachmentsMigration,
 ];
 
 /** What {@link migrate} did. */

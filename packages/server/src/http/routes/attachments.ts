@@ -47,8 +47,9 @@ function disposition(type: 'inline' | 'attachment', filename: string): string {
 /**
  * Attachments of a case: photos and files of the problem (`before`) and of the fix (`after`). Uploads are
  * multipart/form-data with one `file` and a `kind` field, within the configured size and types (the bytes must
- * match the declared type); stored in the database or a folder; listed and served only to those who may read the
- * case.
+ * match the declared type); stored in the database, a folder or an S3-compatible object store (as configured);
+ * listed and served only to those who may read the case. When the store is down an upload gets 503
+ * `attachments.unavailable` and nothing is recorded.
  */
 export function attachmentRoutes(app: FastifyInstance, env: HttpEnv): void {
   const { ctx } = env;
@@ -78,7 +79,7 @@ export function attachmentRoutes(app: FastifyInstance, env: HttpEnv): void {
             },
           },
         },
-        response: { 201: metaSchema, ...errorResponses(400, 401, 404, 413, 415, 429) },
+        response: { 201: metaSchema, ...errorResponses(400, 401, 404, 413, 415, 429, 503) },
       },
     },
     async (request, reply) => {
@@ -199,7 +200,7 @@ export function attachmentRoutes(app: FastifyInstance, env: HttpEnv): void {
         },
         response: {
           200: { description: 'The file', type: 'string', format: 'binary' },
-          ...errorResponses(400, 401, 404, 429),
+          ...errorResponses(400, 401, 404, 429, 500, 503),
         },
       },
     },
