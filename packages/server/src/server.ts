@@ -142,7 +142,7 @@ export async function createGridflowServer(options: GridflowServerOptions = {}):
       note: 'default policy published on first start',
     });
 
-    const app = await buildHttpApp(ctx);
+    const app = await buildHttpApp(ctx, { onServerFault: (message, error) => log('error', message, error) });
     cleanup.push(() => app.close());
     if (options.worker?.enabled !== false) {
       worker = startDeadlineWorker(ctx, {

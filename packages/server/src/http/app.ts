@@ -11,6 +11,7 @@ import { builtInProcesses, type ProcessDefinition } from '@gridflow/core';
 import { createAttachmentStore, type AttachmentStorage, type AttachmentStore } from '../attachments/index.js';
 import type { ServerContext } from '../context.js';
 import { bearerToken, createTokenVerifier } from './auth.js';
+import { faultLogger } from './faultLogger.js';
 import { createHttpEnv } from './env.js';
 import { HttpError, httpErrors, installErrorHandling } from './errors.js';
 import { registerDocs, registerOpenApi } from './openapi.js';
@@ -43,6 +44,8 @@ export interface HttpAppOptions {
   attachments?: AttachmentStore;
   /** Fastify logging (default off). */
   logger?: FastifyServerOptions['logger'];
+  /** Told about every server fault (a 5xx answer, an unhandled error) when `logger` is not set. */
+  onServerFault?: (message: string, error: unknown) => void;
   /** Serve `config.portalDir` at `/` when it exists (default true). */
   servePortal?: boolean;
 }
@@ -89,7 +92,9 @@ function routeTable(): { add(method: string | string[], url: string): void; allo
 export async function buildHttpApp(ctx: ServerContext, options: HttpAppOptions = {}): Promise<FastifyInstance> {
   const { config } = ctx;
   const app = Fastify({
-    logger: options.logger ?? false,
+    ...(options.logger === undefined && options.onServerFault
+      ? { loggerInstance: faultLogger(options.onServerFault) }
+      : { logger: options.logger ?? false }),
     bodyLimit: config.bodyLimitBytes,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
