@@ -24,5 +24,5 @@ export function faultLogger(report: (message: string, error: unknown) => void): 
     silent: ignore,
     child: () => logger,
   };
-  return logger as unknown as FastifyBaseLogger;
+  return logger;
 }
