@@ -1,5 +1,12 @@
-import { Client, Pool, type ClientBase, type Notification, type PoolConfig } from 'pg';
-import { quoteIdent, withSavepoint, type SqlClient, type SqlExecutor, type SqlResult } from './sql.js';
+import { Client, Pool, type ClientBase, type Notification, type PoolConfig, type QueryConfig } from 'pg';
+import {
+  quoteIdent,
+  withSavepoint,
+  type QueryOptions,
+  type SqlClient,
+  type SqlExecutor,
+  type SqlResult,
+} from './sql.js';
 
 /** How to reach PostgreSQL: everything `pg.Pool` accepts, plus the schema Gridflow's tables live in. */
 export interface PostgresClientOptions extends PoolConfig {
@@ -74,8 +81,12 @@ export function createPostgresClient(options: string | PostgresClientOptions): S
 
   return {
     dialect: 'postgres',
-    async query<TRow extends object>(text: string, params: readonly unknown[] = []): Promise<SqlResult<TRow>> {
-      const result = await pool.query(text, [...params]);
+    async query<TRow extends object>(
+      text: string,
+      params: readonly unknown[] = [],
+      options: QueryOptions = {},
+    ): Promise<SqlResult<TRow>> {
+      const result = await pool.query(statement(text, params, options));
       return { rows: result.rows as TRow[] };
     },
     async transaction<T>(fn: (q: SqlExecutor) => Promise<T>): Promise<T> {
@@ -140,12 +151,21 @@ export function createPostgresClient(options: string | PostgresClientOptions): S
 
 function connectionExecutor(conn: ClientBase, state: { open: boolean }, depth: number): SqlExecutor {
   const executor: SqlExecutor = {
-    async query<TRow extends object>(text: string, params: readonly unknown[] = []): Promise<SqlResult<TRow>> {
+    async query<TRow extends object>(
+      text: string,
+      params: readonly unknown[] = [],
+      options: QueryOptions = {},
+    ): Promise<SqlResult<TRow>> {
       if (!state.open) throw new Error('Query on a transaction that has already ended');
-      const result = await conn.query(text, [...params]);
+      const result = await conn.query(statement(text, params, options));
       return { rows: result.rows as TRow[] };
     },
     transaction: (fn) => withSavepoint(executor, depth, () => fn(connectionExecutor(conn, state, depth + 1))),
   };
   return executor;
+}
+
+/** A `pg` query config: named (prepared once per connection) when the caller named it. */
+function statement(text: string, params: readonly unknown[], options: QueryOptions): QueryConfig {
+  return options.name === undefined ? { text, values: [...params] } : { name: options.name, text, values: [...params] };
 }

@@ -8,6 +8,15 @@ export interface SqlResult<TRow> {
   rows: TRow[];
 }
 
+/** Options of one statement. */
+export interface QueryOptions {
+  /**
+   * Prepares the statement once per connection under this name (PostgreSQL parses and plans it once; later runs
+   * send only the parameters). For the hot statements of fixed text; one name, one text. PGlite ignores it.
+   */
+  name?: string;
+}
+
 /** What can run queries: a client, or the handle of an open transaction. */
 export interface SqlExecutor {
   /**
@@ -19,6 +28,7 @@ export interface SqlExecutor {
   query<TRow extends object = Record<string, unknown>>(
     text: string,
     params?: readonly unknown[],
+    options?: QueryOptions,
   ): Promise<SqlResult<TRow>>;
   /**
    * Runs `fn` in a transaction: it commits when `fn` resolves and rolls back (rethrowing) when it rejects.

@@ -177,16 +177,21 @@ function storeTransaction(q: SqlExecutor): StoreTransaction {
       const { rows } = await q.query<CaseRow>(
         `SELECT ${CASE_COLUMNS} FROM cases WHERE tenant = $1 AND idempotency_key = $2`,
         [tenant, key],
+        { name: 'gridflow_case_by_key' },
       );
       return rows[0] ? rowToCase(rows[0]) : null;
     },
     async insertCase(record) {
       // ON CONFLICT DO NOTHING instead of a caught unique violation: on PostgreSQL an error would abort the transaction.
-      const { rows } = await q.query(INSERT_CASE, caseValues(record)).catch(mapWriteError);
+      const { rows } = await q
+        .query(INSERT_CASE, caseValues(record), { name: 'gridflow_insert_case' })
+        .catch(mapWriteError);
       if (rows.length === 0) throw conflict();
     },
     async updateCase(record, expectedVersion) {
-      const { rows } = await q.query(UPDATE_CASE, [...caseValues(record), expectedVersion]).catch(mapWriteError);
+      const { rows } = await q
+        .query(UPDATE_CASE, [...caseValues(record), expectedVersion], { name: 'gridflow_update_case' })
+        .catch(mapWriteError);
       return rows.length > 0;
     },
     async appendHistory(entries) {
@@ -211,13 +216,21 @@ function storeTransaction(q: SqlExecutor): StoreTransaction {
           );
           return `(${HISTORY_CASTS.map((cast, i) => `$${base + i + 1}${cast}`).join(', ')})`;
         });
+        // The usual appends (one to a few entries) are prepared once per connection.
+        const named = tuples.length <= 4 ? { name: `gridflow_append_history_${tuples.length}` } : {};
         await q
-          .query(`INSERT INTO case_history (${HISTORY_COLUMNS}) VALUES ${tuples.join(', ')}`, params)
+          .query(`INSERT INTO case_history (${HISTORY_COLUMNS}) VALUES ${tuples.join(', ')}`, params, named)
           .catch(mapWriteError);
       }
     },
   };
 }
+
+const READ_CASE_NAMES = {
+  '': 'gridflow_read_case',
+  ' FOR UPDATE': 'gridflow_read_case_locked',
+  ' FOR UPDATE SKIP LOCKED': 'gridflow_read_case_skip_locked',
+} as const;
 
 async function readCase(
   q: SqlExecutor,
@@ -225,10 +238,11 @@ async function readCase(
   id: string,
   lock: '' | ' FOR UPDATE' | ' FOR UPDATE SKIP LOCKED',
 ): Promise<CaseRecord | null> {
-  const { rows } = await q.query<CaseRow>(`SELECT ${CASE_COLUMNS} FROM cases WHERE tenant = $1 AND id = $2${lock}`, [
-    tenant,
-    id,
-  ]);
+  const { rows } = await q.query<CaseRow>(
+    `SELECT ${CASE_COLUMNS} FROM cases WHERE tenant = $1 AND id = $2${lock}`,
+    [tenant, id],
+    { name: READ_CASE_NAMES[lock] },
+  );
   return rows[0] ? rowToCase(rows[0]) : null;
 }
 
