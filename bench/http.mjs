@@ -6,13 +6,11 @@
 // afterwards), else PGlite in memory. The server runs in this process, the load generators in child processes, so
 // the client's JSON and socket work does not run on the server's event loop (both share the machine's cores).
 // Needs a build first (`npm run build`); run through bench/run.mjs, or alone: `node bench/http.mjs`.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { insertPgbenchCases, pgbench } from './lib/pgbench.mjs';
 
 const SERVER = new URL('../packages/server/dist/index.js', import.meta.url);
 const CORE = new URL('../packages/core/dist/index.js', import.meta.url);
@@ -213,45 +211,6 @@ async function benchProcess() {
   };
 }
 
-/** pgbench with the runtime's transaction shape on Gridflow's own tables (as bench/server.mjs). */
-function pgbench(databaseUrl, schema, clients, seconds) {
-  const dir = mkdtempSync(join(tmpdir(), 'gridflow-pgbench-'));
-  try {
-    const script = join(dir, 'transition.sql');
-    writeFileSync(
-      script,
-      `BEGIN;
-SELECT snapshot, version FROM cases WHERE tenant = 'pgbench' AND id = 'p' || :client_id FOR UPDATE;
-UPDATE cases SET version = version + 1, snapshot = jsonb_set(snapshot, '{context,touches}', to_jsonb(version + 1)), summary = summary, updated_at = updated_at + 1
- WHERE tenant = 'pgbench' AND id = 'p' || :client_id RETURNING version AS v \\gset
-INSERT INTO case_history (tenant, case_id, seq, at, actor, command, input, from_state, to_state, policy_id, policy_version, decisions)
- VALUES ('pgbench', 'p' || :client_id, :v, 0, '{"id":"system","roles":["system"]}', 'case.touch', '{}', 'open', 'open', 'default', 1, '[]');
-COMMIT;
-`,
-    );
-    const url = new URL(databaseUrl);
-    const args = ['-n', '-f', script, '-T', String(seconds), '-c', String(clients), '-j', String(Math.min(clients, 4))];
-    args.push('-h', url.hostname || '127.0.0.1', '-p', url.port || '5432');
-    args.push(
-      '-U',
-      decodeURIComponent(url.username || 'postgres'),
-      decodeURIComponent(url.pathname.slice(1)) || 'postgres',
-    );
-    const env = {
-      ...process.env,
-      PGOPTIONS: `-c search_path=${schema}`,
-      ...(url.password ? { PGPASSWORD: decodeURIComponent(url.password) } : {}),
-    };
-    const out = spawnSync('pgbench', args, { encoding: 'utf8', env });
-    if (out.error || out.status !== 0) throw new Error(`pgbench failed: ${out.error?.message ?? out.stderr}`);
-    const tps = /tps = ([\d.]+)/.exec(out.stdout);
-    if (!tps) throw new Error(`pgbench printed no tps:\n${out.stdout}`);
-    return Number(tps[1]);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 /** Persisted transitions per second through the runtime in-process, one case per client (as bench/server.mjs). */
 async function runtimeLoops(runtime, actor, cases, seconds) {
   let count = 0;
@@ -369,11 +328,7 @@ export async function run() {
 
     // 1. Persisted transitions: HTTP, the runtime in-process and pgbench, alternating, same cases shape.
     if (databaseUrl) {
-      await ctx.sql.query(
-        `INSERT INTO cases (tenant, id, process, process_version, policy_id, policy_version, state, version, snapshot, summary, open, created_at, updated_at)
-         SELECT 'pgbench', 'p' || g, 'bench', 1, 'default', 1, 'open', 0, '{"value": "open", "context": {"touches": 0, "deadlines": []}}', '{"units": [], "open": true}', true, 0, 0
-           FROM generate_series(0, 7) AS g`,
-      );
+      await insertPgbenchCases(ctx.sql);
     }
     const dispatcherActor = { id: 'disp-s-01', roles: ['street_dispatcher'], units: ['street:s-01'] };
     for (const clients of [1, 8]) {
@@ -397,7 +352,8 @@ export async function run() {
           Array.from({ length: clients }, () => runtime.submit({ process: 'bench', input: {}, actor: system })),
         );
         viaRuntime.push(await runtimeLoops(runtime, dispatcherActor, fresh, SECONDS));
-        if (databaseUrl) viaPgbench.push(pgbench(databaseUrl, schema, clients, SECONDS));
+        if (databaseUrl)
+          viaPgbench.push(pgbench(databaseUrl, schema, { clients, seconds: SECONDS, command: 'case.touch' }));
       }
       const rate = median(viaHttp);
       const mid = latencies.find((l) => l.rate === rate);

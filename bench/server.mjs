@@ -2,13 +2,10 @@
 // pgbench running the same SQL transaction shape in the same run, and the time to fire 10,000 due deadlines among
 // 100,000 open cases. PostgreSQL when DATABASE_URL is set (in a private schema, dropped afterwards), else PGlite.
 // Needs a build first (`npm run build`); run through bench/run.mjs, or alone: `node bench/server.mjs`.
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assign, setup } from 'xstate';
+import { insertPgbenchCases, pgbench } from './lib/pgbench.mjs';
 
 const SERVER = new URL('../packages/server/dist/index.js', import.meta.url);
 const CORE = new URL('../packages/core/dist/index.js', import.meta.url);
@@ -87,48 +84,6 @@ async function transitions(runtime, system, clients) {
   return count / ((performance.now() - started) / 1000);
 }
 
-/** pgbench with the runtime's transaction shape on Gridflow's own tables: lock, update the case, append history. */
-function pgbench(databaseUrl, schema, clients) {
-  const dir = mkdtempSync(join(tmpdir(), 'gridflow-pgbench-'));
-  try {
-    const script = join(dir, 'transition.sql');
-    writeFileSync(
-      script,
-      `BEGIN;
-SELECT snapshot, version FROM cases WHERE tenant = 'pgbench' AND id = 'p' || :client_id FOR UPDATE;
-UPDATE cases SET version = version + 1, snapshot = jsonb_set(snapshot, '{context,touches}', to_jsonb(version + 1)), summary = summary, updated_at = updated_at + 1
- WHERE tenant = 'pgbench' AND id = 'p' || :client_id RETURNING version AS v \\gset
-INSERT INTO case_history (tenant, case_id, seq, at, actor, command, input, from_state, to_state, policy_id, policy_version, decisions)
- VALUES ('pgbench', 'p' || :client_id, :v, 0, '{"id":"system","roles":["system"]}', 'bench.touch', '{}', 'open', 'open', 'default', 1, '[]');
-COMMIT;
-`,
-    );
-    const url = new URL(databaseUrl);
-    const args = ['-n', '-f', script, '-T', String(SECONDS), '-c', String(clients), '-j', String(Math.min(clients, 4))];
-    args.push(
-      '-h',
-      url.hostname || '127.0.0.1',
-      '-p',
-      url.port || '5432',
-      '-U',
-      decodeURIComponent(url.username || 'postgres'),
-    );
-    args.push(decodeURIComponent(url.pathname.slice(1)) || 'postgres');
-    const env = {
-      ...process.env,
-      PGOPTIONS: `-c search_path=${schema}`,
-      ...(url.password ? { PGPASSWORD: decodeURIComponent(url.password) } : {}),
-    };
-    const out = spawnSync('pgbench', args, { encoding: 'utf8', env });
-    if (out.error || out.status !== 0) throw new Error(`pgbench failed: ${out.error?.message ?? out.stderr}`);
-    const tps = /tps = ([\d.]+)/.exec(out.stdout);
-    if (!tps) throw new Error(`pgbench printed no tps:\n${out.stdout}`);
-    return Number(tps[1]);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 /** Inserts `total` open bench cases, `due` of them with a deadline already due, the rest due in a day. */
 async function insertCases(sql, total, due, now) {
   await sql.query(
@@ -142,6 +97,8 @@ async function insertCases(sql, total, due, now) {
        FROM generate_series(1, $3::int) AS g`,
     [now, due, total],
   );
+  // As after any bulk load (docs/operations.md): the server's prepared statements were planned on a small table.
+  await sql.query('ANALYZE cases');
 }
 
 export async function run() {
@@ -157,11 +114,7 @@ export async function run() {
     const runtime = await ctx.runtimeFor('demo');
     const system = core.SYSTEM_ACTOR;
     if (databaseUrl) {
-      await ctx.sql.query(
-        `INSERT INTO cases (tenant, id, process, process_version, policy_id, policy_version, state, version, snapshot, summary, open, created_at, updated_at)
-         SELECT 'pgbench', 'p' || g, 'bench', 1, 'default', 1, 'open', 0, '{"value": "open", "context": {"touches": 0, "deadlines": []}}', '{"units": [], "open": true}', true, 0, 0
-           FROM generate_series(0, 7) AS g`,
-      );
+      await insertPgbenchCases(ctx.sql);
     }
     for (const clients of [1, 8]) {
       // Alternating rounds: on a shared machine, the load changes from second to second.
@@ -169,7 +122,8 @@ export async function run() {
       const theirs = [];
       for (let round = 0; round < ROUNDS; round++) {
         ours.push(await transitions(runtime, system, clients));
-        if (databaseUrl) theirs.push(pgbench(databaseUrl, schema, clients));
+        if (databaseUrl)
+          theirs.push(pgbench(databaseUrl, schema, { clients, seconds: SECONDS, command: 'bench.touch' }));
       }
       const rate = median(ours);
       rows.push({
