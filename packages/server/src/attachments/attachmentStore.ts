@@ -42,6 +42,8 @@ export interface AttachmentStore {
   list(tenant: string, caseId: string): Promise<AttachmentMeta[]>;
   /** The attachment and its bytes, or null when it does not exist for that case. */
   read(tenant: string, caseId: string, id: string): Promise<{ meta: AttachmentMeta; data: Uint8Array } | null>;
+  /** Throws `attachments.unavailable` when new attachments could not be stored now (the readiness probe). */
+  check?(): Promise<void>;
 }
 
 /**
@@ -129,6 +131,10 @@ export function createAttachmentStore(sql: SqlExecutor, options: AttachmentStore
 
   return {
     storage,
+    check: async () => {
+      // The database storage is checked with the database itself.
+      await target?.check();
+    },
     async save(a) {
       const id = randomUUID();
       const sha256 = createHash('sha256').update(a.data).digest('hex');

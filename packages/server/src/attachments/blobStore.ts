@@ -32,7 +32,15 @@ export interface BlobStore {
   get(key: string): Promise<Uint8Array | null>;
   /** Removes the bytes under a key; nothing happens when there are none. */
   delete(key: string): Promise<void>;
+  /**
+   * Resolves when the store answers and is usable (a folder that can be written, a bucket that can be read with
+   * the configured credentials), else throws `attachments.unavailable`. For readiness probes: writes nothing.
+   */
+  check(): Promise<void>;
 }
+
+/** The key a readiness check reads: never written, so a usable store answers "no such key". */
+export const PROBE_KEY = 'gridflow-readiness-probe';
 
 /**
  * The key of an attachment's bytes: `<tenant as hex>/<id>`. Hex-encoding the tenant keeps any tenant name from

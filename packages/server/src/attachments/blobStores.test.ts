@@ -158,6 +158,8 @@ describe('folder blob store', () => {
       await createFolderBlobStore(dir).put('not-a-folder', Buffer.from('x'));
       const store = createFolderBlobStore(file);
       await expectUnavailable(store.put(blobKey('t-a', randomUUID()), Buffer.from('x')), /ENOTDIR|EEXIST/);
+      await expectUnavailable(store.check(), /ENOTDIR|EEXIST/);
+      await expect(createFolderBlobStore(join(dir, 'fresh')).check()).resolves.toBeUndefined();
       expect(filesUnder(dir)).toEqual(['not-a-folder']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -216,7 +218,10 @@ describe('S3 blob store', () => {
     const stranger = createS3BlobStore(s3Settings(endpoint, { accessKeyId: 'NOBODY' }));
     await expectUnavailable(stranger.put(key, Buffer.from('x')), /PUT answered 403 InvalidAccessKeyId/);
     await expectUnavailable(stranger.get(key), /GET answered 403 InvalidAccessKeyId/);
+    await expectUnavailable(stranger.check(), /GET answered 403 InvalidAccessKeyId/);
+    await expect(createS3BlobStore(s3Settings(endpoint)).check()).resolves.toBeUndefined();
     const nowhere = createS3BlobStore(s3Settings(endpoint, { bucket: 'no-such-bucket' }));
+    await expectUnavailable(nowhere.check(), /GET answered 404 NoSuchBucket/);
     await expectUnavailable(nowhere.put(key, Buffer.from('x')), /PUT answered 404 NoSuchBucket/);
     await expectUnavailable(nowhere.get(key), /GET answered 404 NoSuchBucket/);
     await expectUnavailable(nowhere.delete(key), /DELETE answered 404 NoSuchBucket/);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { AwsClient } from 'aws4fetch';
-import { assertBlobKey, type BlobStore } from './blobStore.js';
+import { assertBlobKey, PROBE_KEY, type BlobStore } from './blobStore.js';
 import { storageUnavailable } from './errors.js';
 
 /**
@@ -121,7 +121,7 @@ export function createS3BlobStore(settings: S3Settings): BlobStore {
   const fail = async (operation: string, response: Response) =>
     storageUnavailable('s3', new S3RequestError(operation, response.status, await s3ErrorCode(response)));
 
-  return {
+  const store: BlobStore = {
     storage: 's3',
     async put(key, data) {
       const response = await send('PUT', key, {
@@ -152,6 +152,10 @@ export function createS3BlobStore(settings: S3Settings): BlobStore {
       }
       throw await fail('GET', response);
     },
+    async check() {
+      // A GET of a key that is never written: "no such key" proves the endpoint, the bucket and the credentials.
+      await store.get(PROBE_KEY);
+    },
     async delete(key) {
       const response = await send('DELETE', key, { method: 'DELETE' });
       if (response.status === 404) {
@@ -163,6 +167,7 @@ export function createS3BlobStore(settings: S3Settings): BlobStore {
       await response.arrayBuffer().catch(() => undefined);
     },
   };
+  return store;
 }
 
 /** An error's message and its cause's code (`ECONNREFUSED`), without anything else it may carry. */

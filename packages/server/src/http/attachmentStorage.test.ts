@@ -141,6 +141,12 @@ describe.each(ENGINES)('attachment storage chosen by configuration on %s', (engi
       expect((list.json() as Json).items).toEqual([expect.objectContaining({ id: meta.id })]);
     });
 
+    it('is ready when the store is usable, and says so', async () => {
+      const ready = await h.app.inject({ method: 'GET', url: '/readyz' });
+      expect(ready.statusCode, ready.body).toBe(200);
+      expect(ready.json()).toEqual({ status: 'ready', database: engine, attachments: storage });
+    });
+
     it('serves nothing to those who may not see the case', async () => {
       const caseId = await newCase();
       const form = multipart('after', { filename: 'after.png', type: 'image/png', data: PNG });
@@ -243,7 +249,18 @@ describe.each(ENGINES)('attachment storage chosen by configuration on %s', (engi
           config: { ...h.ctx.config, attachments: attachmentsFrom(s3Env(down.endpoint)) },
         });
         try {
+          expect((await app.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({
+            status: 'ready',
+            database: engine,
+            attachments: 's3',
+          });
           await down.server.close();
+          const ready = await app.inject({ method: 'GET', url: '/readyz' });
+          expect(ready.statusCode).toBe(503);
+          expect(ready.json()).toMatchObject({
+            code: 'attachments.unavailable',
+            message_en: expect.stringContaining('s3'),
+          });
           const caseId = await newCase();
           const form = multipart('before', { filename: 'a.png', type: 'image/png', data: PNG });
           const res = await app.inject({
