@@ -301,6 +301,7 @@ export const policyDefs = {
       role: code,
       command: { type: 'string', pattern: PolicyPattern.COMMAND },
       scope: { type: 'string', enum: scopeEnum },
+      levels: { type: 'array', minItems: 1, uniqueItems: true, items: level },
     },
     ['id', 'role', 'command', 'scope'],
   ),

@@ -83,10 +83,12 @@ describe('policy schema', () => {
     const problems = edit((p) => {
       (p as Record<string, unknown>)['status'] = 'live';
       (p.permissions[0] as unknown as Record<string, unknown>)['scope'] = 'planet';
+      (p.permissions[1] as unknown as Record<string, unknown>)['levels'] = ['grid', 'province'];
     });
     expect(only(problems)).toEqual([
       { code: 'schema.enum', path: '/status' },
       { code: 'schema.enum', path: '/permissions/0/scope' },
+      { code: 'schema.enum', path: '/permissions/1/levels/1' },
     ]);
     expect(problems[0]?.message.en).toContain('draft, in_review, published, retired');
   });

@@ -353,6 +353,12 @@ export interface PermissionRow {
    */
   command: string;
   scope: Scope;
+  /**
+   * Only while the case is held at one of these levels (its `level`): who acts on an order is the unit that holds
+   * it now — a grid signs for an order at grid level, not after it rose to the community. Absent: at any level.
+   * Reading is not limited by it.
+   */
+  levels?: OrgLevel[];
 }
 
 /** Who may see residents' personal data (name, phone, ID number, exact address) unmasked. */

@@ -235,7 +235,9 @@ describe('runtime: commands', () => {
   it('validates command input and refuses commands the state does not accept', async () => {
     const { runtime } = setup();
     const c = await runtime.submit({ process: 'gridEscalation', input: submission(), actor: gridWorker });
-    await expectError(runtime.send(c.id, { type: 'case.sign' }, { actor: gridWorker }), 'command.not_allowed_in_state');
+    // In triage no unit holds the order: the grid worker may not sign yet, the street dispatcher (any level) is told why.
+    await expectError(runtime.send(c.id, { type: 'case.sign' }, { actor: gridWorker }), 'permission.denied');
+    await expectError(runtime.send(c.id, { type: 'case.sign' }, { actor: dispatcher }), 'command.not_allowed_in_state');
     await expectError(runtime.send(c.id, { type: 'case.fly' }, { actor: dispatcher }), 'command.unknown');
     await runtime.send(c.id, { type: 'case.triage.file' }, { actor: communityStaff });
     await runtime.send(c.id, { type: 'case.sign' }, { actor: gridWorker });
@@ -245,6 +247,26 @@ describe('runtime: commands', () => {
     );
     const paths = (e.details as { problems: { path: string }[] }).problems.map((p) => p.path);
     expect(paths).toContain('/reason');
+  });
+
+  it('lets the unit that holds an order act on it: the grid at grid level, the community after it rose', async () => {
+    const { runtime } = setup();
+    const c = await runtime.submit({ process: 'gridEscalation', input: submission(), actor: gridWorker });
+    const filed = await runtime.send(c.id, { type: 'case.triage.file' }, { actor: communityStaff });
+    expect(filed.summary.level).toBe('grid');
+    // At grid level the community supervises but does not sign for the grid.
+    await expectError(runtime.send(c.id, { type: 'case.sign' }, { actor: communityStaff }), 'permission.denied');
+    const raised = await runtime.send(
+      c.id,
+      { type: 'case.dispatch', input: { level: 'community' } },
+      { actor: dispatcher },
+    );
+    expect(raised.summary.level).toBe('community');
+    // Now the community holds it: the grid worker still sees the case but no longer signs for it.
+    expect((await runtime.get(c.id, { actor: gridWorker })).id).toBe(c.id);
+    await expectError(runtime.send(c.id, { type: 'case.sign' }, { actor: gridWorker }), 'permission.denied');
+    const signed = await runtime.send(c.id, { type: 'case.sign' }, { actor: communityStaff });
+    expect(signed.state).toBe('handling.signed');
   });
 
   it('reports a command refused by a rule with the decisions that refused it', async () => {

@@ -13,7 +13,7 @@ export {
 } from './createRuntime.js';
 export { createMemoryStore, encodeCursor, decodeCursor, matchesQuery } from './memoryStore.js';
 export { createPolicyRegistry, type PolicyRegistry } from './policyRegistry.js';
-export { allowedBy, canRead, inScope } from './permissions.js';
+export { allowedBy, atLevel, canRead, inScope } from './permissions.js';
 export { validateJson } from './validateJson.js';
 export type {
   CaseRecord,

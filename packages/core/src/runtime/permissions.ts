@@ -1,5 +1,5 @@
 import { commandMatches } from '../policy/commands.js';
-import type { Policy, PermissionRow } from '../policy/types.js';
+import type { OrgLevel, Policy, PermissionRow } from '../policy/types.js';
 import type { Actor, CaseSummary } from '../process/types.js';
 
 /** True when the case lies within the actor's reach for a scope. */
@@ -16,9 +16,14 @@ export function inScope(scope: PermissionRow['scope'], actor: Actor, summary: Ca
   }
 }
 
+/** True when a row's level condition (if any) holds for the case's current level. */
+export function atLevel(row: PermissionRow, summary: CaseSummary): boolean {
+  return row.levels === undefined || (summary.level !== undefined && row.levels.includes(summary.level as OrgLevel));
+}
+
 /**
  * The permission rows that allow an actor to give a command on a case, per the policy's role × command × scope
- * matrix. Empty means denied.
+ * matrix (and the level a row may be limited to). Empty means denied.
  *
  * @example
  * allowedBy(policy, actor, 'case.sign', summary).length > 0
@@ -26,7 +31,10 @@ export function inScope(scope: PermissionRow['scope'], actor: Actor, summary: Ca
 export function allowedBy(policy: Policy, actor: Actor, command: string, summary: CaseSummary): PermissionRow[] {
   return policy.permissions.filter(
     (row) =>
-      actor.roles.includes(row.role) && commandMatches(row.command, command) && inScope(row.scope, actor, summary),
+      actor.roles.includes(row.role) &&
+      commandMatches(row.command, command) &&
+      inScope(row.scope, actor, summary) &&
+      atLevel(row, summary),
   );
 }
 

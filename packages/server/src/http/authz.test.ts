@@ -8,7 +8,7 @@ import {
   type Policy,
   type Scope,
 } from '@gridflow/core';
-import { recipes, FIXTURE_UNITS, gridInTriage } from './fixtures.js';
+import { holderLevel, recipes, FIXTURE_UNITS, gridInTriage } from './fixtures.js';
 import { ENGINES, noiseReport, parkingMatter, startHarness, TENANTS, type Harness } from './harness.js';
 
 /**
@@ -70,8 +70,13 @@ function scopeOk(scope: Scope, actor: Actor, summary: CaseSummary): boolean {
 /** The specification: may this actor give this command on a case with this summary? May they see it at all? */
 function expected(actor: Actor, command: string, summary: CaseSummary): { allowed: boolean; readable: boolean } {
   const rows = policy.permissions.filter((r) => actor.roles.includes(r.role));
+  // A row limited to levels holds only while the case is at one of them (the holder of an order acts on it).
+  const levelOk = (levels: readonly string[] | undefined) =>
+    levels === undefined || (summary.level !== undefined && levels.includes(summary.level));
   return {
-    allowed: rows.some((r) => commandMatches(r.command, command) && scopeOk(r.scope, actor, summary)),
+    allowed: rows.some(
+      (r) => commandMatches(r.command, command) && scopeOk(r.scope, actor, summary) && levelOk(r.levels),
+    ),
     // Policy rows are about policies: they let nobody see residents' cases.
     readable: rows.some((r) => !r.command.startsWith('policy.') && scopeOk(r.scope, actor, summary)),
   };
@@ -147,8 +152,8 @@ describe.each(ENGINES)('authorisation matrix on %s', (engine) => {
           const actor = actorFor(role, variant);
           let fx = shared;
           let want = expected(actor, command, shared.summary);
-          if (want.allowed) {
-            // Success changes the case: a fresh one, prepared for this role.
+          if (want.allowed || holderLevel(role, command) !== undefined) {
+            // Success changes the case: a fresh one, prepared for this role (at the level it holds orders at).
             fx = await recipe(h.ctx, T, role);
             want = expected(actor, command, fx.summary);
           }

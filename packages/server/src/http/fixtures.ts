@@ -1,4 +1,11 @@
-import { SYSTEM_ACTOR, type Actor, type CaseRecord, type CaseSummary } from '@gridflow/core';
+import {
+  commandMatches,
+  createDefaultPolicy,
+  SYSTEM_ACTOR,
+  type Actor,
+  type CaseRecord,
+  type CaseSummary,
+} from '@gridflow/core';
 import type { ServerContext } from '../context.js';
 import { noiseReport, parkingMatter } from './harness.js';
 
@@ -72,12 +79,32 @@ export const gridInTriage = (ctx: ServerContext, tenant: string) =>
     noiseReport({ units: { grid: 'g-01', community: 'c-01', street: 's-01', compound: 'x-01' } }),
   );
 
-/** Filed and dispatched to urban management: every role's unit is in the case. */
-async function dispatched(ctx: ServerContext, tenant: string, extra: readonly Step[] = []): Promise<CaseRecord> {
+const defaultRows = createDefaultPolicy().permissions;
+
+/**
+ * The level the default policy limits `role` to for `command`, if it does: handling commands belong to the unit
+ * that holds the order (a grid worker signs at grid level).
+ */
+export function holderLevel(role: string, command: string): string | undefined {
+  return defaultRows.find((r) => r.role === role && commandMatches(r.command, command) && r.levels)?.levels?.[0];
+}
+
+/**
+ * Filed and dispatched to urban management: every role's unit is in the case. With `holder`, then dispatched on to
+ * the level at which that role may give that command, when the policy limits it to one.
+ */
+async function dispatched(
+  ctx: ServerContext,
+  tenant: string,
+  extra: readonly Step[] = [],
+  holder?: { role: string; command: string },
+): Promise<CaseRecord> {
   const c = await gridInTriage(ctx, tenant);
+  const level = holder && holderLevel(holder.role, holder.command);
   return drive(ctx, tenant, c, [
     ['case.triage.file'],
     ['case.dispatch', { level: 'department', department: 'urban_management' }],
+    ...(level ? [['case.dispatch', { level }] satisfies Step] : []),
     ...extra,
   ]);
 }
@@ -96,20 +123,32 @@ const gridRecipes: Record<string, Recipe> = {
     return fixture(await gridInTriage(ctx, t), { caseId: original.id });
   },
   'case.dispatch': async (ctx, t) => fixture(await dispatched(ctx, t), { level: 'community' }),
-  'case.sign': async (ctx, t) => fixture(await dispatched(ctx, t)),
-  'case.contact': async (ctx, t) => fixture(await dispatched(ctx, t, [['case.sign']]), { method: 'phone' }),
-  'case.start': async (ctx, t) =>
-    fixture(await dispatched(ctx, t, [['case.sign'], ['case.contact', { method: 'visit' }]])),
-  'case.return': async (ctx, t) =>
-    fixture(await dispatched(ctx, t), { reason: 'wrong_locality', note: '不属于本单位辖区' }),
+  'case.sign': async (ctx, t, role) => fixture(await dispatched(ctx, t, [], { role, command: 'case.sign' })),
+  'case.contact': async (ctx, t, role) =>
+    fixture(await dispatched(ctx, t, [['case.sign']], { role, command: 'case.contact' }), { method: 'phone' }),
+  'case.start': async (ctx, t, role) =>
+    fixture(
+      await dispatched(ctx, t, [['case.sign'], ['case.contact', { method: 'visit' }]], {
+        role,
+        command: 'case.start',
+      }),
+    ),
+  'case.return': async (ctx, t, role) =>
+    fixture(await dispatched(ctx, t, [], { role, command: 'case.return' }), {
+      reason: 'wrong_locality',
+      note: '不属于本单位辖区',
+    }),
   'case.return.accept': async (ctx, t) =>
     fixture(await dispatched(ctx, t, [['case.return', { reason: 'unclear_ownership', note: '权属不清' }]])),
   'case.return.overrule': async (ctx, t) =>
     fixture(await dispatched(ctx, t, [['case.return', { reason: 'unclear_ownership', note: '权属不清' }]]), {
       note: '属地明确，须承办',
     }),
-  'case.extension.request': async (ctx, t) =>
-    fixture(await dispatched(ctx, t, working), { duration: 'P2D', reason: '需要协调施工方' }),
+  'case.extension.request': async (ctx, t, role) =>
+    fixture(await dispatched(ctx, t, working, { role, command: 'case.extension.request' }), {
+      duration: 'P2D',
+      reason: '需要协调施工方',
+    }),
   'case.extension.approve': async (ctx, t) =>
     fixture(
       await dispatched(ctx, t, [...working, ['case.extension.request', { duration: 'P2D', reason: '协调中' }]]),
@@ -137,7 +176,11 @@ const gridRecipes: Record<string, Recipe> = {
       ]),
       { department: 'urban_management', note: '已拆除' },
     ),
-  'case.feedback': async (ctx, t) => fixture(await dispatched(ctx, t, working), { note: '已协调停工', resolved: true }),
+  'case.feedback': async (ctx, t, role) =>
+    fixture(await dispatched(ctx, t, working, { role, command: 'case.feedback' }), {
+      note: '已协调停工',
+      resolved: true,
+    }),
   'case.verify.pass': async (ctx, t) =>
     fixture(await dispatched(ctx, t, [...working, ['case.feedback', { note: '已处理' }]])),
   'case.verify.fail': async (ctx, t) =>

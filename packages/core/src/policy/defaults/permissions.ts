@@ -1,4 +1,4 @@
-import type { PermissionRow, PrivacyPolicy, Scope } from '../types.js';
+import type { OrgLevel, PermissionRow, PrivacyPolicy, Scope } from '../types.js';
 
 /**
  * The default permission matrix (role × command × scope). Residents act on their own matters, grid workers on
@@ -10,21 +10,18 @@ import type { PermissionRow, PrivacyPolicy, Scope } from '../types.js';
 const grant = (role: string, scope: Scope, ...commands: string[]): PermissionRow[] =>
   commands.map((command) => ({ id: `p-${role}-${command.replace('*', 'all')}`, role, command, scope }));
 
+/** The same, only while the case is held at `level`: the holder of an order acts on it. */
+const grantAt = (level: OrgLevel, role: string, scope: Scope, ...commands: string[]): PermissionRow[] =>
+  grant(role, scope, ...commands).map((row) => ({ ...row, levels: [level] }));
+
 /** What a unit does with an order it was given. */
 const handling = ['case.sign', 'case.contact', 'case.start', 'case.return', 'case.extension.request', 'case.feedback'];
 
 export const defaultPermissions: PermissionRow[] = [
   ...grant('resident', 'own', 'case.submit', 'case.reopen', 'matter.raise', 'evaluation.rate'),
-  ...grant(
-    'grid_worker',
-    'grid',
-    'case.submit',
-    ...handling,
-    'case.verify.pass',
-    'case.verify.fail',
-    'case.escalate',
-    'matter.raise',
-  ),
+  ...grant('grid_worker', 'grid', 'case.submit', 'case.verify.pass', 'case.verify.fail', 'case.escalate', 'matter.raise'),
+  ...grantAt('grid', 'grid_worker', 'grid', ...handling),
+  ...grantAt('community', 'community_staff', 'community', ...handling),
   ...grant(
     'community_staff',
     'community',
@@ -33,7 +30,6 @@ export const defaultPermissions: PermissionRow[] = [
     'case.triage.cancel',
     'case.triage.merge',
     'case.dispatch',
-    ...handling,
     'case.verify.pass',
     'case.verify.fail',
     'case.close',
