@@ -32,6 +32,13 @@ const words = {
     commands: '可执行的操作',
     send: '执行',
     none: '当前没有可执行的操作',
+    attachments: '照片和附件',
+    noAttachments: '还没有附件',
+    upload: '上传',
+    before: '整改前',
+    after: '整改后',
+    other: '其他',
+    uploaded: '已上传',
     submitted: '已提交，案件编号',
     done: '已执行',
     unit: '单位',
@@ -75,6 +82,13 @@ const words = {
     commands: 'What you can do now',
     send: 'Send',
     none: 'Nothing to do now',
+    attachments: 'Photos and files',
+    noAttachments: 'No attachments yet',
+    upload: 'Upload',
+    before: 'Before',
+    after: 'After',
+    other: 'Other',
+    uploaded: 'Uploaded',
     submitted: 'Submitted, case',
     done: 'Done',
     unit: 'Unit',
@@ -111,7 +125,7 @@ async function api(path, options = {}) {
   const res = await fetch(path, {
     ...options,
     headers: {
-      ...(options.body ? { 'content-type': 'application/json' } : {}),
+      ...(options.body && !(options.body instanceof FormData) ? { 'content-type': 'application/json' } : {}),
       ...(state.token ? { authorization: `Bearer ${state.token}` } : {}),
       ...options.headers,
     },
@@ -193,10 +207,11 @@ function sample(schema) {
 async function showCase(id) {
   state.selected = id;
   document.querySelectorAll('#cases tr').forEach((tr) => tr.classList.toggle('selected', tr.dataset.id === id));
-  const [c, history, commands] = await Promise.all([
+  const [c, history, commands, attachments] = await Promise.all([
     api(`/api/v1/cases/${encodeURIComponent(id)}`),
     api(`/api/v1/cases/${encodeURIComponent(id)}/history?lang=${state.lang}`),
     api(`/api/v1/cases/${encodeURIComponent(id)}/commands`),
+    api(`/api/v1/cases/${encodeURIComponent(id)}/attachments`),
   ]);
   const steps = history.items
     .map(
@@ -217,7 +232,30 @@ async function showCase(id) {
   $('#detail').innerHTML = `<h2>${esc(c.summary.title ?? c.id)}</h2>
     <p>${esc(name(c.stateName) || c.state)} · v${c.version} · ${esc(c.summary.units.join(', '))}</p>
     <h3>${t('commands')}</h3><div class="commands">${forms || `<p>${t('none')}</p>`}</div>
+    <h3>${t('attachments')}</h3>${attachmentList(id, attachments.items)}
+    <form class="upload">
+      <select name="kind" aria-label="kind">${['before', 'after', 'other'].map((k) => `<option value="${k}">${t(k)}</option>`).join('')}</select>
+      <input type="file" name="file" accept="image/jpeg,image/png,image/webp,application/pdf" required />
+      <button>${t('upload')}</button>
+    </form>
     <h3>${t('history')}</h3><ol class="timeline">${steps}</ol>`;
+  showAttachmentImages($('#detail'));
+  $('#detail')
+    .querySelector('form.upload')
+    .addEventListener('submit', async (event) => {
+      event.preventDefault();
+      try {
+        // The kind goes first: the server reads the parts in order.
+        const form = new FormData();
+        form.append('kind', event.target.kind.value);
+        form.append('file', event.target.file.files[0]);
+        await api(`/api/v1/cases/${encodeURIComponent(id)}/attachments`, { method: 'POST', body: form });
+        toast(t('uploaded'));
+        await showCase(id);
+      } catch (e) {
+        toast(e.message);
+      }
+    });
   $('#detail')
     .querySelectorAll('button[data-send]')
     .forEach((button) =>
@@ -238,6 +276,44 @@ async function showCase(id) {
         }
       }),
     );
+}
+
+/** Attachments grouped before / after / other; images are filled in by {@link showAttachmentImages}. */
+function attachmentList(caseId, items) {
+  if (items.length === 0) return `<p>${t('noAttachments')}</p>`;
+  return `<div class="attachments">${items
+    .map((a) => {
+      const url = `/api/v1/cases/${encodeURIComponent(caseId)}/attachments/${encodeURIComponent(a.id)}`;
+      const media = a.contentType.startsWith('image/')
+        ? `<img data-src="${esc(url)}" alt="${esc(a.filename)}" />`
+        : `<a href="#" data-download="${esc(url)}" data-name="${esc(a.filename)}">${esc(a.filename)}</a>`;
+      return `<figure>${media}<figcaption>${t(a.kind)} · ${esc(a.filename)} · ${time(a.createdAt)}</figcaption></figure>`;
+    })
+    .join('')}</div>`;
+}
+
+/** Attachment bytes need the bearer token, so they are fetched and shown from blob URLs. */
+function showAttachmentImages(root) {
+  const blob = async (url) => {
+    const res = await fetch(url, { headers: { authorization: `Bearer ${state.token}` } });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    return URL.createObjectURL(await res.blob());
+  };
+  root.querySelectorAll('img[data-src]').forEach((img) => {
+    blob(img.dataset.src).then(
+      (src) => (img.src = src),
+      (e) => toast(e.message),
+    );
+  });
+  root.querySelectorAll('a[data-download]').forEach((a) =>
+    a.addEventListener('click', async (event) => {
+      event.preventDefault();
+      const link = document.createElement('a');
+      link.href = await blob(a.dataset.download);
+      link.download = a.dataset.name;
+      link.click();
+    }),
+  );
 }
 
 async function loadPolicy() {

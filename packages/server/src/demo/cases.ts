@@ -619,6 +619,18 @@ export function buildStories(options: CatalogueOptions): {
     duplicate.start = original.start + random.int(60, 300) * MINUTE;
   }
 
+  // Every grid holds an order of its own waiting to be signed: its grid worker has something to do on first login
+  // (handling commands belong to the unit that holds the order).
+  for (const g of DEMO_GRIDS) {
+    addGrid({
+      name: `to-sign-${g.id}`,
+      when: 'now',
+      category: gridCat(),
+      grid: g,
+      plan: { stop: 'handling.dispatched' },
+    });
+  }
+
   // Property matters at every stage.
   const addMatter = (
     name: string,

@@ -19,8 +19,8 @@ const handling = ['case.sign', 'case.contact', 'case.start', 'case.return', 'cas
 
 export const defaultPermissions: PermissionRow[] = [
   ...grant('resident', 'own', 'case.submit', 'case.reopen', 'matter.raise', 'evaluation.rate'),
-  ...grant('grid_worker', 'grid', 'case.submit', 'case.verify.pass', 'case.verify.fail', 'case.escalate', 'matter.raise'),
-  ...grantAt('grid', 'grid_worker', 'grid', ...handling),
+  ...grant('grid_worker', 'grid', 'case.submit', 'case.verify.pass', 'case.verify.fail', 'matter.raise'),
+  ...grantAt('grid', 'grid_worker', 'grid', ...handling, 'case.escalate'),
   ...grantAt('community', 'community_staff', 'community', ...handling),
   ...grant(
     'community_staff',
