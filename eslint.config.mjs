@@ -13,6 +13,7 @@ export default tseslint.config(
       '.gridflow/**',
       'bench/results/**',
       'examples/**/vendor/**',
+      'packages/core/src/policy/generated/policyValidator.ts',
     ],
   },
   js.configs.recommended,

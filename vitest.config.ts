@@ -33,6 +33,7 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['packages/core/src/**/*.test.ts', 'packages/server/src/**/*.test.ts', 'docs/**/*.test.ts'],
+          exclude: ['**/*.browser.test.ts', '**/node_modules/**'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
@@ -41,7 +42,11 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'browser',
-          include: ['packages/widgets/src/**/*.test.ts', 'packages/designer/src/**/*.test.ts'],
+          include: [
+            'packages/core/src/**/*.browser.test.ts',
+            'packages/widgets/src/**/*.test.ts',
+            'packages/designer/src/**/*.test.ts',
+          ],
           testTimeout: 30_000,
           browser: {
             enabled: true,

@@ -1,22 +1,21 @@
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { LocalizedText } from '../i18n.js';
 import { Severity, fromPointer, type Problem } from '../problems.js';
-import { PolicyPattern, policySchema } from './schema.js';
+import validatePolicySchema from './generated/policyValidator.js';
+import { PolicyPattern } from './schema.js';
 
 /**
- * Runs the policy JSON Schema (ajv, draft 2020-12, all errors) and turns ajv's errors into Problems with
- * stable `schema.*` codes, Chinese and English messages and the JSON Pointer of the exact cell.
+ * Runs the policy JSON Schema (draft 2020-12, all errors) and turns its errors into Problems with stable
+ * `schema.*` codes, Chinese and English messages and the JSON Pointer of the exact cell.
  */
 
-let compiled: ValidateFunction | undefined;
-
 /**
- * The compiled policy schema; compiled on first use, then reused. The schema itself is checked against the
- * draft 2020-12 meta-schema by the tests, not at run time (`validateSchema: false` saves most of the cold start).
+ * The policy schema's validator: ajv's code for it, generated ahead of time (`scripts/policyValidator.mjs`), so
+ * validating needs no compiler, no `new Function` and no cold start. A test keeps it in step with the schema,
+ * and the tests check the schema itself against the draft 2020-12 meta-schema.
  */
 export function policyValidator(): ValidateFunction {
-  compiled ??= new Ajv2020({ allErrors: true, strict: true, validateSchema: false }).compile(policySchema);
-  return compiled;
+  return validatePolicySchema as ValidateFunction;
 }
 
 const TYPE_WORDS: Record<string, LocalizedText> = {
