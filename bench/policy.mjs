@@ -53,7 +53,12 @@ const row = (name, ms) => ({
 
 export async function run() {
   const api = await load();
-  const rows = [row('validate default policy (cold, fresh process; the schema validator is generated ahead of time)', coldInFreshProcess())];
+  const rows = [
+    row(
+      'validate default policy (cold, fresh process; the schema validator is generated ahead of time)',
+      coldInFreshProcess(),
+    ),
+  ];
 
   const doc = api.createDefaultPolicy();
   const result = api.validatePolicy(doc);
