@@ -4,7 +4,8 @@
 // (src/policy/generated/policyValidator.test.ts) fails when it no longer matches the schema.
 //
 // After changing src/policy/schema.ts: `npm run build && npm run generate -w @gridflow/core`.
-import { writeFileSync } from 'node:fs';
+import { realpathSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 
@@ -47,7 +48,7 @@ export function policyValidatorModule(schema) {
   ].join('\n');
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
   const { policySchema } = await import('../dist/policy/schema.js');
   const target = new URL('../src/policy/generated/policyValidator.ts', import.meta.url);
   writeFileSync(target, policyValidatorModule(policySchema));

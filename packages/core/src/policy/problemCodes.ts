@@ -106,6 +106,7 @@ export const POLICY_PROBLEM_CODES: readonly PolicyProblemCodeDef[] = Object.free
   // Permissions and privacy
   d('permissions.unknown_command', E, '未知命令', 'an unknown command'),
   d('permissions.duplicate_row', W, '同一角色重复授权同一命令', 'a role granted one command twice'),
+  d('permissions.levels_ignored', W, '政策命令的层级限制不起作用', 'a level limit on a policy command'),
   d('permissions.command_unassigned', W, '没有角色可以执行的命令', 'a command nobody may give'),
   d(
     'privacy.contact_without_unmasked',

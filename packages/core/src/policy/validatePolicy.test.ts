@@ -655,6 +655,18 @@ describe('permissions and privacy', () => {
     );
   });
 
+  it('permissions.levels_ignored, and rows limited to other levels are no duplicates', () => {
+    const problems = check((p) => {
+      const publish = p.permissions.find((r) => r.command === 'policy.publish')!;
+      publish.levels = ['grid'];
+      const sign = p.permissions.find((r) => r.role === 'grid_worker' && r.command === 'case.sign')!;
+      p.permissions.push({ ...sign, id: 'p-grid-sign-community', levels: ['community'] });
+    });
+    const publishAt = P.permissions.findIndex((r) => r.command === 'policy.publish');
+    expectProblem(problems, 'permissions.levels_ignored', `/permissions/${publishAt}/levels`);
+    expect(problems.filter((p) => p.code === 'permissions.duplicate_row')).toEqual([]);
+  });
+
   it('permissions.command_unassigned', () => {
     const problem = expectProblem(
       check((p) => (p.permissions = p.permissions.filter((r) => r.command !== 'policy.publish'))),

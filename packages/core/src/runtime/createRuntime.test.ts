@@ -269,6 +269,20 @@ describe('runtime: commands', () => {
     expect(signed.state).toBe('handling.signed');
   });
 
+  it('lets a department handle only while the order is with it, though it still sees the case afterwards', async () => {
+    const { runtime } = setup();
+    const liaison = actor('u-um', ['department_liaison'], ['department:urban_management']);
+    const c = await runtime.submit({ process: 'gridEscalation', input: submission(), actor: gridWorker });
+    await runtime.send(c.id, { type: 'case.triage.file' }, { actor: communityStaff });
+    const toDepartment = { level: 'department', department: 'urban_management' };
+    await runtime.send(c.id, { type: 'case.dispatch', input: toDepartment }, { actor: dispatcher });
+    expect((await runtime.availableCommands(c.id, { actor: liaison })).map((x) => x.type)).toContain('case.sign');
+    const back = await runtime.send(c.id, { type: 'case.dispatch', input: { level: 'grid' } }, { actor: dispatcher });
+    expect(back.summary.units).toContain('department:urban_management');
+    expect((await runtime.get(c.id, { actor: liaison })).id).toBe(c.id);
+    await expectError(runtime.send(c.id, { type: 'case.sign' }, { actor: liaison }), 'permission.denied');
+  });
+
   it('reports a command refused by a rule with the decisions that refused it', async () => {
     const { runtime } = setup();
     let c = await runtime.submit({ process: 'gridEscalation', input: submission(), actor: gridWorker });

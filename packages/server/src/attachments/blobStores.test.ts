@@ -240,7 +240,7 @@ describe('S3 blob store', () => {
     let fake: Server;
     let fakeUrl: string;
     const seen: { method: string; url: string; headers: IncomingMessage['headers']; body: Buffer }[] = [];
-    let answer: 'fail' | 'hang' = 'fail';
+    let answer: 'fail' | 'hang' | 'denied' | 'badKey' = 'fail';
     beforeAll(async () => {
       fake = createServer((req, res) => {
         const chunks: Buffer[] = [];
@@ -248,6 +248,12 @@ describe('S3 blob store', () => {
         req.on('end', () => {
           seen.push({ method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks) });
           if (answer === 'hang') return;
+          if (answer === 'denied' || answer === 'badKey') {
+            const code = answer === 'denied' ? 'AccessDenied' : 'InvalidAccessKeyId';
+            res.writeHead(403, { 'content-type': 'application/xml' });
+            res.end(`<?xml version="1.0"?><Error><Code>${code}</Code><Message>no</Message></Error>`);
+            return;
+          }
           res.writeHead(503, { 'content-type': 'application/xml' });
           res.end('<?xml version="1.0"?><Error><Code>SlowDown</Code><Message>Reduce your rate</Message></Error>');
         });
@@ -280,6 +286,16 @@ describe('S3 blob store', () => {
         expect(request.headers['x-amz-content-sha256']).toBe(createHash('sha256').update(data).digest('hex'));
         expect(JSON.stringify(request.headers)).not.toContain(SECRET);
       }
+    });
+
+    it('is ready when AWS denies reading a missing key for want of s3:ListBucket, not when it refuses the key', async () => {
+      answer = 'denied';
+      const store = createS3BlobStore(s3Settings(fakeUrl));
+      await expect(store.check()).resolves.toBeUndefined();
+      // A read of real bytes denied is still the store failing, not "missing".
+      await expectUnavailable(store.get(blobKey('t-a', randomUUID())), /GET answered 403 AccessDenied/);
+      answer = 'badKey';
+      await expectUnavailable(store.check(), /GET answered 403 InvalidAccessKeyId/);
     });
 
     it('gives up on a store that does not answer in time', async () => {

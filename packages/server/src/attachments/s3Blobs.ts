@@ -154,7 +154,15 @@ export function createS3BlobStore(settings: S3Settings): BlobStore {
     },
     async check() {
       // A GET of a key that is never written: "no such key" proves the endpoint, the bucket and the credentials.
-      await store.get(PROBE_KEY);
+      // Without s3:ListBucket, AWS answers a missing key with 403 AccessDenied instead: the credentials were
+      // accepted and the bucket exists (wrong keys, signatures or buckets have codes of their own).
+      const response = await send('GET', PROBE_KEY, { method: 'GET' });
+      if (response.ok || response.status === 404 || response.status === 403) {
+        const code = response.ok ? undefined : await s3ErrorCode(response);
+        if (response.ok || code === undefined || code === 'NoSuchKey' || code === 'AccessDenied') return;
+        throw storageUnavailable('s3', new S3RequestError('GET', response.status, code));
+      }
+      throw await fail('GET', response);
     },
     async delete(key) {
       const response = await send('DELETE', key, { method: 'DELETE' });

@@ -83,19 +83,19 @@ export function claimDueOnly(store: CaseStore, clock: Clock, options: ClaimOptio
         .slice(0, limit);
     },
     async transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
-      const claimed: string[] = [];
+      /** The cases this transaction tried to claim. */
+      const tried = new Set<string>();
       try {
         return await store.transaction((tx) =>
           fn({
             async getCase(tenant, id, opts) {
               if (!(opts?.forUpdate && opts.skipLocked)) return tx.getCase(tenant, id, opts);
+              tried.add(key(tenant, id));
               if (peekFirst) {
                 const peek = await tx.getCase(tenant, id);
                 if (peek === null || peek.nextDueAt === null || peek.nextDueAt > clock.now()) return null;
               }
-              const record = await tx.getCase(tenant, id, opts);
-              if (record) claimed.push(key(tenant, id));
-              return record;
+              return tx.getCase(tenant, id, opts);
             },
             findByIdempotencyKey: (tenant, k) => tx.findByIdempotencyKey(tenant, k),
             insertCase: (record) => tx.insertCase(record),
@@ -107,7 +107,7 @@ export function claimDueOnly(store: CaseStore, clock: Clock, options: ClaimOptio
       } catch (error) {
         // A case whose deadlines cannot be fired must not hold up the ones due after it: set it aside a while.
         // A transaction of several cases says nothing about which one failed (the runtime retries them one by one).
-        if (claimed.length === 1) failing.set(claimed[0]!, Date.now() + retryMs);
+        if (tried.size === 1) failing.set([...tried][0]!, Date.now() + retryMs);
         throw error;
       }
     },

@@ -100,7 +100,9 @@ async function dispatched(
   holder?: { role: string; command: string },
 ): Promise<CaseRecord> {
   const c = await gridInTriage(ctx, tenant);
-  const level = holder && holderLevel(holder.role, holder.command);
+  const found = holder && holderLevel(holder.role, holder.command);
+  // The first dispatch already puts the case at department level (urban management's).
+  const level = found === 'department' ? undefined : found;
   return drive(ctx, tenant, c, [
     ['case.triage.file'],
     ['case.dispatch', { level: 'department', department: 'urban_management' }],

@@ -181,7 +181,7 @@ describe('event hub on PostgreSQL (two processes)', () => {
     await expect.poll(() => onB.got.length, { timeout: 5_000 }).toBe(40);
     await expect.poll(() => onA.got.length, { timeout: 5_000 }).toBe(40);
     await new Promise((r) => setTimeout(r, 100));
-    // Announced once per case and commit (by the database), with the last entry of each case.
+    // Announced by the database once per case and statement, with the last entry of each case.
     expect(onB.got).toHaveLength(40);
     expect(onA.got).toHaveLength(40);
     expect(new Set(onB.got.map((c) => c.caseId)).size).toBe(40);

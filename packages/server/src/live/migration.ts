@@ -3,7 +3,8 @@ import type { Migration } from '../store/migrations.js';
 /**
  * Schema version 5: the database announces case changes itself. A statement-level trigger on `case_history`
  * sends one `NOTIFY gridflow_cases` per case a statement appended history to (its last entry: version, state,
- * command, time, and the schema, as {@link parseChange} reads it). PostgreSQL delivers notifications when the
+ * command, time, and the table's schema, as {@link parseChange} reads it; a transaction that appends to a case in
+ * several statements announces each). PostgreSQL delivers notifications when the
  * transaction commits, and only then: live updates need no statement and no commit of their own, and a
  * transaction that rolls back announces nothing. Every writer of history is covered, whichever process or tool
  * it is.
@@ -21,7 +22,7 @@ export const liveMigration: Migration = {
     BEGIN
       PERFORM pg_notify('gridflow_cases', json_build_object(
           'tenant', c.tenant, 'caseId', c.case_id, 'version', c.seq, 'state', c.to_state,
-          'command', c.command, 'at', c.at, 's', current_schema())::text)
+          'command', c.command, 'at', c.at, 's', TG_TABLE_SCHEMA)::text)
         FROM (SELECT DISTINCT ON (tenant, case_id) tenant, case_id, seq, to_state, command, at
                 FROM appended ORDER BY tenant, case_id, seq DESC) AS c;
       RETURN NULL;

@@ -20,7 +20,14 @@ export function checkPermissions(ctx: CheckContext): void {
           : `Unknown command "${row.command}"`,
       });
     }
-    const key = `${row.role}\u0000${row.command}`;
+    if (row.levels && row.command.startsWith('policy.')) {
+      ctx.warn('permissions.levels_ignored', ['permissions', i, 'levels'], {
+        zh: `“${row.command}”是政策命令，与案件层级无关，层级限制不起作用`,
+        en: `"${row.command}" is a policy command, not about a case: its level limit has no effect`,
+      });
+    }
+    // Rows limited to different levels complement each other (each holds at its own levels): not duplicates.
+    const key = `${row.role}\u0000${row.command}\u0000${(row.levels ?? []).join(',')}`;
     const first = seen.get(key);
     if (first) {
       const same = first.scope === row.scope;

@@ -74,10 +74,10 @@ export const defaultPermissions: PermissionRow[] = [
     'evaluation.exclusion.request',
     'evaluation.notice.propose',
   ),
+  ...grantAt('department', 'department_liaison', 'department', ...handling),
   ...grant(
     'department_liaison',
     'department',
-    ...handling,
     'case.checkin',
     'case.department.done',
     'matter.meeting.confirm',

@@ -594,7 +594,10 @@ export async function sendCommand(
       expectedVersion,
       // The answer's personal-data read is recorded in the command's own transaction: one commit, not two.
       beforeCommit: async (record, tx) => {
-        view = await viewAfterCommand(env, caller, runtime, record, inputs, sqlExecutorOf(tx) ?? env.ctx.sql);
+        // Another connection here would hold a second one while this one waits (PGlite has only one).
+        const audit = sqlExecutorOf(tx);
+        if (!audit) throw new Error('The case store passes no SQL executor (tx.native) for the personal-data audit');
+        view = await viewAfterCommand(env, caller, runtime, record, inputs, audit);
       },
     },
   );
