@@ -120,6 +120,18 @@ export function createS3BlobStore(settings: S3Settings): BlobStore {
   };
   const fail = async (operation: string, response: Response) =>
     storageUnavailable('s3', new S3RequestError(operation, response.status, await s3ErrorCode(response)));
+  /**
+   * Reads a failed answer: resolves when it says the object is not there (404, no code or `NoSuchKey`; a missing
+   * bucket is a broken store), else throws `attachments.unavailable`. With `deniedMeansMissing`, 403 and
+   * `AccessDenied` count too: how AWS answers a missing key to credentials without s3:ListBucket.
+   */
+  const missingOrFail = async (operation: string, response: Response, deniedMeansMissing = false) => {
+    const statuses = deniedMeansMissing ? [404, 403] : [404];
+    if (!statuses.includes(response.status)) throw await fail(operation, response);
+    const code = await s3ErrorCode(response);
+    const missing = code === undefined || code === 'NoSuchKey' || (deniedMeansMissing && code === 'AccessDenied');
+    if (!missing) throw storageUnavailable('s3', new S3RequestError(operation, response.status, code));
+  };
 
   const store: BlobStore = {
     storage: 's3',
@@ -144,35 +156,21 @@ export function createS3BlobStore(settings: S3Settings): BlobStore {
           throw storageUnavailable('s3', new Error(`S3 GET broke off: ${errorText(error)}`));
         }
       }
-      if (response.status === 404) {
-        const code = await s3ErrorCode(response);
-        // A missing object is an answer; a missing bucket is a broken store.
-        if (code === undefined || code === 'NoSuchKey') return null;
-        throw storageUnavailable('s3', new S3RequestError('GET', 404, code));
-      }
-      throw await fail('GET', response);
+      await missingOrFail('GET', response);
+      return null;
     },
     async check() {
       // A GET of a key that is never written: "no such key" proves the endpoint, the bucket and the credentials.
       // Without s3:ListBucket, AWS answers a missing key with 403 AccessDenied instead: the credentials were
       // accepted and the bucket exists (wrong keys, signatures or buckets have codes of their own).
       const response = await send('GET', PROBE_KEY, { method: 'GET' });
-      if (response.ok || response.status === 404 || response.status === 403) {
-        const code = response.ok ? undefined : await s3ErrorCode(response);
-        if (response.ok || code === undefined || code === 'NoSuchKey' || code === 'AccessDenied') return;
-        throw storageUnavailable('s3', new S3RequestError('GET', response.status, code));
-      }
-      throw await fail('GET', response);
+      if (response.ok) await response.arrayBuffer().catch(() => undefined);
+      else await missingOrFail('GET', response, true);
     },
     async delete(key) {
       const response = await send('DELETE', key, { method: 'DELETE' });
-      if (response.status === 404) {
-        const code = await s3ErrorCode(response);
-        if (code === undefined || code === 'NoSuchKey') return;
-        throw storageUnavailable('s3', new S3RequestError('DELETE', 404, code));
-      }
-      if (!response.ok) throw await fail('DELETE', response);
-      await response.arrayBuffer().catch(() => undefined);
+      if (response.ok) await response.arrayBuffer().catch(() => undefined);
+      else await missingOrFail('DELETE', response);
     },
   };
   return store;
