@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { createManualClock, GridflowError } from '@gridflow/core';
 import { createServerClock } from './clock.js';
-import { assertStartable, CONFIG_VARIABLES, defaultConfig, loadConfig, type ConfigProblem } from './config.js';
+import {
+  assertStartable,
+  CONFIG_VARIABLES,
+  defaultConfig,
+  isLoopbackHost,
+  loadConfig,
+  type ConfigProblem,
+} from './config.js';
 
 const problemsOf = (fn: () => unknown): ConfigProblem[] => {
   try {
@@ -107,6 +114,38 @@ describe('loadConfig', () => {
     );
     expect(() => assertStartable({ ...production, jwt: { jwksFile: '/etc/gridflow/jwks.json' } })).not.toThrow();
     expect(() => assertStartable(loadConfig({}))).not.toThrow();
+  });
+
+  it('refuses demo mode on a non-loopback HOST unless GRIDFLOW_DEMO_ALLOW_REMOTE allows it', () => {
+    for (const host of ['127.0.0.1', '127.8.9.10', 'localhost', 'LOCALHOST', '::1', '[::1]', '::ffff:127.0.0.1']) {
+      expect(isLoopbackHost(host), host).toBe(true);
+      expect(() => assertStartable(loadConfig({ HOST: host })), host).not.toThrow();
+    }
+    for (const host of [
+      '0.0.0.0',
+      '::',
+      '[::]',
+      '10.0.0.5',
+      '192.168.1.20',
+      'gridflow.example.gov.cn',
+      '127.0.0.256',
+      '128.0.0.1',
+      'localhost.evil.cn',
+    ]) {
+      expect(isLoopbackHost(host), host).toBe(false);
+      expect(() => assertStartable(loadConfig({ HOST: host })), host).toThrow(
+        expect.objectContaining({ code: 'config.demo_remote', path: 'HOST' }),
+      );
+      expect(() => assertStartable(loadConfig({ HOST: host, GRIDFLOW_DEMO_ALLOW_REMOTE: 'true' })), host).not.toThrow();
+      // Production has no demo endpoints: any address is fine.
+      expect(() =>
+        assertStartable(loadConfig({ HOST: host, GRIDFLOW_MODE: 'production', GRIDFLOW_JWT_SECRET: 'x'.repeat(32) })),
+      ).not.toThrow();
+    }
+    expect(loadConfig({}).demoAllowRemote).toBe(false);
+    expect(problemsOf(() => loadConfig({ GRIDFLOW_DEMO_ALLOW_REMOTE: 'maybe' })).map((p) => p.variable)).toEqual([
+      'GRIDFLOW_DEMO_ALLOW_REMOTE',
+    ]);
   });
 });
 

@@ -20,6 +20,12 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     default: 'demo',
     description: 'demo (demo data, token endpoint, controllable clock) or production.',
   },
+  {
+    name: 'GRIDFLOW_DEMO_ALLOW_REMOTE',
+    default: 'false',
+    description:
+      'true lets demo mode listen on a non-loopback HOST (anyone who reaches it can mint tokens and move the clock).',
+  },
   { name: 'DATABASE_URL', default: '(unset: embedded PGlite)', description: 'postgres://… to use PostgreSQL.' },
   {
     name: 'GRIDFLOW_DB_SCHEMA',
@@ -113,6 +119,7 @@ export function defaultConfig(mode: ServerConfig['mode'] = 'demo'): ServerConfig
     },
     tickIntervalMs: 1_000,
     rateLimit: { max: 1_200, windowMs: 60_000 },
+    demoAllowRemote: false,
   };
 }
 
@@ -196,6 +203,15 @@ export function loadConfig(env: Env = process.env): ServerConfig {
   config.host = get('HOST') ?? config.host;
   if (!/^[A-Za-z0-9.:[\]-]+$/.test(config.host))
     bad('HOST', `不是有效的主机地址：“${config.host}”`, `is not a valid host: "${config.host}"`);
+  const allowRemoteText = (get('GRIDFLOW_DEMO_ALLOW_REMOTE') ?? 'false').toLowerCase();
+  const allowRemote = BOOLEANS.get(allowRemoteText);
+  if (allowRemote === undefined) {
+    bad(
+      'GRIDFLOW_DEMO_ALLOW_REMOTE',
+      `应为 true 或 false，而不是“${allowRemoteText}”`,
+      `must be true or false, not "${allowRemoteText}"`,
+    );
+  } else config.demoAllowRemote = allowRemote;
 
   const databaseUrl = get('DATABASE_URL');
   if (databaseUrl !== undefined) {
@@ -405,15 +421,47 @@ const BOOLEANS = new Map<string, boolean>([
 ]);
 
 /**
- * Refuses a configuration the server must not start with: production without a JWT key (secret, JWKS file or
- * JWKS URL), or with an HS256 secret shorter than 32 bytes.
+ * Whether a listening address is reachable from this machine only: `localhost`, 127.0.0.0/8 or `::1` (also
+ * written `[::1]` or as the IPv4-mapped `::ffff:127.x.x.x`). `0.0.0.0`, `::` and every other address are not.
  *
- * @throws GridflowError `config.missing_keys` or `config.invalid`
+ * @example
+ * isLoopbackHost('127.0.0.1'); // true
+ * isLoopbackHost('0.0.0.0'); // false
+ */
+export function isLoopbackHost(host: string): boolean {
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
+  if (h === 'localhost' || h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
+  const v4 = h.startsWith('::ffff:') ? h.slice('::ffff:'.length) : h;
+  const m = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(v4);
+  return m !== null && m.slice(1).every((part) => Number(part) <= 255);
+}
+
+/**
+ * Refuses a configuration the server must not start with: demo mode (anyone may list users, mint tokens and move
+ * the clock) on a non-loopback `HOST` unless `GRIDFLOW_DEMO_ALLOW_REMOTE` allows it; production without a JWT key
+ * (secret, JWKS file or JWKS URL), or with an HS256 secret shorter than 32 bytes.
+ *
+ * @throws GridflowError `config.demo_remote`, `config.missing_keys` or `config.invalid`
  * @example
  * assertStartable({ ...defaultConfig('production'), jwt: { jwksUrl: 'https://sso.example.gov.cn/jwks.json' } });
  */
 export function assertStartable(config: ServerConfig): void {
-  if (config.mode !== 'production') return;
+  if (config.mode === 'demo') {
+    if (!isLoopbackHost(config.host) && config.demoAllowRemote !== true) {
+      throw new GridflowError(
+        'config.demo_remote',
+        {
+          zh: `演示模式下任何人都能列出用户、签发令牌、拨动时钟，不能监听非本机地址 ${config.host}：请设置 HOST=127.0.0.1，或改用 GRIDFLOW_MODE=production；确需对外演示时设置 GRIDFLOW_DEMO_ALLOW_REMOTE=true。服务器未启动。`,
+          en: `Demo mode lets anyone list users, mint tokens and move the clock, so it does not listen on the non-loopback address ${config.host}: set HOST=127.0.0.1, or GRIDFLOW_MODE=production; to show a demo to other machines on purpose, set GRIDFLOW_DEMO_ALLOW_REMOTE=true. The server did not start.`,
+        },
+        { path: 'HOST' },
+      );
+    }
+    return;
+  }
   const { secret, jwksFile, jwksUrl } = config.jwt;
   if (secret === undefined && jwksFile === undefined && jwksUrl === undefined) {
     throw new GridflowError(

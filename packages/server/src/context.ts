@@ -56,6 +56,11 @@ export interface ServerConfig {
   /** How often the deadline worker looks for due deadlines. */
   tickIntervalMs: number;
   rateLimit: { max: number; windowMs: number };
+  /**
+   * Demo mode only: whether it may listen on a non-loopback `host` (default false: the server refuses to start,
+   * since demo mode lets anyone list users, mint tokens and move the clock).
+   */
+  demoAllowRemote?: boolean;
 }
 
 /** The server's clock. In demo mode it can run faster or be moved forward through the API; never in production. */

@@ -95,4 +95,28 @@ describe('gridflow CLI', () => {
     expect(r.text()).toMatch(/GRIDFLOW_JWT_SECRET/);
     expect(r.text()).toMatch(/生产模式/);
   });
+
+  it('refuses demo mode on a non-loopback HOST unless allowed, and says so at start', async () => {
+    const refused = io({ HOST: '0.0.0.0', PORT: '0', GRIDFLOW_DATA_DIR: 'memory://' });
+    expect(await main(['serve'], refused.io)).toBe(1);
+    expect(refused.text()).toMatch(/config\.demo_remote/);
+    expect(refused.text()).toMatch(/GRIDFLOW_DEMO_ALLOW_REMOTE=true/);
+    expect(refused.text()).toMatch(/演示模式/);
+    expect(refused.text()).not.toMatch(/Gridflow is running/);
+
+    const allowed = io({
+      HOST: '0.0.0.0',
+      PORT: '0',
+      GRIDFLOW_DATA_DIR: 'memory://',
+      GRIDFLOW_DEMO_ALLOW_REMOTE: 'true',
+      GRIDFLOW_PORTAL_DIR: dir,
+    });
+    expect(await main(['serve', '--lang', 'en'], allowed.io)).toBe(0);
+    expect(allowed.text()).toMatch(/Gridflow is running \(demo mode/);
+    expect(allowed.text()).toMatch(/WARNING: demo mode is listening on the non-loopback address 0\.0\.0\.0/);
+
+    const local = io({ PORT: '0', GRIDFLOW_DATA_DIR: 'memory://', GRIDFLOW_PORTAL_DIR: dir });
+    expect(await main(['serve', '--lang', 'en'], local.io)).toBe(0);
+    expect(local.text()).toMatch(/Demo mode listens on this machine only \(127\.0\.0\.1\)/);
+  }, 60_000);
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { isGridflowError, systemClock, validatePolicy, type Locale, type Problem } from '@gridflow/core';
-import { CONFIG_VARIABLES, loadConfig } from '../config.js';
+import { CONFIG_VARIABLES, isLoopbackHost, loadConfig } from '../config.js';
 import type { ServerConfig } from '../context.js';
 import { createPolicyRepository } from '../policies/index.js';
 import { createGridflowServer, seedOnce } from '../server.js';
@@ -175,6 +175,20 @@ async function serve(config: ServerConfig, io: CliIo, lang: Locale | undefined):
   io.out(`  health / 健康检查:     ${base}/healthz`);
   if (server.startup.seeded) io.out(say(lang, '  已写入演示数据', '  Demo data seeded'));
   if (config.mode === 'demo') {
+    // Demo mode hands out tokens and the clock to whoever can reach it: say who that is.
+    io.out(
+      isLoopbackHost(config.host)
+        ? say(
+            lang,
+            `  演示模式只监听本机（${config.host}）：本机任何人都能列出用户、签发令牌、拨动时钟`,
+            `  Demo mode listens on this machine only (${config.host}): anyone on it can list users, mint tokens and move the clock`,
+          )
+        : say(
+            lang,
+            `  警告：演示模式正监听非本机地址 ${config.host}（GRIDFLOW_DEMO_ALLOW_REMOTE=true）：任何能访问它的人都能列出用户、签发令牌、拨动时钟`,
+            `  WARNING: demo mode is listening on the non-loopback address ${config.host} (GRIDFLOW_DEMO_ALLOW_REMOTE=true): anyone who reaches it can list users, mint tokens and move the clock`,
+          ),
+    );
     const users = await server.ctx.org.users(config.demoTenant).catch(() => []);
     if (users.length > 0) {
       io.out(
