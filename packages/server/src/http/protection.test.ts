@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import type { FastifyInstance } from 'fastify';
+import { createManualClock } from '@gridflow/core';
+import { createServerClock } from '../clock.js';
 import type { ServerConfig, ServerContext } from '../context.js';
 import { openPgliteClient } from '../store/pglite.js';
 import { buildHttpApp } from './app.js';
@@ -80,6 +82,44 @@ describe.each(ENGINES)('protection on %s', (engine) => {
       expectError(await as(await sign({ sub: 'u-x', tenant: T, roles: ['assessor'], units: ['nonsense'] })), 401);
       expectError(await as(await sign({ sub: 'system', tenant: T, roles: ['system'] })), 401);
       expect((await as(await sign({ sub: 'u-x', tenant: T, roles: ['assessor'] }))).statusCode).toBe(200);
+    });
+
+    it('expire by the real clock: a demo clock moved back never extends a token, one moved on never ends it', async () => {
+      const YEAR = 365 * 86_400_000;
+      const behind = createServerClock('demo', createManualClock(Date.now() - YEAR));
+      const ahead = createServerClock('demo', createManualClock(Date.now()));
+      ahead.advance(10 * YEAR);
+      const appBehind = await appWith({}, { clock: behind });
+      const appAhead = await appWith({}, { clock: ahead });
+      const claims = { sub: 'u-x', tenant: T, roles: ['assessor'] };
+      const get = (app: FastifyInstance, token: string) =>
+        app.inject({ method: 'GET', url: '/api/v1/cases', headers: { authorization: `Bearer ${token}` } });
+      const expired = await sign(claims, JWT_SECRET, Math.floor(Date.now() / 1000) - 60);
+      const fresh = await sign(claims, JWT_SECRET, Math.floor(Date.now() / 1000) + 3600);
+      // By the demo clock a year back, the expired token would still have a year to run.
+      expectError(await get(appBehind, expired), 401, 'auth.invalid_token');
+      // By the demo clock ten years on, the fresh token would have expired long ago.
+      expect((await get(appAhead, fresh)).statusCode).toBe(200);
+      expect((await get(appBehind, fresh)).statusCode).toBe(200);
+
+      // A demo token's life is counted from the real time it was signed, whatever the demo clock says.
+      await h.ctx.org.upsertUsers([
+        { tenant: T, id: 'demo-clock-user', name: '演示时钟', roles: ['assessor'], units: [] },
+      ]);
+      for (const app of [appBehind, appAhead]) {
+        const issued = await app.inject({
+          method: 'POST',
+          url: '/api/v1/demo/token',
+          payload: { userId: 'demo-clock-user' },
+        });
+        expect(issued.statusCode, issued.body).toBe(200);
+        const token = (issued.json() as Json).token as string;
+        const payload = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as Json;
+        const realNow = Date.now() / 1000;
+        expect(Math.abs(payload.iat - realNow)).toBeLessThan(60);
+        expect(Math.abs(payload.exp - (realNow + 12 * 3600))).toBeLessThan(60);
+        expect((await get(app, token)).statusCode).toBe(200);
+      }
     });
 
     it('verifies RS256 and ES256 tokens with keys from a JWKS file', async () => {
