@@ -15,9 +15,14 @@ export function clearDeadlines(deadlines: readonly Deadline[], match: (d: Deadli
   return deadlines.filter((d) => d.firedAt !== undefined || !match(d));
 }
 
-/** Marks one deadline fired at `at`. A deadline already fired stays as it was (idempotent). */
-export function markFired(deadlines: readonly Deadline[], id: string, at: number): Deadline[] {
-  return deadlines.map((d) => (d.id === id && d.firedAt === undefined ? { ...d, firedAt: at } : d));
+/**
+ * Marks one deadline fired at `at`. A deadline already fired stays as it was (idempotent). With `dueAt`, only the
+ * deadline of that id due at that time is marked: one set again under the same id for another time stays pending.
+ */
+export function markFired(deadlines: readonly Deadline[], id: string, at: number, dueAt?: number): Deadline[] {
+  return deadlines.map((d) =>
+    d.id === id && d.firedAt === undefined && (dueAt === undefined || d.dueAt === dueAt) ? { ...d, firedAt: at } : d,
+  );
 }
 
 /** True when the deadline exists and has not fired yet. */

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { assign, setup as machineSetup } from 'xstate';
+import { setDeadline } from '../process/deadlines.js';
 import { createManualClock } from '../clock.js';
 import { GridflowError } from '../errors.js';
 import { createDefaultPolicy } from '../policy/defaultPolicy.js';
@@ -6,7 +8,7 @@ import type { Policy } from '../policy/types.js';
 import { gridEscalationProcess } from '../processes/gridEscalation.js';
 import { propertyCoordinationProcess } from '../processes/propertyCoordination.js';
 import { appealEvaluationProcess } from '../processes/appealEvaluation.js';
-import type { Actor, ProcessDefinition } from '../process/types.js';
+import type { Actor, CaseEvent, Deadline, ProcessDefinition } from '../process/types.js';
 import { createMemoryStore } from './memoryStore.js';
 import { createPolicyRegistry } from './policyRegistry.js';
 import { createRuntime } from './createRuntime.js';
@@ -636,6 +638,75 @@ describe('runtime: evaluation and redo across two cases', () => {
     expect([ctx.firstRating?.rating ?? ctx.firstRating, ctx.finalRating?.rating ?? ctx.finalRating]).toEqual([
       'unsatisfied',
       'satisfied',
+    ]);
+  });
+});
+
+/** A reminder that repeats: each time it fires, the machine sets it again, under the same id, an hour later. */
+const reminderProcess: ProcessDefinition = {
+  id: 'reminder',
+  version: 1,
+  name: { zh: '提醒', en: 'Reminder' },
+  submitCommand: 'reminder.submit',
+  inputSchema: { type: 'object' },
+  commands: [
+    { type: 'deadline.due', name: { zh: '到期', en: 'Due' }, inputSchema: { type: 'object' }, internal: true },
+  ],
+  states: { waiting: { name: { zh: '等待', en: 'Waiting' } }, done: { name: { zh: '完成', en: 'Done' }, final: true } },
+  summarize: (context) => ({ units: [], open: (context as { fired: number }).fired < 3 }),
+  createMachine: () =>
+    machineSetup({
+      types: {} as {
+        context: { fired: number; deadlines: Deadline[] };
+        events: CaseEvent<'deadline.due', { deadlineId: string }>;
+        input: { at: number };
+      },
+    }).createMachine({
+      id: 'reminder',
+      context: ({ input }) => ({ fired: 0, deadlines: [{ id: 'remind', kind: 'remind', dueAt: input.at + HOUR }] }),
+      initial: 'waiting',
+      states: {
+        waiting: {
+          on: {
+            'deadline.due': [
+              { guard: ({ context }) => context.fired >= 2, target: 'done', actions: assign({ fired: 3 }) },
+              {
+                actions: assign({
+                  fired: ({ context }) => context.fired + 1,
+                  deadlines: ({ context, event }) =>
+                    setDeadline(context.deadlines, { id: 'remind', kind: 'remind', dueAt: event.at + HOUR }),
+                }),
+              },
+            ],
+          },
+        },
+        done: { type: 'final' },
+      },
+    }),
+};
+const HOUR = 60 * MIN;
+
+describe('runtime: a deadline re-armed under the id of the one that fired', () => {
+  it('fires again when its new time comes, and once each time', async () => {
+    const policy = createDefaultPolicy();
+    policy.permissions.push({ id: 'p-reminder', role: 'resident', command: 'reminder.*', scope: 'all' });
+    const { runtime, clock } = setup({ policies: [policy], processes: [reminderProcess] });
+    const c = await runtime.submit({ process: 'reminder', input: {}, actor: resident });
+    const fires: number[] = [];
+    for (let hour = 1; hour <= 4; hour++) {
+      clock.set(c.createdAt + hour * HOUR);
+      fires.push((await runtime.tick()).fired);
+      expect((await runtime.tick()).fired).toBe(0);
+    }
+    expect(fires).toEqual([1, 1, 1, 0]);
+    const after = await runtime.get(c.id, { actor: resident });
+    expect(after.state).toBe('done');
+    expect(after.nextDueAt).toBeNull();
+    const history = await runtime.history(c.id, { actor: resident });
+    expect(history.filter((h) => h.command === 'deadline.due').map((h) => h.at - c.createdAt)).toEqual([
+      HOUR,
+      2 * HOUR,
+      3 * HOUR,
     ]);
   });
 });

@@ -327,9 +327,17 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     // xstate's pure transition returns the very same snapshot when no transition was taken.
     const changed = after !== before;
     if (event.type === 'deadline.due') {
-      // A deadline takes effect exactly once: mark it fired even when the machine ignored it in this state.
+      // A deadline takes effect exactly once: mark it fired even when the machine ignored it in this state. Only
+      // the deadline that fired is marked: one the handler set anew under the same id (a later `dueAt`) stays
+      // pending and fires in its turn.
       const id = String(event.input.deadlineId);
-      context = { ...context, deadlines: markFired(context.deadlines ?? [], id, event.at) };
+      const fired = (before.context as StoredSnapshot['context']).deadlines?.find(
+        (d) => d.id === id && d.firedAt === undefined,
+      );
+      context = {
+        ...context,
+        deadlines: fired ? markFired(context.deadlines ?? [], id, event.at, fired.dueAt) : (context.deadlines ?? []),
+      };
     } else if (!changed) {
       throw errors.commandRefused(event.type, decisions);
     }
