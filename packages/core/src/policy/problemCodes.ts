@@ -44,6 +44,7 @@ export const POLICY_PROBLEM_CODES: readonly PolicyProblemCodeDef[] = Object.free
   d('duplicate.id', E, '编号重复', 'an id used twice'),
   d('duplicate.code', E, '代码重复', 'a code used twice'),
   d('duplicate.value', W, '列表中重复列出', 'a value listed twice'),
+  d('duplicate.rule_key', E, '自定义规则与内置规则同名', 'a custom rule named like a built-in one'),
   // References
   d('reference.unknown_level', E, '未定义的层级', 'an undefined level'),
   d('reference.unknown_department', E, '未定义的部门', 'an undefined department'),

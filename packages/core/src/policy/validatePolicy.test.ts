@@ -117,6 +117,15 @@ describe('identity', () => {
     );
   });
 
+  it('duplicate.rule_key: a custom rule named like a built-in one, which env.rule would never read', () => {
+    const custom = { id: 'r-my-escalate', name: { zh: '我的上报', en: 'My escalation' }, logic: true };
+    const problems = check((p) => (p.rules.custom = { escalate: custom, limits: custom, myEscalate: custom }));
+    expectProblem(problems, 'duplicate.rule_key', '/rules/custom/escalate');
+    expectProblem(problems, 'duplicate.rule_key', '/rules/custom/limits');
+    expect(problems.filter((x) => x.code === 'duplicate.rule_key')).toHaveLength(2);
+    expect(validatePolicy(createDefaultPolicy()).valid).toBe(true);
+  });
+
   it('duplicate.value', () => {
     expectProblem(
       check((p) => p.privacy.unmaskedRoles.push('grid_worker')),

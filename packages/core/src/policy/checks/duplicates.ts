@@ -128,6 +128,16 @@ export function checkDuplicates(ctx: CheckContext): void {
     } else ruleIds.set(rule.id, key);
   }
 
+  // A custom rule under a built-in rule's name would never be read: `env.rule(key)` finds the built-in one.
+  const builtIn = new Set<string>([...RULE_KEYS, ...Object.keys(p.rules).filter((k) => k !== 'custom')]);
+  for (const key of Object.keys(p.rules.custom ?? {})) {
+    if (!builtIn.has(key)) continue;
+    ctx.error('duplicate.rule_key', ['rules', 'custom', key], {
+      zh: `自定义规则“${key}”与内置规则同名，流程读到的总是内置规则；请改用其他名称`,
+      en: `The custom rule "${key}" has the name of a built-in rule, which processes would always read instead; rename it`,
+    });
+  }
+
   checkValues(
     ctx,
     ['coordination', 'requiredParties'],
