@@ -134,6 +134,12 @@ export interface ProcessDefinition {
   inputSchema: JsonSchema;
   /** The permission command checked when a case is submitted (default `case.submit`). */
   submitCommand?: string;
+  /**
+   * The name history records a case's creation under (default: {@link submitCommand}). A process whose submit
+   * permission is one of its own commands names its creation apart, so that no reader of history takes the
+   * creation for that command (an evaluation is opened as `evaluation.open`, rated by `evaluation.rate`).
+   */
+  createdAs?: string;
   /** Extra checks of a submission against the policy (e.g. the category's attributes). */
   validateInput?(input: unknown, policy: Policy): Problem[];
   /** Commands users may give (and internal ones). */

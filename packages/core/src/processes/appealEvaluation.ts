@@ -197,6 +197,12 @@ export function summarizeAppealEvaluation(context: unknown, value: unknown): Cas
 }
 
 /**
+ * The name of an evaluation's creation in its history (closing a case opens its evaluations); ratings are
+ * `evaluation.rate`. Not a command anyone gives: opening one is permitted by `evaluation.rate`.
+ */
+export const EVALUATION_OPENED = 'evaluation.open';
+
+/**
  * Process 3, appeal evaluation (谁呼谁评、谁应谁评，下评上、一事一评), version 1. A case is submitted per response
  * evaluated; the submitter needs the `evaluation.rate` permission.
  *
@@ -213,6 +219,7 @@ export const appealEvaluationProcess: ProcessDefinition = {
   createMachine: createAppealEvaluationMachine,
   inputSchema: appealEvaluationInputSchema,
   submitCommand: 'evaluation.rate',
+  createdAs: EVALUATION_OPENED,
   validateInput: validateAppealEvaluationInput,
   commands: appealEvaluationCommands,
   states: appealEvaluationStates,

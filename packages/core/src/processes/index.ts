@@ -1,9 +1,9 @@
 import type { ProcessDefinition } from '../process/types.js';
-import { appealEvaluationProcess } from './appealEvaluation.js';
+import { appealEvaluationProcess, EVALUATION_OPENED } from './appealEvaluation.js';
 import { gridEscalationProcess } from './gridEscalation.js';
 import { propertyCoordinationProcess } from './propertyCoordination.js';
 
-export { gridEscalationProcess, propertyCoordinationProcess, appealEvaluationProcess };
+export { gridEscalationProcess, propertyCoordinationProcess, appealEvaluationProcess, EVALUATION_OPENED };
 export { createGridEscalationMachine, type GridEscalationContext } from '../machines/gridEscalation.js';
 export { createPropertyCoordinationMachine } from '../machines/propertyCoordination.js';
 export { createAppealEvaluationMachine } from '../machines/appealEvaluation.js';

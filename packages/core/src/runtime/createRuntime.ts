@@ -137,7 +137,10 @@ export interface Runtime {
   tick(options?: TickOptions): Promise<TickResult>;
   /** Moves chosen open cases to another version of their policy, recomputing deadlines; recorded in history. */
   migrate(caseIds: string[], toVersion: number, options: CallOptions): Promise<CaseRecord[]>;
-  /** Indicators of a unit (or everything) for a period, from history, with the current policy's formulas. */
+  /**
+   * Indicators of a unit (or everything) for a period, from history, with the current policy's formulas; each
+   * case's events are read under the policy version it is pinned to (its limits and rating rules).
+   */
   indicators(options: { from: number; to: number; unit?: string; tenant?: string }): Promise<IndicatorReport>;
   /** Open cases that look like the same matter as a new report (same category, nearby, recent). */
   suggestDuplicates(
@@ -462,7 +465,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     }
     await tx.insertCase(record);
     await tx.appendHistory([
-      historyEntry(record, { type: submitCommand(def), input: req.input, actor: req.actor, at: req.at }, '', decisions),
+      historyEntry(
+        record,
+        { type: def.createdAs ?? submitCommand(def), input: req.input, actor: req.actor, at: req.at },
+        '',
+        decisions,
+      ),
     ]);
     return runEffects(tx, record, effectsOf(actions), req.at, 0);
   };
@@ -610,20 +618,31 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     },
 
     async indicators({ from, to, unit, tenant = defaultTenant }) {
-      // Deadlines of cases dispatched shortly before the period still count in it: read a lead-in as well.
+      // The cases with history in the period, or shortly before it (a deadline falling in the period was set
+      // then); each is read with its whole history, which its events need.
       const lead = 60 * 24 * 3_600_000;
-      const history = await store.historyBetween(tenant, from - lead, to);
-      const ids = [...new Set(history.map((e) => e.caseId))];
-      const cases = (await Promise.all(ids.map((id) => store.getCase(tenant, id)))).filter(
-        (c): c is CaseRecord => c !== null,
+      const recent = await store.historyBetween(tenant, from - lead, to);
+      const ids = [...new Set(recent.map((e) => e.caseId))];
+      const read = await Promise.all(
+        ids.map(async (id) => ({ record: await store.getCase(tenant, id), history: await store.history(tenant, id) })),
       );
+      const registry = registryFor(tenant);
+      const policy = registry.current(policyId, to);
+      const pinned = (record: CaseRecord): Policy => {
+        try {
+          return registry.get(record.policyId, record.policyVersion);
+        } catch {
+          return policy;
+        }
+      };
       return computeIndicators({
-        policy: registryFor(tenant).current(policyId, to),
-        cases,
-        history,
+        policy,
+        cases: read.flatMap((r) => (r.record ? [r.record] : [])),
+        history: read.flatMap((r) => r.history),
         from,
         to,
         ...(unit ? { unit } : {}),
+        policyOf: pinned,
         engine,
       });
     },

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createDefaultPolicy } from '../policy/defaultPolicy.js';
 import { sampleCase } from '../testing/storeContract.js';
 import type { CaseRecord, HistoryEntry } from './types.js';
-import { computeIndicators, rankUnits } from './indicators.js';
+import { computeIndicators, countIndicatorEvents, indicatorEvents, rankUnits } from './indicators.js';
 
 const bj = (local: string): number => Date.parse(`${local}+08:00`);
 const policy = createDefaultPolicy();
@@ -167,5 +167,259 @@ describe('computeIndicators', () => {
       ['grid:g-01', 2],
       ['grid:g-03', null],
     ]);
+  });
+});
+
+/** One case's history, entry by entry, with seq numbers in order. */
+function caseHistory(caseId: string) {
+  const entries: HistoryEntry[] = [];
+  const add = (local: string, command: string, from: string, to: string, input: Record<string, unknown> = {}) => {
+    entries.push({
+      caseId,
+      tenant: 't1',
+      seq: entries.length + 1,
+      at: bj(local),
+      actor: { id: 'u', roles: [] },
+      command,
+      input,
+      from,
+      to,
+      policyId: 'default',
+      policyVersion: 1,
+      decisions: [],
+    });
+    return add;
+  };
+  return { entries, add };
+}
+
+const gridCase = (id: string) =>
+  sampleCase({
+    id,
+    summary: { units: ['grid:g-01', 'community:c-01', 'street:s-01'], open: false, urgency: 'general' },
+  });
+const evaluationCase = (id: string, context: Record<string, unknown> = {}) =>
+  sampleCase({
+    id,
+    process: 'appealEvaluation',
+    snapshot: {
+      value: { rated: 'standing' },
+      context: {
+        deadlines: [],
+        evaluatorKind: 'resident',
+        unit: 'grid:g-01',
+        subjectUnits: ['grid:g-01', 'community:c-01', 'street:s-01'],
+        excluded: false,
+        ...context,
+      },
+    },
+    summary: { units: ['grid:g-01', 'community:c-01', 'street:s-01'], open: false },
+  });
+
+const march = [bj('2026-03-01T00:00'), bj('2026-04-01T00:00')] as const;
+const april = [bj('2026-04-01T00:00'), bj('2026-05-01T00:00')] as const;
+
+describe('indicators: an evaluation counts once it is rated', () => {
+  it('never counts the creation of an evaluation, whatever name an older history gave it', () => {
+    const { cases, history } = month();
+    // E3 was opened and never rated; its creation was stored as `evaluation.rate` (before it had a name of its own).
+    history.push({
+      ...history.find((e) => e.caseId === 'E1')!,
+      caseId: 'E3',
+      seq: 1,
+      command: 'evaluation.rate',
+      from: '',
+      to: 'awaitingRating',
+      input: { subjectCaseId: 'A' },
+    });
+    const e4 = caseHistory('E4');
+    e4.add('2026-03-05T09:00', 'evaluation.open', '', 'awaitingRating', { subjectCaseId: 'A' });
+    history.push(...e4.entries);
+    const evaluation = (id: string) =>
+      sampleCase({ id, process: 'appealEvaluation', summary: { units: ['grid:g-01'], open: true } });
+    const report = computeIndicators({
+      policy,
+      cases: [...cases, evaluation('E3'), evaluation('E4')],
+      history,
+      from,
+      to,
+      unit: 'grid:g-01',
+    });
+    expect(report.counts).toMatchObject({ revisits: 2, satisfied: 1, basicallySatisfied: 1, unsatisfied: 0 });
+    expect(report.indicators.find((i) => i.code === 'satisfaction_rate')?.value).toBeCloseTo(0.9);
+  });
+
+  it('counts a lower level’s rating (下评上) for the rated unit only, a resident’s for the area too', () => {
+    const resident = caseHistory('R');
+    resident.add('2026-03-05T09:00', 'evaluation.open', '', 'awaitingRating');
+    resident.add('2026-03-06T09:00', 'evaluation.rate', 'awaitingRating', 'rated.standing', {
+      rating: 'satisfied',
+      solved: true,
+    });
+    const street = caseHistory('S');
+    street.add('2026-03-05T09:00', 'evaluation.open', '', 'awaitingRating');
+    street.add('2026-03-06T09:00', 'evaluation.rate', 'awaitingRating', 'rated.standing', {
+      rating: 'unsatisfied',
+      solved: false,
+    });
+    const cases = [
+      evaluationCase('R', { unit: 'street:s-01' }),
+      evaluationCase('S', {
+        evaluatorKind: 'lower_level',
+        unit: 'department:fire',
+        evaluatorUnit: 'street:s-01',
+        subjectUnits: ['grid:g-01', 'community:c-01', 'street:s-01', 'department:fire'],
+      }),
+    ];
+    const history = [...resident.entries, ...street.entries];
+    const counts = (unit: string) =>
+      computeIndicators({ policy, cases, history, from: march[0], to: march[1], unit }).counts;
+    expect(counts('street:s-01')).toMatchObject({ revisits: 1, satisfied: 1, unsatisfied: 0 });
+    expect(counts('grid:g-01')).toMatchObject({ revisits: 1, satisfied: 1, unsatisfied: 0 });
+    expect(counts('department:fire')).toMatchObject({ revisits: 1, satisfied: 0, unsatisfied: 1 });
+  });
+
+  it('applies an assessor’s upheld correction to the rating that counts', () => {
+    const h = caseHistory('R');
+    h.add('2026-03-05T09:00', 'evaluation.open', '', 'awaitingRating');
+    h.add('2026-03-06T09:00', 'evaluation.rate', 'awaitingRating', 'rated.standing', {
+      rating: 'unsatisfied',
+      solved: false,
+    });
+    h.add('2026-03-07T09:00', 'evaluation.appeal', 'rated.standing', 'rated.appealed', { reason: '与事实不符' });
+    h.add('2026-04-02T09:00', 'evaluation.appeal.decide', 'rated.appealed', 'rated.standing', {
+      upheld: true,
+      note: '录音核实',
+      correctedRating: 'basically_satisfied',
+      correctedSolved: true,
+    });
+    const events = indicatorEvents(policy, evaluationCase('R'), h.entries);
+    // The rating keeps the time it was given: it counts in March, as corrected.
+    expect(countIndicatorEvents(events, ...march, 'grid:g-01')).toMatchObject({
+      revisits: 1,
+      solved: 1,
+      basicallySatisfied: 1,
+      unsatisfied: 0,
+    });
+    expect(countIndicatorEvents(events, ...april).revisits).toBe(0);
+  });
+});
+
+describe('indicators: the period a case counts in', () => {
+  it('a case filed in one month and closed in the next: filed then, due and closed in the month it was due', () => {
+    const h = caseHistory('A');
+    h.add('2026-03-30T09:00', 'case.submit', '', 'triage')(
+      '2026-03-30T09:00',
+      'case.triage.file',
+      'triage',
+      'handling.dispatched',
+    )('2026-03-30T09:20', 'case.sign', 'handling.dispatched', 'handling.signed')(
+      '2026-03-30T09:40',
+      'case.contact',
+      'handling.signed',
+      'handling.contacted',
+    )('2026-04-02T10:00', 'case.close', 'verified', 'evaluating');
+    const events = indicatorEvents(policy, gridCase('A'), h.entries);
+    // Seven working days from Monday 30 March 09:00 (general urgency), 清明 Monday 6 April off: 9 April 09:00.
+    expect(events.find((e) => e.kind === 'due')?.at).toBe(bj('2026-04-09T09:00'));
+    expect(countIndicatorEvents(events, ...march, 'street:s-01')).toMatchObject({
+      filed: 1,
+      dispatched: 1,
+      signedInTime: 1,
+      contactedInTime: 1,
+      due: 0,
+      closed: 0,
+      closedOnTime: 0,
+    });
+    expect(countIndicatorEvents(events, ...april, 'street:s-01')).toMatchObject({
+      filed: 0,
+      dispatched: 0,
+      due: 1,
+      closed: 1,
+      closedOnTime: 1,
+    });
+  });
+
+  it('a case due in one month and closed late in the next counts as closed late in the month it was due', () => {
+    const h = caseHistory('B');
+    h.add('2026-03-20T09:00', 'case.triage.file', 'triage', 'handling.dispatched')(
+      '2026-04-02T10:00',
+      'case.close',
+      'verified',
+      'evaluating',
+    );
+    const events = indicatorEvents(policy, gridCase('B'), h.entries);
+    expect(events.find((e) => e.kind === 'due')?.at).toBe(bj('2026-03-31T09:00'));
+    expect(countIndicatorEvents(events, ...march)).toMatchObject({ filed: 1, due: 1, closed: 1, closedOnTime: 0 });
+    expect(countIndicatorEvents(events, ...april)).toMatchObject({ filed: 0, due: 0, closed: 0, closedOnTime: 0 });
+    // Until it is closed, it is due in March and not closed.
+    const open = indicatorEvents(policy, gridCase('B'), h.entries.slice(0, 1));
+    expect(countIndicatorEvents(open, ...march)).toMatchObject({ due: 1, closed: 0 });
+  });
+
+  it('a redone case: the reopening and its dispatch count when they happen, the case is closed once', () => {
+    const grid = caseHistory('C');
+    grid.add('2026-03-02T09:00', 'case.triage.file', 'triage', 'handling.dispatched')(
+      '2026-03-04T10:00',
+      'case.close',
+      'verified',
+      'evaluating',
+    )('2026-04-01T10:00', 'case.reopen', 'evaluating', 'handling.dispatched', { reason: 'not_solved' })(
+      '2026-04-01T10:20',
+      'case.sign',
+      'handling.dispatched',
+      'handling.signed',
+    )('2026-04-03T10:00', 'case.close', 'verified', 'evaluating');
+    const ev = caseHistory('EC');
+    ev.add('2026-03-04T10:00', 'evaluation.open', '', 'awaitingRating')(
+      '2026-03-31T10:00',
+      'evaluation.rate',
+      'awaitingRating',
+      'redoPending',
+      { rating: 'unsatisfied', solved: false, reason: 'not_solved' },
+    )('2026-04-05T10:00', 'evaluation.rate', 'redoPending', 'rated.standing', { rating: 'satisfied', solved: true });
+    const events = [
+      ...indicatorEvents(policy, gridCase('C'), grid.entries),
+      ...indicatorEvents(policy, evaluationCase('EC'), ev.entries),
+    ];
+    expect(countIndicatorEvents(events, ...march)).toMatchObject({
+      dispatched: 1,
+      due: 1,
+      closed: 1,
+      closedOnTime: 1,
+      redone: 0,
+      // The final rating counts (ratingThatCounts: final), and it was given in April.
+      revisits: 0,
+    });
+    expect(countIndicatorEvents(events, ...april)).toMatchObject({
+      dispatched: 1,
+      signedInTime: 1,
+      redone: 1,
+      closed: 0,
+      revisits: 1,
+      satisfied: 1,
+      unsatisfied: 0,
+    });
+    // With the first rating counting, the unsatisfied one counts in March.
+    const first = { ...policy, evaluation: { ...policy.evaluation, ratingThatCounts: 'first' as const } };
+    expect(countIndicatorEvents(indicatorEvents(first, evaluationCase('EC'), ev.entries), ...march)).toMatchObject({
+      revisits: 1,
+      unsatisfied: 1,
+    });
+  });
+
+  it('an excluded evaluation counts in no period, even one it was rated in before the exclusion', () => {
+    const h = caseHistory('X');
+    h.add('2026-03-04T10:00', 'evaluation.open', '', 'awaitingRating')(
+      '2026-03-05T10:00',
+      'evaluation.rate',
+      'awaitingRating',
+      'rated.standing',
+      { rating: 'unsatisfied', solved: false },
+    )('2026-04-02T10:00', 'evaluation.exclusion.approve', 'rated.standing', 'excluded', { approved: true });
+    const rated = indicatorEvents(policy, evaluationCase('X'), h.entries.slice(0, 2));
+    expect(countIndicatorEvents(rated, ...march).revisits).toBe(1);
+    const excluded = indicatorEvents(policy, evaluationCase('X', { excluded: true }), h.entries);
+    expect(excluded).toEqual([]);
   });
 });

@@ -43,16 +43,38 @@ export interface IndicatorReport {
 }
 
 export interface IndicatorInput {
+  /** The policy whose formulas and weights make the report (and that reads the cases unless `policyOf` says). */
   policy: Policy;
   /** The cases concerned (grid cases and their evaluations); other processes are ignored. */
   cases: readonly CaseRecord[];
-  /** Their history; entries outside [from, to) only serve to know when deadlines started. */
+  /**
+   * Their history. Each case's whole history is needed for the events of its own (a signing is timely against
+   * the dispatch before it, even one before the period); what counts in [from, to) is decided by each event's time.
+   */
   history: readonly HistoryEntry[];
   from: number;
   to: number;
   /** Only cases of this unit (`grid:g-01`, `street:s-01`, `department:urban_management`…). */
   unit?: string;
+  /** The policy a case's events are read under: its limits, calendar, rating rules (default: `policy`). */
+  policyOf?: (record: CaseRecord) => Policy;
   engine?: RuleEngine;
+}
+
+/** A counter of {@link IndicatorCounts}: what an indicator event adds one to. */
+export type IndicatorKind = keyof IndicatorCounts;
+
+/**
+ * One thing a case contributes to the figures: `kind` is the counter it adds one to, `at` the instant that
+ * decides the period it counts in, `units` the units it counts for. {@link indicatorEvents} makes them from a
+ * case and its history; {@link countIndicatorEvents} counts them over a period. The server keeps them as rows
+ * (a projection per case, rewritten with every history append) and counts them in SQL, so the replay and the
+ * projection share this one definition.
+ */
+export interface IndicatorEvent {
+  kind: IndicatorKind;
+  at: number;
+  units: readonly string[];
 }
 
 const emptyCounts = (): IndicatorCounts => ({
@@ -73,6 +95,24 @@ const emptyCounts = (): IndicatorCounts => ({
   redone: 0,
 });
 
+/**
+ * Every counter, in the order of {@link IndicatorCounts}.
+ *
+ * @example
+ * INDICATOR_KINDS.includes('signedInTime'); // true
+ */
+export const INDICATOR_KINDS: readonly IndicatorKind[] = Object.freeze(Object.keys(emptyCounts()) as IndicatorKind[]);
+
+/**
+ * Counts with every counter at zero.
+ *
+ * @example
+ * emptyIndicatorCounts().filed; // 0
+ */
+export function emptyIndicatorCounts(): IndicatorCounts {
+  return emptyCounts();
+}
+
 const calendars = new WeakMap<Policy, BusinessCalendar>();
 function calendarOf(policy: Policy): BusinessCalendar {
   let c = calendars.get(policy);
@@ -81,105 +121,149 @@ function calendarOf(policy: Policy): BusinessCalendar {
 }
 
 /**
- * Counts what happened to the grid cases in a period from their history: a dispatch is an entry that moves the
- * case into `handling.dispatched`; signing and contact are timely when they happen within the policy's limits
- * counted from that dispatch on the business calendar; a case is due when its total limit (from filing) falls
- * in the period, closed on time when `case.close` came before it.
+ * The indicator events of one case from its record and its whole history (any order; other processes give
+ * none). The period rule of every counter (see docs/indicators.md):
+ * - `filed` at the (first) filing; `dispatched` at every entry that moves the case into `handling.dispatched`
+ *   (filing, an accepted return, a reopening for redo…), not at a deadline firing while it waits there;
+ * - `signedInTime` at a signing within the signing limit counted from the dispatch before it (business calendar);
+ *   `contactedInTime` at a contact within the contact limit counted from that signing;
+ * - `returned` at every return; `whistled` at the first whistle; `redone` at every reopening;
+ * - `due` at the total deadline (from the first filing, by the case's urgency); `closed` and `closedOnTime` at
+ *   that same deadline, by the first closing, whichever period the closing itself fell in: a case counts among
+ *   the closed of the period it was due in, so 结案率 and 按期结案率 compare a cohort with itself and never exceed 1;
+ * - an evaluation counts once it is rated: `revisits`, `solved` and its rating at the rating that counts
+ *   (`ratingThatCounts`: the first, or the last so far), with an assessor's upheld correction; its creation, an
+ *   unreachable requester and an excluded evaluation count nothing. A resident's rating counts for the rated unit
+ *   and the units of the case's area; a lower level's rating (下评上) only for the rated unit.
+ *
+ * @example
+ * indicatorEvents(policy, record, history); // [{ kind: 'filed', at, units: ['grid:g-01', …] }, …]
  */
-export function countGridCases(
+export function indicatorEvents(
   policy: Policy,
-  cases: readonly CaseRecord[],
+  record: CaseRecord,
   history: readonly HistoryEntry[],
-  from: number,
-  to: number,
-  counts: IndicatorCounts,
-): void {
+): IndicatorEvent[] {
+  const entries = history.filter((e) => e.caseId === record.id).sort((a, b) => a.seq - b.seq);
+  if (record.process === 'gridEscalation') return gridEvents(policy, record, entries);
+  if (record.process === 'appealEvaluation') return evaluationEvents(policy, record, entries);
+  return [];
+}
+
+function gridEvents(policy: Policy, record: CaseRecord, entries: readonly HistoryEntry[]): IndicatorEvent[] {
   const calendar = calendarOf(policy);
   const { signing, contact, total } = policy.timeLimits;
-  const inPeriod = (at: number) => at >= from && at < to;
-  const byCase = groupByCase(history);
-  for (const c of cases) {
-    if (c.process !== 'gridEscalation') continue;
-    const entries = byCase.get(c.id) ?? [];
-    let signDue: number | null = null;
-    let contactDue: number | null = null;
-    let totalDue: number | null = null;
-    let whistled = false;
-    let closed = false;
-    for (const e of entries) {
-      if (e.to === 'handling.dispatched' && (e.from !== 'handling.dispatched' || e.command !== 'deadline.due')) {
-        signDue = calendar.addDuration(e.at, signing.duration, signing.counting);
+  const units = record.summary.units;
+  const events: IndicatorEvent[] = [];
+  const add = (kind: IndicatorKind, at: number) => events.push({ kind, at, units });
+  let signDue: number | null = null;
+  let contactDue: number | null = null;
+  let totalDue: number | null = null;
+  let filed = false;
+  let whistled = false;
+  let closed = false;
+  for (const e of entries) {
+    if (e.to === 'handling.dispatched' && (e.from !== 'handling.dispatched' || e.command !== 'deadline.due')) {
+      signDue = calendar.addDuration(e.at, signing.duration, signing.counting);
+      contactDue = null;
+      add('dispatched', e.at);
+    }
+    switch (e.command) {
+      case 'case.triage.file': {
+        if (filed) break;
+        filed = true;
+        add('filed', e.at);
+        const limit = total.find((t) => t.urgency === record.summary.urgency);
+        totalDue = limit ? calendar.addDuration(e.at, limit.duration, limit.counting) : null;
+        if (totalDue !== null) add('due', totalDue);
+        break;
+      }
+      case 'case.sign':
+        if (signDue !== null && e.at <= signDue) add('signedInTime', e.at);
+        contactDue = calendar.addDuration(e.at, contact.duration, contact.counting);
+        break;
+      case 'case.contact':
+        if (contactDue !== null && e.at <= contactDue) add('contactedInTime', e.at);
         contactDue = null;
-        if (inPeriod(e.at)) counts.dispatched++;
-      }
-      switch (e.command) {
-        case 'case.triage.file': {
-          if (totalDue !== null) break;
-          if (inPeriod(e.at)) counts.filed++;
-          const urgency = c.summary.urgency;
-          const limit = total.find((t) => t.urgency === urgency);
-          totalDue = limit ? calendar.addDuration(e.at, limit.duration, limit.counting) : null;
-          if (totalDue !== null && inPeriod(totalDue)) counts.due++;
-          break;
+        break;
+      case 'case.return':
+        add('returned', e.at);
+        break;
+      case 'case.whistle':
+        if (!whistled) add('whistled', e.at);
+        whistled = true;
+        break;
+      case 'case.close':
+        // A case counts once among the closed, by its first closing (a redo closes it again).
+        if (!closed && totalDue !== null) {
+          add('closed', totalDue);
+          if (e.at <= totalDue) add('closedOnTime', totalDue);
         }
-        case 'case.sign':
-          if (signDue !== null && inPeriod(e.at) && e.at <= signDue) counts.signedInTime++;
-          contactDue = calendar.addDuration(e.at, contact.duration, contact.counting);
-          break;
-        case 'case.contact':
-          if (contactDue !== null && inPeriod(e.at) && e.at <= contactDue) counts.contactedInTime++;
-          contactDue = null;
-          break;
-        case 'case.return':
-          if (inPeriod(e.at)) counts.returned++;
-          break;
-        case 'case.whistle':
-          if (inPeriod(e.at) && !whistled) counts.whistled++;
-          whistled = true;
-          break;
-        case 'case.close':
-          // A case counts once among the closed, by its first closing (a redo closes it again).
-          if (!closed && totalDue !== null && inPeriod(totalDue)) {
-            counts.closed++;
-            if (e.at <= totalDue) counts.closedOnTime++;
-          }
-          closed = true;
-          break;
-        case 'case.reopen':
-          if (inPeriod(e.at)) counts.redone++;
-          break;
-      }
+        closed = true;
+        break;
+      case 'case.reopen':
+        add('redone', e.at);
+        break;
     }
   }
+  return events;
+}
+
+interface EvaluationFields {
+  excluded?: boolean;
+  unit?: string;
+  evaluatorKind?: string;
+  subjectUnits?: string[];
+}
+
+function evaluationEvents(policy: Policy, record: CaseRecord, entries: readonly HistoryEntry[]): IndicatorEvent[] {
+  const ctx = record.snapshot.context as EvaluationFields;
+  if (ctx.excluded === true) return [];
+  // Ratings only: the creation entry (from no state) is no rating, whatever name an older history gave it.
+  const ratings = entries.filter((e) => e.command === 'evaluation.rate' && e.from !== '');
+  const counted = policy.evaluation.ratingThatCounts === 'first' ? ratings[0] : ratings[ratings.length - 1];
+  if (!counted) return [];
+  let rating = String(counted.input.rating);
+  let solved = counted.input.solved === true;
+  for (const e of entries) {
+    if (e.command !== 'evaluation.appeal.decide' || e.input.upheld !== true) continue;
+    if (typeof e.input.correctedRating !== 'string') continue;
+    rating = e.input.correctedRating;
+    if (typeof e.input.correctedSolved === 'boolean') solved = e.input.correctedSolved;
+  }
+  const units =
+    typeof ctx.unit !== 'string'
+      ? record.summary.units
+      : ctx.evaluatorKind === 'lower_level'
+        ? [ctx.unit]
+        : [...new Set([ctx.unit, ...(ctx.subjectUnits ?? [])])];
+  const events: IndicatorEvent[] = [{ kind: 'revisits', at: counted.at, units }];
+  if (solved) events.push({ kind: 'solved', at: counted.at, units });
+  if (rating === 'satisfied') events.push({ kind: 'satisfied', at: counted.at, units });
+  else if (rating === 'basically_satisfied') events.push({ kind: 'basicallySatisfied', at: counted.at, units });
+  else if (policy.evaluation.unsatisfied.includes(rating)) events.push({ kind: 'unsatisfied', at: counted.at, units });
+  return events;
 }
 
 /**
- * Counts the evaluations rated in the period: a rating is a valid revisit; which rating counts after a redo
- * (the first or the final) follows the policy; excluded evaluations do not count.
+ * Counts indicator events whose time is in [from, to) (and that count for `unit`, when given).
+ *
+ * @example
+ * countIndicatorEvents(events, march, april, 'grid:g-01').signedInTime; // 12
  */
-export function countEvaluations(
-  policy: Policy,
-  cases: readonly CaseRecord[],
-  history: readonly HistoryEntry[],
+export function countIndicatorEvents(
+  events: Iterable<IndicatorEvent>,
   from: number,
   to: number,
-  counts: IndicatorCounts,
-): void {
-  const byCase = groupByCase(history);
-  const unsatisfied = new Set(policy.evaluation.unsatisfied);
-  for (const c of cases) {
-    if (c.process !== 'appealEvaluation') continue;
-    if ((c.snapshot.context as { excluded?: boolean }).excluded === true) continue;
-    const ratings = (byCase.get(c.id) ?? []).filter((e) => e.command === 'evaluation.rate');
-    const counted = policy.evaluation.ratingThatCounts === 'first' ? ratings[0] : ratings[ratings.length - 1];
-    if (!counted || counted.at < from || counted.at >= to) continue;
-    const rating = String(counted.input.rating);
-    counts.revisits++;
-    if (counted.input.solved === true) counts.solved++;
-    if (rating === 'satisfied') counts.satisfied++;
-    else if (rating === 'basically_satisfied') counts.basicallySatisfied++;
-    else if (unsatisfied.has(rating)) counts.unsatisfied++;
+  unit?: string,
+): IndicatorCounts {
+  const counts = emptyCounts();
+  for (const e of events) {
+    if (e.at < from || e.at >= to) continue;
+    if (unit !== undefined && !e.units.includes(unit)) continue;
+    counts[e.kind]++;
   }
+  return counts;
 }
 
 function groupByCase(history: readonly HistoryEntry[]): Map<string, HistoryEntry[]> {
@@ -189,27 +273,22 @@ function groupByCase(history: readonly HistoryEntry[]): Map<string, HistoryEntry
     if (list) list.push(e);
     else map.set(e.caseId, [e]);
   }
-  for (const list of map.values()) list.sort((a, b) => a.seq - b.seq);
   return map;
 }
 
 /**
- * Computes the policy's indicators (响应率, 解决率, 满意率, 按期结案率, 结案率, 及时签收率, 回退率, 重办率, 吹哨率…) for a
- * unit and period from the cases' history, with the policy's formulas and weights.
+ * The report of counts: the policy's indicator formulas over them, and the weighted composite score.
  *
  * @example
- * const report = computeIndicators({ policy, cases, history, from, to, unit: 'grid:g-01' });
- * report.indicators.find((i) => i.code === 'response_rate')?.value; // 0.95
+ * indicatorReport(policy, counts, { from, to, unit: 'street:s-01' }).score; // 87.5
  */
-export function computeIndicators(input: IndicatorInput): IndicatorReport {
-  const { policy, from, to, unit } = input;
-  const engine = input.engine ?? createRuleEngine();
-  const cases = unit ? input.cases.filter((c) => c.summary.units.includes(unit)) : input.cases;
-  const ids = new Set(cases.map((c) => c.id));
-  const history = input.history.filter((e) => ids.has(e.caseId));
-  const counts = emptyCounts();
-  countGridCases(policy, cases, history, from, to, counts);
-  countEvaluations(policy, cases, history, from, to, counts);
+export function indicatorReport(
+  policy: Policy,
+  counts: IndicatorCounts,
+  options: { from: number; to: number; unit?: string; engine?: RuleEngine },
+): IndicatorReport {
+  const { from, to, unit } = options;
+  const engine = options.engine ?? createRuleEngine();
   const data = { ...counts, basicallySatisfiedWeight: policy.evaluation.basicallySatisfiedWeight };
   const indicators: IndicatorValue[] = policy.evaluation.indicators.map((def) => {
     const raw = engine.evaluate(def.formula, data);
@@ -231,6 +310,31 @@ export function computeIndicators(input: IndicatorInput): IndicatorReport {
     indicators,
     score: weights > 0 ? Math.round((weighted / weights) * 10000) / 100 : null,
   };
+}
+
+/**
+ * Computes the policy's indicators (响应率, 解决率, 满意率, 按期结案率, 结案率, 及时签收率, 回退率, 重办率, 吹哨率…) for a
+ * unit and period by replaying the cases' history: {@link indicatorEvents} of every case, counted over
+ * [from, to) by {@link countIndicatorEvents}, then the policy's formulas and weights ({@link indicatorReport}).
+ *
+ * @example
+ * const report = computeIndicators({ policy, cases, history, from, to, unit: 'grid:g-01' });
+ * report.indicators.find((i) => i.code === 'response_rate')?.value; // 0.95
+ */
+export function computeIndicators(input: IndicatorInput): IndicatorReport {
+  const { policy, from, to, unit } = input;
+  const byCase = groupByCase(input.history);
+  const events: IndicatorEvent[] = [];
+  for (const c of input.cases) {
+    const entries = byCase.get(c.id);
+    if (entries) events.push(...indicatorEvents(input.policyOf?.(c) ?? policy, c, entries));
+  }
+  return indicatorReport(policy, countIndicatorEvents(events, from, to, unit), {
+    from,
+    to,
+    ...(unit ? { unit } : {}),
+    ...(input.engine ? { engine: input.engine } : {}),
+  });
 }
 
 /** Ranks units by composite score, best first (红黑榜); units without a score come last. */

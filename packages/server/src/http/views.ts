@@ -1,5 +1,6 @@
 import {
   COMMAND_DEFS,
+  EVALUATION_OPENED,
   explainEntry,
   localize,
   type ExplainedDecision,
@@ -165,7 +166,11 @@ export function explainDecision(decision: Decision, policy: Policy | null, lang:
     : `Rule “${name}”${description ? ` (${description})` : ''}: ${result}${read}`;
 }
 
-const commandNames = new Map(COMMAND_DEFS.map((d) => [d.name, d.label]));
+const commandNames = new Map<string, LocalizedText>([
+  ...COMMAND_DEFS.map((d) => [d.name, d.label] as const),
+  // Not a command: how history names an evaluation's creation.
+  [EVALUATION_OPENED, { zh: '发起评价', en: 'open the evaluation' }],
+]);
 
 /**
  * The history view: personal data in inputs masked as the caller's rights say, every rule decision explained in the
