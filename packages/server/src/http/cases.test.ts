@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '@gridflow/core';
 import { actors, ENGINES, noiseReport, startHarness, TENANTS, type Harness } from './harness.js';
+import { requestHash, STALE_AFTER_MS } from './idempotency.js';
 
 /** The case endpoints: submit, list, read, history, available commands, commands, duplicates, personal data. */
 
@@ -138,6 +139,112 @@ describe.each(ENGINES)('cases API on %s', (engine) => {
       expect((await submit(actors.gridWorker, noiseReport(), { 'idempotency-key': 'short' })).json()).toMatchObject({
         code: 'header.invalid',
       });
+    });
+
+    const casesTitled = async (title: string) =>
+      Number(
+        (
+          await h.ctx.sql.query<{ n: number | string }>(
+            'SELECT count(*) AS n FROM cases WHERE tenant = $1 AND title = $2',
+            [T, title],
+          )
+        ).rows[0]!.n,
+      );
+
+    it('refuses an Idempotency-Key reused with another body (422); the same body in another key order replays', async () => {
+      const key = { 'idempotency-key': `reuse-${engine}-0001` };
+      const first = await submit(actors.gridWorker, noiseReport({ title: '幂等 原文' }), key);
+      expect(first.statusCode, first.body).toBe(201);
+      const other = await submit(actors.gridWorker, noiseReport({ title: '幂等 改过' }), key);
+      expect(other.statusCode, other.body).toBe(422);
+      expect(other.json()).toMatchObject({
+        code: 'idempotency.key_reused',
+        message_zh: expect.stringContaining('幂等键'),
+        message_en: expect.stringContaining('Idempotency-Key'),
+        path: '/headers/idempotency-key',
+      });
+      expect(await casesTitled('幂等 改过')).toBe(0);
+      // The same content with its keys in another order is the same body.
+      const reordered = Object.fromEntries(Object.entries(noiseReport({ title: '幂等 原文' })).reverse());
+      const again = await h.request(actors.gridWorker, {
+        method: 'POST',
+        url: '/api/v1/cases',
+        payload: { input: reordered, process: 'gridEscalation' },
+        headers: key,
+      });
+      expect(again.statusCode, again.body).toBe(200);
+      expect((again.json() as Json).id).toBe((first.json() as Json).id);
+    });
+
+    it('keeps anonymous callers apart: a key reused by another anonymous caller with another body is a new case', async () => {
+      const key = { 'idempotency-key': `anon-${engine}-shared-key` };
+      const mine = noiseReport({
+        anonymous: true,
+        title: '匿名甲 楼道堆物',
+        description: '甲的描述 3 号楼',
+        reporter: { name: '匿名甲', phone: '13700007777' },
+        location: { lng: 118.276, lat: 33.966 },
+      });
+      const theirs = noiseReport({
+        anonymous: true,
+        title: '匿名乙 夜间噪声',
+        description: '乙的描述',
+        reporter: { name: '匿名乙', phone: '13600006666' },
+      });
+      const a = await submit(null, mine, key, `?tenant=${T}`);
+      expect(a.statusCode, a.body).toBe(201);
+      const b = await submit(null, theirs, key, `?tenant=${T}`);
+      expect(b.statusCode, b.body).toBe(201);
+      expect((b.json() as Json).id).not.toBe((a.json() as Json).id);
+      for (const secret of ['匿名甲', '甲的描述', '13700007777', '118.276']) expect(b.body).not.toContain(secret);
+      // A retry of the first report, body and key alike, is still the first case.
+      const retry = await submit(null, mine, key, `?tenant=${T}`);
+      expect(retry.statusCode, retry.body).toBe(200);
+      expect((retry.json() as Json).id).toBe((a.json() as Json).id);
+      expect(await casesTitled('匿名甲 楼道堆物')).toBe(1);
+      // A signed-in caller with the same key owns a key of their own.
+      const staff = await submit(actors.gridWorker, noiseReport({ ...mine, anonymous: false }), key);
+      expect(staff.statusCode, staff.body).toBe(201);
+    });
+
+    it('answers 409 while a request with the key is in flight, takes over a key whose request died, and frees a failed one', async () => {
+      const body = { process: 'gridEscalation', input: noiseReport({ title: '幂等 处理中' }) };
+      const key = `flight-${engine}-0001`;
+      // Another server process has inserted the key and is still submitting.
+      const pending = async (updatedAt: number) =>
+        h.ctx.sql.query(
+          `INSERT INTO idempotency_keys (tenant, scope, key, request_hash, status, claim, case_id, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, 'pending', 'other-process', NULL, $5, $5)`,
+          [T, `caller:${actors.gridWorker.id}`, key, requestHash(body), updatedAt],
+        );
+      await pending(Date.now());
+      const busy = await submit(actors.gridWorker, body.input, { 'idempotency-key': key });
+      expect(busy.statusCode, busy.body).toBe(409);
+      expect(busy.json()).toMatchObject({ code: 'idempotency.in_flight', message_zh: expect.any(String) });
+      expect(await casesTitled('幂等 处理中')).toBe(0);
+      // Its process died long ago (by the real clock, whatever the demo clock says): this request takes over.
+      await h.ctx.sql.query('UPDATE idempotency_keys SET updated_at = $1 WHERE tenant = $2 AND key = $3', [
+        Date.now() - STALE_AFTER_MS - 1_000,
+        T,
+        key,
+      ]);
+      const taken = await submit(actors.gridWorker, body.input, { 'idempotency-key': key });
+      expect(taken.statusCode, taken.body).toBe(201);
+      const replay = await submit(actors.gridWorker, body.input, { 'idempotency-key': key });
+      expect([replay.statusCode, (replay.json() as Json).id]).toEqual([200, (taken.json() as Json).id]);
+      expect(await casesTitled('幂等 处理中')).toBe(1);
+
+      // A refused submission leaves no key behind: corrected, it may use the key again.
+      const failedKey = { 'idempotency-key': `failed-${engine}-0001` };
+      const refused = await submit(
+        actors.gridWorker,
+        noiseReport({ title: '幂等 修正', category: 'no-such' }),
+        failedKey,
+      );
+      expect(refused.statusCode).toBeGreaterThanOrEqual(400);
+      expect(refused.statusCode).toBeLessThan(500);
+      const fixed = await submit(actors.gridWorker, noiseReport({ title: '幂等 修正' }), failedKey);
+      expect(fixed.statusCode, fixed.body).toBe(201);
     });
   });
 

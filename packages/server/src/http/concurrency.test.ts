@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGridflowServer } from '../server.js';
 import { recipes } from './fixtures.js';
 import { actors, ENGINES, noiseReport, startHarness, TENANTS, type Harness } from './harness.js';
 
@@ -107,23 +108,79 @@ describe.each(ENGINES)('concurrency on %s', (engine) => {
     expect(history.filter((e) => e.command === 'case.feedback')).toHaveLength(1);
   });
 
-  it('two submissions with one Idempotency-Key at once create one case', async () => {
+  it('submissions with one Idempotency-Key at once create one case; the others are in flight (409) or replay it', async () => {
     const key = `idem-${engine}-${Date.now()}`;
     const body = { process: 'gridEscalation', input: noiseReport({ title: `幂等 ${key}` }) };
     const results = await Promise.all(
       [0, 1, 2].map(() => post(actors.gridWorker, '/api/v1/cases', body, { 'idempotency-key': key })),
     );
-    const ids = new Set(results.map((r) => r.body.id));
     expect(
-      results.every((r) => r.status === 200 || r.status === 201),
+      results.every((r) => r.status === 200 || r.status === 201 || r.status === 409),
       JSON.stringify(results),
     ).toBe(true);
-    expect(ids.size).toBe(1);
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
+    for (const r of results.filter((x) => x.status === 409)) expect(r.body.code).toBe('idempotency.in_flight');
+    const ids = new Set(results.filter((r) => r.status !== 409).map((r) => r.body.id));
+    expect(ids.size).toBe(1);
     const { rows } = await h.ctx.sql.query<{ n: number | string }>(
       'SELECT count(*) AS n FROM cases WHERE tenant = $1 AND title = $2',
       [T, `幂等 ${key}`],
     );
     expect(Number(rows[0]!.n)).toBe(1);
+    // Once the first is done, a retry replays it.
+    const retry = await post(actors.gridWorker, '/api/v1/cases', body, { 'idempotency-key': key });
+    expect([retry.status, retry.body.id]).toEqual([200, [...ids][0]]);
   });
+
+  if (engine === 'postgres') {
+    it('two server processes on one database see each other’s keys in flight: one case per key', async () => {
+      // A second server on the same schema, as a second process of a deployment would be.
+      const second = await createGridflowServer({
+        config: { ...h.ctx.config },
+        clock: h.clock,
+        seed: false,
+        worker: { enabled: false },
+        log: () => undefined,
+      });
+      try {
+        const base2 = await second.app.listen({ port: 0, host: '127.0.0.1' });
+        const to = async (url: string, key: string, title: string) => {
+          const res = await fetch(`${url}/api/v1/cases`, {
+            method: 'POST',
+            headers: {
+              authorization: `Bearer ${await h.token(actors.gridWorker)}`,
+              'content-type': 'application/json',
+              'idempotency-key': key,
+            },
+            body: JSON.stringify({ process: 'gridEscalation', input: noiseReport({ title }) }),
+          });
+          return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+        };
+        for (let round = 0; round < 8; round++) {
+          const key = `two-processes-${round}-${Date.now()}`;
+          const title = `两进程 ${key}`;
+          const results = await Promise.all([to(base, key, title), to(base2, key, title)]);
+          const statuses = results.map((r) => r.status).sort();
+          expect(
+            [
+              [200, 201],
+              [201, 409],
+            ],
+            JSON.stringify(results),
+          ).toContainEqual(statuses);
+          const { rows } = await h.ctx.sql.query<{ n: number | string }>(
+            'SELECT count(*) AS n FROM cases WHERE tenant = $1 AND title = $2',
+            [T, title],
+          );
+          expect(Number(rows[0]!.n)).toBe(1);
+          // Either process replays it afterwards.
+          const [r1, r2] = await Promise.all([to(base, key, title), to(base2, key, title)]);
+          expect([r1.status, r2.status]).toEqual([200, 200]);
+          expect(r1.body.id).toBe(r2.body.id);
+        }
+      } finally {
+        await second.close();
+      }
+    });
+  }
 });

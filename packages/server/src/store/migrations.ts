@@ -5,6 +5,7 @@ import { orgMigration } from '../org/migration.js';
 import { httpMigration } from '../http/migration.js';
 import { liveMigration } from '../live/migration.js';
 import { attachmentsMigration } from '../attachments/migration.js';
+import { idempotencyKeysMigration } from './migrations/007-idempotency-keys.js';
 
 /**
  * One schema change. Versions are 1, 2, 3… with no gaps; a released migration is never edited, only followed
@@ -87,6 +88,8 @@ export const migrations: readonly Migration[] = [
   httpMigration,
   liveMigration,
   attachmentsMigration,
+  // New migrations live in ./migrations/NNN-what.ts.
+  idempotencyKeysMigration,
 ];
 
 /** What {@link migrate} did. */

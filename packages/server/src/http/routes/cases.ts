@@ -1,19 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import {
-  canRead,
-  GridflowError,
-  type Actor,
-  type CaseRecord,
-  type Locale,
-  type Policy,
-  type Runtime,
-} from '@gridflow/core';
+import { canRead, type Actor, type CaseRecord, type Locale, type Policy, type Runtime } from '@gridflow/core';
 import { currentPolicy, isStaff, policyOfCase, scopesOf, visibilityOf } from '../access.js';
 import { TENANT_PATTERN, type Caller } from '../auth.js';
 import { listVisibleCases, type CaseSort } from '../caseQueries.js';
 import { callerOf, readableCase, type HttpEnv } from '../env.js';
 import { httpErrors, type HttpError } from '../errors.js';
+import { idempotentSubmit } from '../idempotency.js';
 import { piiReadsOf, recordPiiRead, revealFor } from '../privacy.js';
 import {
   caseDetailSchema,
@@ -102,27 +95,12 @@ const idempotencyHeaders = {
       maxLength: 200,
       pattern: '^[\\x21-\\x7e]+$',
       description:
-        'A retried submission with the same key (from the same caller) returns the first case instead of a second one.',
+        'A retried submission with the same key and body (from the same caller; for an anonymous report, the same body) returns the first case instead of a second one. The same key with another body is refused (422 `idempotency.key_reused`), and while the first request is still running (409 `idempotency.in_flight`).',
     },
   },
 };
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-const inflight = new Map<string, Promise<unknown>>();
-
-/** Runs `fn` after every earlier call with the same key has finished (within this process). */
-async function serialised<T>(key: string, fn: () => Promise<T>): Promise<T> {
-  const before = inflight.get(key) ?? Promise.resolve();
-  const run = before.then(fn, fn);
-  const done = run.catch(() => undefined);
-  inflight.set(key, done);
-  try {
-    return await run;
-  } finally {
-    if (inflight.get(key) === done) inflight.delete(key);
-  }
-}
 
 /** The tenant of a request: the token's, or for anonymous intake the `tenant` query parameter (default: the demo tenant). */
 function tenantOf(env: HttpEnv, request: FastifyRequest): string {
@@ -182,8 +160,7 @@ async function submit(
   if (request.caller === null && request.body.process !== 'gridEscalation') throw httpErrors.unauthenticated();
   const runtime = await env.runtime(tenant);
   const key = request.headers['idempotency-key'];
-  const idempotencyKey = typeof key === 'string' ? `${request.caller ? actor.id : 'anonymous'}:${key}` : undefined;
-  const once = () =>
+  const once = (idempotencyKey?: string) =>
     runtime.submit({
       process: request.body.process,
       input,
@@ -191,21 +168,19 @@ async function submit(
       tenant,
       ...(idempotencyKey ? { idempotencyKey } : {}),
     });
-  const { record, replayed } = idempotencyKey
-    ? await serialised(`${tenant}\u001f${idempotencyKey}`, async () => {
-        const { rows } = await ctx.sql.query('SELECT 1 FROM cases WHERE tenant = $1 AND idempotency_key = $2', [
+  const { record, replayed } =
+    typeof key === 'string'
+      ? await idempotentSubmit({
+          sql: ctx.sql,
           tenant,
-          idempotencyKey,
-        ]);
-        try {
-          return { record: await once(), replayed: rows.length > 0 };
-        } catch (error) {
-          // Another server process submitted with the key at the same time: its insert won; the retry finds its case.
-          if (!(error instanceof GridflowError) || error.code !== 'case.conflict') throw error;
-          return { record: await once(), replayed: true };
-        }
-      })
-    : { record: await once(), replayed: false };
+          // A verified caller owns their keys; an anonymous key is bound to its body as well.
+          owner: request.caller ? { callerId: actor.id } : { anonymous: true },
+          key,
+          body: request.body,
+          submit: once,
+          load: (id) => ctx.store.getCase(tenant, id),
+        })
+      : { record: await once(), replayed: false };
   void reply.code(replayed ? 200 : 201);
   if (replayed) void reply.header('idempotent-replayed', 'true');
   void reply.header('location', `/api/v1/cases/${encodeURIComponent(record.id)}`);
@@ -282,7 +257,7 @@ export function caseRoutes(app: FastifyInstance, env: HttpEnv): void {
         response: {
           201: { ...caseDetailSchema, description: 'Created' },
           200: { ...caseDetailSchema, description: 'A retry with an Idempotency-Key already used: the first case' },
-          ...errorResponses(400, 401, 403, 409, 413, 415, 429),
+          ...errorResponses(400, 401, 403, 409, 413, 415, 422, 429),
         },
       },
       preValidation: async (request) => placeByLocation(env, request),
