@@ -12,6 +12,9 @@ import {
   type Policy,
   type ProcessDefinition,
 } from '@gridflow/core';
+import { declaredRuleReads, recordRuleReads } from '@gridflow/core/testing';
+import { initialTransition, transition } from 'xstate';
+import { createProcessEnv } from '@gridflow/core';
 import { peoplesMediationProcess } from './peoplesMediation.js';
 
 const bj = (local: string) => Date.parse(`${local}+08:00`);
@@ -97,6 +100,63 @@ describe("people's mediation, registered beside the built-in processes", () => {
       inputs: { 'case.signed': 2, 'case.parties': 2 },
       result: true,
     });
+  });
+
+  it('is described for the designer: states, transitions with their rules, labelled commands with roles', () => {
+    const { runtime } = setup();
+    const d = runtime.describe('peoplesMediation');
+    expect(d.statechart.initial).toBe('investigating');
+    expect(d.statechart.states.map((s) => [s.path, s.final, s.open])).toEqual([
+      ['investigating', false, true],
+      ['mediating', false, true],
+      ['agreed', false, true],
+      ['failed', false, true],
+      ['closed', false, true],
+      ['done', true, false],
+    ]);
+    expect(d.transitions.filter((t) => t.event === 'mediation.sign')).toMatchObject([
+      { source: 'mediating', targets: ['agreed'], guard: 'agreementComplete', rules: ['mediationAgreed'] },
+      { source: 'mediating', targets: [], guard: 'isParty', rules: [] },
+    ]);
+    expect(d.transitions.find((t) => t.event === 'mediation.investigated')?.rules).toEqual(['mediationTimeLimit']);
+    expect(d.rules).toEqual([
+      { key: 'mediationAgreed', name: { zh: '达成协议', en: 'Agreement reached' } },
+      { key: 'mediationTimeLimit', name: { zh: '调解时限', en: 'Mediation time limit' } },
+    ]);
+    const sign = d.commands.find((c) => c.type === 'mediation.sign')!;
+    expect(sign.roles).toEqual([
+      { role: 'mediator', name: { zh: '调解员', en: 'Mediator' }, scope: 'community', permission: 'p-mediator-all' },
+    ]);
+    expect(sign.labels.party).toEqual({ zh: '参与方', en: 'Party' });
+    expect(d.commands.find((c) => c.type === 'mediation.revisit')?.labels.satisfied?.zh).toBe('当事人满意');
+    expect(d.commands.find((c) => c.type === 'deadline.due')?.internal).toBe(true);
+    expect(d.deadlineKinds).toEqual([{ kind: 'mediate', name: { zh: '调解时限', en: 'Mediation time limit' } }]);
+    expect(d.submit.roles.map((r) => r.permission)).toEqual(['p-mediator-submit', 'p-mediator-all']);
+  });
+
+  it('declares the rules its guards and actions read, checked against the machine', () => {
+    const env = createProcessEnv(mediationPolicy(), { decisions: [] });
+    const { machine, reads } = recordRuleReads(peoplesMediationProcess, env);
+    const actor = { id: 'u-med', roles: ['mediator'], units: [] };
+    const at = bj('2026-03-02T10:00');
+    const ev = (type: string, input: Record<string, unknown>) => ({ type, at, actor, input });
+    let [s] = initialTransition(machine, {
+      caseId: 'm-1',
+      at,
+      title: 't',
+      kind: 'family',
+      parties: ['a', 'b'],
+      community: 'c-01',
+    });
+    for (const e of [
+      ev('mediation.investigated', { note: 'n' }),
+      ev('mediation.sign', { party: 'a' }),
+      ev('mediation.sign', { party: 'b' }),
+    ]) {
+      [s] = transition(machine, s, e as never);
+    }
+    expect(s.value).toBe('agreed');
+    expect(reads).toEqual(declaredRuleReads(peoplesMediationProcess));
   });
 
   it('takes its time limit from the policy: family disputes get 10 working days', async () => {

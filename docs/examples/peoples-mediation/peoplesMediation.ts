@@ -199,6 +199,8 @@ export const peoplesMediationProcess: ProcessDefinition = {
         properties: { satisfied: { type: 'boolean' } },
         additionalProperties: false,
       },
+      // A field the shared labels (FIELD_LABELS) do not name gets its own label for forms.
+      labels: { satisfied: { zh: '当事人满意', en: 'Parties satisfied' } },
     },
     {
       type: 'deadline.due',
@@ -207,6 +209,17 @@ export const peoplesMediationProcess: ProcessDefinition = {
       internal: true,
     },
   ],
+  inputLabels: {
+    kind: { zh: '纠纷类型', en: 'Kind of dispute' },
+    parties: { zh: '当事人', en: 'Parties' },
+  },
+  // Which guard or action reads which policy rule: the runtime's description (and the designer) shows them on the
+  // transitions; `recordRuleReads` from '@gridflow/core/testing' checks the map against the machine.
+  rulesRead: {
+    guards: { agreementComplete: ['mediationAgreed'] },
+    actions: { startClock: ['mediationTimeLimit'] },
+  },
+  deadlineKinds: { mediate: { zh: '调解时限', en: 'Mediation time limit' } },
   states: {
     investigating: { name: { zh: '摸排', en: 'Investigating' } },
     mediating: { name: { zh: '调解中', en: 'Mediating' } },

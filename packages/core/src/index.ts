@@ -24,7 +24,9 @@ export {
   type ProcessContextBase,
   type ProcessDefinition,
   type ProcessEnv,
+  type RulesRead,
 } from './process/types.js';
+export { FIELD_LABELS } from './process/fieldLabels.js';
 export * from './process/deadlines.js';
 export { createProcessEnv, readFacts, type DecisionRecorder } from './process/env.js';
 export * from './processes/index.js';

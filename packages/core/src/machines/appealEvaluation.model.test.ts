@@ -4,7 +4,15 @@ import { describe, expect, it } from 'vitest';
 import { createDefaultPolicy } from '../policy/defaultPolicy.js';
 import { createProcessEnv } from '../process/env.js';
 import type { Actor } from '../process/types.js';
-import { DRIVER_DEFAULT_NOW, allLeafPaths, leafPaths, replayable } from './testing.js';
+import { appealEvaluationProcess } from '../processes/appealEvaluation.js';
+import {
+  DRIVER_DEFAULT_NOW,
+  allLeafPaths,
+  declaredRuleReads,
+  leafPaths,
+  recordRuleReads,
+  replayable,
+} from './testing.js';
 import {
   createAppealEvaluationMachine,
   type AppealEvaluationEvent,
@@ -23,7 +31,10 @@ const liaison: Actor = { id: 'u-liaison', roles: ['department_liaison'], units: 
 const otherLiaison: Actor = { id: 'u-other', roles: ['department_liaison'], units: ['department:housing'] };
 const assessor: Actor = { id: 'u-assessor', roles: ['assessor'], units: [] };
 
-const machine = createAppealEvaluationMachine(createProcessEnv(createDefaultPolicy(), { decisions: [] }));
+const { machine, reads: ruleReads } = recordRuleReads(
+  { createMachine: createAppealEvaluationMachine },
+  createProcessEnv(createDefaultPolicy(), { decisions: [] }),
+);
 type Snapshot = ReturnType<typeof machine.transition>;
 
 const input: AppealEvaluationMachineInput = {
@@ -199,5 +210,9 @@ describe('appealEvaluation: model-based (@xstate/graph)', () => {
       }
     }
     expect(vertices.map(([k]) => k).filter((k) => !canEnd.has(k))).toEqual([]);
+  });
+
+  it('reads exactly the policy rules its definition declares, guard by guard (after the walks above)', () => {
+    expect(ruleReads).toEqual(declaredRuleReads(appealEvaluationProcess));
   });
 });

@@ -13,7 +13,7 @@ import {
   type GridEscalationMachine,
   type GridEscalationMachineInput,
 } from './gridEscalation.js';
-import { leafPaths } from './testing.js';
+import { declaredRuleReads, leafPaths, recordRuleReads, type RuleReads } from './testing.js';
 
 /*
  * Model-based tests: @xstate/graph walks the machine with sample events (each with `at` and `actor`), over an
@@ -168,8 +168,13 @@ function simplePathsWithin(machine: GridEscalationMachine, maxDepth: number, fro
 /** Every guard's outcomes seen during traversal. */
 const guardOutcomes = new Map<string, Set<boolean>>();
 
+/** The policy rules each guard and action was seen to read. */
+let ruleReads: RuleReads;
+
 function instrumentedMachine(env: ProcessEnv): GridEscalationMachine {
-  const machine = createGridEscalationMachine(env);
+  const recorded = recordRuleReads({ createMachine: createGridEscalationMachine }, env);
+  ruleReads = recorded.reads;
+  const machine = recorded.machine;
   const guards = machine.implementations.guards as Record<string, (...args: unknown[]) => boolean>;
   const wrapped: Record<string, (...args: unknown[]) => boolean> = {};
   for (const [name, guard] of Object.entries(guards)) {
@@ -192,6 +197,8 @@ function checkInvariants(s: Snapshot): void {
   const summary = gridEscalationProcess.summarize(c, s.value);
   expect(summary.open, `open flag in ${path}`).toBe(!CLOSED.has(top));
   expect(s.status === 'done').toBe(FINAL.has(top));
+  for (const d of c.deadlines)
+    expect(gridEscalationProcess.deadlineKinds, `deadline kind ${d.kind}`).toHaveProperty(d.kind);
   const pending = c.deadlines.filter((d) => d.firedAt === undefined);
   if (CLOSED.has(top)) expect(pending, `no pending deadline in ${path}`).toEqual([]);
   expect(new Set(c.deadlines.map((d) => d.id)).size, 'deadline ids are unique').toBe(c.deadlines.length);
@@ -250,6 +257,11 @@ describe('gridEscalation model', () => {
       .filter((x) => !exempt.has(x));
     expect(oneWay).toEqual([]);
     expect(guardOutcomes.size).toBeGreaterThanOrEqual(20);
+  });
+
+  it('reads exactly the policy rules its definition declares, guard by guard and action by action', () => {
+    // Every guard was taken both ways (above), so each guard that reads a rule has read it.
+    expect(ruleReads).toEqual(declaredRuleReads(gridEscalationProcess));
   });
 
   it('holds the invariants on every simple path up to depth 6 from submission', () => {

@@ -4,7 +4,15 @@ import { describe, expect, it } from 'vitest';
 import { createDefaultPolicy } from '../policy/defaultPolicy.js';
 import { createProcessEnv } from '../process/env.js';
 import type { Actor } from '../process/types.js';
-import { DRIVER_DEFAULT_NOW, allLeafPaths, leafPaths, replayable } from './testing.js';
+import { propertyCoordinationProcess } from '../processes/propertyCoordination.js';
+import {
+  DRIVER_DEFAULT_NOW,
+  allLeafPaths,
+  declaredRuleReads,
+  leafPaths,
+  recordRuleReads,
+  replayable,
+} from './testing.js';
 import {
   createPropertyCoordinationMachine,
   type PropertyCoordinationEvent,
@@ -25,7 +33,10 @@ const actor: Actor = { id: 'u-secretary', roles: ['community_secretary'], units:
 const system: Actor = { id: 'system', roles: ['system'], units: [] };
 const PARTIES = ['community', 'owners_committee', 'property_company'] as const;
 
-const machine = createPropertyCoordinationMachine(createProcessEnv(createDefaultPolicy(), { decisions: [] }));
+const { machine, reads: ruleReads } = recordRuleReads(
+  { createMachine: createPropertyCoordinationMachine },
+  createProcessEnv(createDefaultPolicy(), { decisions: [] }),
+);
 type Snapshot = ReturnType<typeof machine.transition>;
 
 const input: PropertyCoordinationMachineInput = {
@@ -240,5 +251,9 @@ describe('propertyCoordination: model-based (@xstate/graph)', () => {
     }
     const stuck = vertices.map(([k]) => k).filter((k) => !canFinish.has(k));
     expect(stuck).toEqual([]);
+  });
+
+  it('reads exactly the policy rules its definition declares (after the walks above)', () => {
+    expect(ruleReads).toEqual(declaredRuleReads(propertyCoordinationProcess));
   });
 });

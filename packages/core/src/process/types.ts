@@ -90,6 +90,23 @@ export interface CommandDef {
   inputSchema: JsonSchema;
   /** True for events only the runtime sends (deadlines, effects); never offered to users. */
   internal?: boolean;
+  /**
+   * Labels of the input's fields for forms, by property path (`note`, `units.grid`). Fields without one take the
+   * shared label of their name (`FIELD_LABELS`), so only a process's own fields need it.
+   */
+  labels?: Record<string, LocalizedText>;
+}
+
+/**
+ * The policy rules a machine reads, by the named guard or action that reads them (`routing` stands for the routing
+ * table). The runtime's description puts them on each transition; the machines' model tests check the map against
+ * what the guards and actions really evaluate, so it cannot drift.
+ */
+export interface RulesRead {
+  /** Rule keys per guard name, e.g. `{ canEscalate: ['escalate'] }`. */
+  guards?: Record<string, readonly string[]>;
+  /** Rule keys per action name, e.g. `{ file: ['routing'] }`. */
+  actions?: Record<string, readonly string[]>;
 }
 
 /** Indexable fields of a case that stores keep in columns (for inboxes, scopes and indicators). */
@@ -144,8 +161,17 @@ export interface ProcessDefinition {
   validateInput?(input: unknown, policy: Policy): Problem[];
   /** Commands users may give (and internal ones). */
   commands: CommandDef[];
-  /** Names of the states for UIs, keyed by state path (`handling.working`). */
-  states: Record<string, { name: LocalizedText; final?: boolean }>;
+  /**
+   * Names of the states for UIs, keyed by state path (`handling.working`). `final`: the case's course ends there;
+   * `open`: the case counts as open there (default: not final) — a grid case under evaluation is closed, not final.
+   */
+  states: Record<string, { name: LocalizedText; final?: boolean; open?: boolean }>;
+  /** Labels of the submission's fields, by property path (as {@link CommandDef.labels}). */
+  inputLabels?: Record<string, LocalizedText>;
+  /** The policy rules the machine reads, by guard and action. */
+  rulesRead?: RulesRead;
+  /** The kinds of deadline the machine sets (`sign`, `handle`…), with their names. */
+  deadlineKinds?: Record<string, LocalizedText>;
   /** Extracts the indexable fields from a machine context and state value. */
   summarize(context: unknown, value: unknown): CaseSummary;
   /**

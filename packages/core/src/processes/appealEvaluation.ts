@@ -223,5 +223,7 @@ export const appealEvaluationProcess: ProcessDefinition = {
   validateInput: validateAppealEvaluationInput,
   commands: appealEvaluationCommands,
   states: appealEvaluationStates,
+  rulesRead: { guards: { redoRequired: ['redo'] } },
+  deadlineKinds: {},
   summarize: summarizeAppealEvaluation,
 };

@@ -277,5 +277,10 @@ export const propertyCoordinationProcess: ProcessDefinition = {
   validateInput: validatePropertyCoordinationInput,
   commands: propertyCoordinationCommands,
   states: propertyCoordinationStates,
+  rulesRead: {},
+  deadlineKinds: {
+    meeting: t('会议时间', 'Meeting time'),
+    action_item: t('落实事项期限', 'Action item due'),
+  },
   summarize: summarizePropertyCoordination,
 };

@@ -27,6 +27,7 @@ import type {
 } from './types.js';
 import { validateJson } from './validateJson.js';
 import { errors } from './runtimeErrors.js';
+import { describeProcess, type ProcessDescription } from './describeProcess.js';
 import { explainEntry, type ExplainedHistoryEntry } from './explainHistory.js';
 import type { Locale } from '../i18n.js';
 import { computeIndicators, type IndicatorReport } from './indicators.js';
@@ -94,18 +95,10 @@ export interface TickResult {
   failed: { tenant: string; caseId: string; error: unknown }[];
 }
 
+export type { ProcessDescription } from './describeProcess.js';
+
 /** A command the caller may give now, with its input schema. */
 export type AvailableCommand = CommandDef;
-
-/** What a process looks like to a generic UI. */
-export interface ProcessDescription {
-  id: string;
-  version: number;
-  name: ProcessDefinition['name'];
-  inputSchema: ProcessDefinition['inputSchema'];
-  states: ProcessDefinition['states'];
-  commands: CommandDef[];
-}
 
 /**
  * Runs cases of registered processes: submit, send commands, read, list, history, fire deadlines.
@@ -113,8 +106,10 @@ export interface ProcessDescription {
  */
 export interface Runtime {
   register(process: ProcessDefinition): void;
-  processes(): ProcessDescription[];
-  describe(processId: string): ProcessDescription;
+  /** Every registered process, described under the tenant's current policy (roles come from its permissions). */
+  processes(options?: { tenant?: string }): ProcessDescription[];
+  /** One process, described under the tenant's current policy; throws `process.unknown` for an unknown id. */
+  describe(processId: string, options?: { tenant?: string }): ProcessDescription;
   submit(request: SubmitRequest): Promise<CaseRecord>;
   send(
     caseId: string,
@@ -248,14 +243,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     return c;
   };
 
-  const describe = (def: ProcessDefinition): ProcessDescription => ({
-    id: def.id,
-    version: def.version,
-    name: def.name,
-    inputSchema: def.inputSchema,
-    states: def.states,
-    commands: def.commands.filter((c) => !c.internal),
-  });
+  const describe = (def: ProcessDefinition, tenant: string | undefined): ProcessDescription => {
+    const policy = registryFor(tenant ?? defaultTenant).current(policyId, clock.now());
+    return describeProcess(def, compile(def, policy).machine, policy);
+  };
 
   /** Restores a stored snapshot, upgrading it through registered migrations when the machine changed. */
   const restore = (def: ProcessDefinition, c: Compiled, record: CaseRecord): AnyMachineSnapshot => {
@@ -494,8 +485,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     },
     policiesFor: registryFor,
     register,
-    processes: () => [...processes.values()].map(describe),
-    describe: (id) => describe(processOf(id)),
+    processes: (opts) => [...processes.values()].map((def) => describe(def, opts?.tenant)),
+    describe: (id, opts) => describe(processOf(id), opts?.tenant),
 
     submit(request) {
       const tenant = request.tenant ?? defaultTenant;

@@ -11,6 +11,14 @@ export {
   type AvailableCommand,
   type ProcessDescription,
 } from './createRuntime.js';
+export {
+  describeProcess,
+  type CommandDescription,
+  type CommandRole,
+  type RuleUse,
+  type StateDescription,
+  type TransitionDescription,
+} from './describeProcess.js';
 export { createMemoryStore, encodeCursor, decodeCursor, matchesQuery } from './memoryStore.js';
 export { createPolicyRegistry, type PolicyRegistry } from './policyRegistry.js';
 export { allowedBy, atLevel, canRead, inScope } from './permissions.js';
