@@ -62,6 +62,10 @@ export const COMMAND_DEFS: readonly CommandDef[] = Object.freeze([
   c('case.reopen', '重新打开', 'reopen the case'),
   c('case.archive', '归档', 'archive the case'),
   c('case.escalate', '上报上级', 'escalate one level'),
+  // Evidence (photos and files) is attached outside the machine, each kind under its own permission.
+  c('case.attach.before', '上传问题照片', 'attach a photo of the problem'),
+  c('case.attach.after', '上传处置照片', 'attach a photo of the fix'),
+  c('case.attach.other', '上传其他附件', 'attach another file'),
   // Process 2 — three-party property coordination
   c('matter.raise', '提出议事事项', 'raise a matter'),
   c('matter.triage.routine', '转物业常规工单', 'send to the property company as a routine order'),
@@ -82,6 +86,9 @@ export const COMMAND_DEFS: readonly CommandDef[] = Object.freeze([
   c('matter.publicise', '公示', 'publicise'),
   c('matter.verify', '核验落实', 'verify the implementation'),
   c('matter.close', '办结事项', 'close the matter'),
+  c('matter.attach.before', '上传事项现状照片', 'attach a photo of the matter as raised'),
+  c('matter.attach.after', '上传落实照片', 'attach a photo of the implementation'),
+  c('matter.attach.other', '上传事项附件', 'attach a file to the matter'),
   // Process 3 — appeal evaluation
   c('evaluation.rate', '评价', 'rate'),
   c('evaluation.revisit.attempt', '回访', 'attempt a revisit'),
@@ -92,6 +99,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = Object.freeze([
   c('evaluation.exclusion.approve', '批准剔除', 'approve an exclusion'),
   c('evaluation.notice.propose', '提出通报', 'propose a public notice'),
   c('evaluation.notice.approve', '批准通报', 'approve a public notice'),
+  c('evaluation.attach.other', '上传申诉材料', 'attach evidence to the evaluation'),
   // The policy itself
   c('policy.edit', '编辑政策', 'edit the policy'),
   c('policy.approve', '审批政策', 'approve the policy'),

@@ -149,7 +149,7 @@ describe.each(ENGINES)('attachment storage chosen by configuration on %s', (engi
 
     it('serves nothing to those who may not see the case', async () => {
       const caseId = await newCase();
-      const form = multipart('after', { filename: 'after.png', type: 'image/png', data: PNG });
+      const form = multipart('before', { filename: 'after.png', type: 'image/png', data: PNG });
       const up = await h.request(actors.gridWorker, {
         method: 'POST',
         url: `/api/v1/cases/${caseId}/attachments`,

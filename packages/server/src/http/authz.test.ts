@@ -184,6 +184,74 @@ describe.each(ENGINES)('authorisation matrix on %s', (engine) => {
     expect(counts.hidden404).toBeGreaterThan(100);
   });
 
+  it('every role × evidence kind × process × scope: attaching is its own permission (201, else 403 or 404)', async () => {
+    const counts = { checked: 0, created: 0, forbidden403: 0, hidden404: 0 };
+    const failures: string[] = [];
+    const PNG = Buffer.from(
+      '89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
+        '1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082',
+      'hex',
+    );
+    const form = (kind: string) => {
+      const boundary = `----gridflowauthz${kind}`;
+      const payload = Buffer.concat([
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\n${kind}\r\n`),
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="p.png"\r\nContent-Type: image/png\r\n\r\n`,
+        ),
+        PNG,
+        Buffer.from(`\r\n--${boundary}--\r\n`),
+      ]);
+      return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+    };
+    // A case of each process, prepared for the role (at the level it handles orders at, where that matters).
+    const processes: [prefix: string, recipe: string][] = [
+      ['case', 'case.feedback'],
+      ['matter', 'matter.meeting.confirm'],
+      ['evaluation', 'evaluation.appeal'],
+    ];
+    for (const [prefix, recipeName] of processes) {
+      for (const role of roles) {
+        const fx = await recipes[recipeName]!(h.ctx, T, role);
+        for (const variant of variantsOf(role)) {
+          const actor = actorFor(role, variant);
+          for (const kind of ['before', 'after', 'other']) {
+            const command = `${prefix}.attach.${kind}`;
+            const want = expected(actor, command, fx.summary);
+            const before = want.allowed ? '' : await h.digest();
+            const res = await h.request(actor, {
+              method: 'POST',
+              url: `/api/v1/cases/${fx.caseId}/attachments`,
+              ...form(kind),
+            });
+            counts.checked++;
+            const status = want.allowed ? 201 : want.readable ? 403 : 404;
+            if (res.statusCode !== status)
+              failures.push(
+                `${role}/${variant} ${command}: expected ${status}, got ${res.statusCode} ${res.body.slice(0, 160)}`,
+              );
+            else if (status === 201) counts.created++;
+            else {
+              if (status === 403) counts.forbidden403++;
+              else counts.hidden404++;
+              if ((await h.digest()) !== before) failures.push(`${role}/${variant} ${command}: refused but stored`);
+            }
+          }
+        }
+      }
+    }
+    console.log(`[${engine}] attachment matrix: ${roles.length} roles × 3 kinds × 3 processes × scope →`, counts);
+    expect(failures).toEqual([]);
+    // The finding: an assessor may read every case but attaches nothing.
+    expect(expected(actorFor('assessor', 'in'), 'case.attach.after', { units: [], open: true })).toEqual({
+      allowed: false,
+      readable: true,
+    });
+    expect(counts.created).toBeGreaterThan(15);
+    expect(counts.forbidden403).toBeGreaterThan(30);
+    expect(counts.hidden404).toBeGreaterThan(30);
+  });
+
   it('every role × intake × scope: allowed submissions are created, others get 403', async () => {
     const counts = { checked: 0, created: 0, forbidden403: 0 };
     const failures: string[] = [];

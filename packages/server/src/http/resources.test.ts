@@ -380,7 +380,7 @@ describe.each(ENGINES)('evaluations, meetings and attachments on %s', (engine) =
       expect(
         (await send(multipart({ kind: 'sideways' }, { filename: 'a.png', type: 'image/png', data: PNG }))).json(),
       ).toMatchObject({ code: 'attachment.invalid_kind' });
-      expect((await send(multipart({ kind: 'after' }))).json()).toMatchObject({ code: 'attachment.missing' });
+      expect((await send(multipart({ kind: 'before' }))).json()).toMatchObject({ code: 'attachment.missing' });
       expect(
         (await send(multipart({}, { name: 'photo', filename: 'a.png', type: 'image/png', data: PNG }))).statusCode,
       ).toBe(400);
@@ -397,7 +397,7 @@ describe.each(ENGINES)('evaluations, meetings and attachments on %s', (engine) =
       });
       try {
         const c = await gridCase();
-        const form = multipart({ kind: 'after' }, { filename: 'after.png', type: 'image/png', data: PNG });
+        const form = multipart({ kind: 'before' }, { filename: 'after.png', type: 'image/png', data: PNG });
         const up = await app.inject({
           method: 'POST',
           url: `/api/v1/cases/${c.id}/attachments`,

@@ -14,18 +14,41 @@ const grant = (role: string, scope: Scope, ...commands: string[]): PermissionRow
 const grantAt = (level: OrgLevel, role: string, scope: Scope, ...commands: string[]): PermissionRow[] =>
   grant(role, scope, ...commands).map((row) => ({ ...row, levels: [level] }));
 
-/** What a unit does with an order it was given. */
-const handling = ['case.sign', 'case.contact', 'case.start', 'case.return', 'case.extension.request', 'case.feedback'];
+/**
+ * What a unit does with an order it was given: handling it, and attaching photos of the fix (evidence has its own
+ * permission: reading a case does not let one add to it).
+ */
+const handling = [
+  'case.sign',
+  'case.contact',
+  'case.start',
+  'case.return',
+  'case.extension.request',
+  'case.feedback',
+  'case.attach.after',
+];
 
 export const defaultPermissions: PermissionRow[] = [
-  ...grant('resident', 'own', 'case.submit', 'case.reopen', 'matter.raise', 'evaluation.rate'),
-  ...grant('grid_worker', 'grid', 'case.submit', 'case.verify.pass', 'case.verify.fail', 'matter.raise'),
+  // The reporter adds photos of the problem to their own report.
+  ...grant('resident', 'own', 'case.submit', 'case.attach.before', 'case.reopen', 'matter.raise', 'evaluation.rate'),
+  ...grant(
+    'grid_worker',
+    'grid',
+    'case.submit',
+    'case.attach.before',
+    'case.attach.other',
+    'case.verify.pass',
+    'case.verify.fail',
+    'matter.raise',
+  ),
   ...grantAt('grid', 'grid_worker', 'grid', ...handling, 'case.escalate'),
   ...grantAt('community', 'community_staff', 'community', ...handling),
   ...grant(
     'community_staff',
     'community',
     'case.submit',
+    'case.attach.before',
+    'case.attach.other',
     'case.triage.file',
     'case.triage.cancel',
     'case.triage.merge',
@@ -71,10 +94,11 @@ export const defaultPermissions: PermissionRow[] = [
     'case.park',
     'evaluation.rate',
     'evaluation.appeal',
+    'evaluation.attach.other',
     'evaluation.exclusion.request',
     'evaluation.notice.propose',
   ),
-  ...grantAt('department', 'department_liaison', 'department', ...handling),
+  ...grantAt('department', 'department_liaison', 'department', ...handling, 'case.attach.other'),
   ...grant(
     'department_liaison',
     'department',
@@ -82,12 +106,16 @@ export const defaultPermissions: PermissionRow[] = [
     'case.department.done',
     'matter.meeting.confirm',
     'evaluation.appeal',
+    'evaluation.attach.other',
     'evaluation.exclusion.request',
   ),
   ...grant(
     'property_company',
     'compound',
     'matter.raise',
+    'matter.attach.before',
+    'matter.attach.after',
+    'matter.attach.other',
     'matter.meeting.confirm',
     'matter.resolution.sign',
     'matter.action.done',
@@ -96,6 +124,9 @@ export const defaultPermissions: PermissionRow[] = [
     'owners_committee',
     'compound',
     'matter.raise',
+    'matter.attach.before',
+    'matter.attach.after',
+    'matter.attach.other',
     'matter.meeting.confirm',
     'matter.resolution.sign',
     'matter.vote.record',
@@ -117,6 +148,7 @@ export const defaultPermissions: PermissionRow[] = [
     'external_platform',
     'all',
     'case.submit',
+    'case.attach.before',
     'evaluation.revisit.attempt',
     'evaluation.revisit.unreachable',
     'evaluation.rate',

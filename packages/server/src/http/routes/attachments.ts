@@ -6,8 +6,10 @@ import {
   safeFilename,
   type AttachmentKind as Kind,
 } from '../../attachments/index.js';
+import { allowedBy, type Actor, type CaseRecord, type Policy, type Runtime } from '@gridflow/core';
+import { currentPolicy, policyOfCase } from '../access.js';
 import { callerOf, readableCase, type HttpEnv } from '../env.js';
-import { HttpError } from '../errors.js';
+import { HttpError, httpErrors } from '../errors.js';
 import { caseIdParams, errorResponses } from '../schemas.js';
 import type { Schema } from '../validation.js';
 
@@ -45,6 +47,37 @@ function disposition(type: 'inline' | 'attachment', filename: string): string {
 }
 
 /**
+ * The command that attaches evidence of a kind to a case: `<process>.attach.<kind>`, where `<process>` is the
+ * first part of the process's submit command (`case.attach.after`, `matter.attach.before`…). Attaching is a
+ * permission of its own: reading a case does not let one add photos to it.
+ */
+export function attachCommand(env: HttpEnv, record: CaseRecord, kind: Kind): string {
+  const def = env.definitions.find((d) => d.id === record.process);
+  const prefix = (def?.submitCommand ?? 'case.submit').split('.')[0];
+  return `${prefix}.attach.${kind}`;
+}
+
+/** The kinds of evidence an actor may attach to a case now, by the case's policy. */
+function attachableKinds(env: HttpEnv, policy: Policy | null, actor: Actor, record: CaseRecord): Kind[] {
+  if (!policy) return [];
+  return (KINDS as Kind[]).filter(
+    (kind) => allowedBy(policy, actor, attachCommand(env, record, kind), record.summary).length > 0,
+  );
+}
+
+async function casePolicy(env: HttpEnv, runtime: Runtime, record: CaseRecord, tenant: string) {
+  return policyOfCase(runtime, record, await currentPolicy(env.ctx, tenant));
+}
+
+const attachForbidden = (kind?: Kind) =>
+  kind === undefined
+    ? httpErrors.forbidden('attach files to this case', '向此案件上传附件')
+    : httpErrors.forbidden(
+        `attach ${kind === 'before' ? 'photos of the problem' : kind === 'after' ? 'photos of the fix' : 'other files'} to this case`,
+        `向此案件上传${kind === 'before' ? '问题照片' : kind === 'after' ? '处置照片' : '其他附件'}`,
+      );
+
+/**
  * Attachments of a case: photos and files of the problem (`before`) and of the fix (`after`). Uploads are
  * multipart/form-data with one `file` and a `kind` field, within the configured size and types (the bytes must
  * match the declared type); stored in the database, a folder or an S3-compatible object store (as configured);
@@ -62,7 +95,7 @@ export function attachmentRoutes(app: FastifyInstance, env: HttpEnv): void {
       schema: {
         tags: [TAG],
         summary: 'Upload an attachment',
-        description: `multipart/form-data: \`kind\` (before | after | other, default other) and one \`file\`. At most ${maxBytes} bytes; types: ${types.join(', ')}.`,
+        description: `multipart/form-data: \`kind\` (before | after | other, default other) and one \`file\`. At most ${maxBytes} bytes; types: ${types.join(', ')}. Attaching is a permission of its own, per kind: \`case.attach.before\` (the reporter, intake staff), \`case.attach.after\` and \`case.attach.other\` (the unit that holds the order), and likewise \`matter.attach.*\`, \`evaluation.attach.*\` (403 otherwise).`,
         security: [{ bearer: [] }],
         params: caseIdParams,
         body: {
@@ -79,12 +112,20 @@ export function attachmentRoutes(app: FastifyInstance, env: HttpEnv): void {
             },
           },
         },
-        response: { 201: metaSchema, ...errorResponses(400, 401, 404, 413, 415, 429, 503) },
+        response: { 201: metaSchema, ...errorResponses(400, 401, 403, 404, 413, 415, 429, 503) },
       },
     },
     async (request, reply) => {
       const caller = callerOf(request);
-      const { record } = await readableCase(env, caller, request.params.id);
+      const { record, runtime } = await readableCase(env, caller, request.params.id);
+      // Refused before the upload is read when the caller may attach nothing at all; per kind once it is known.
+      const mayAttach = attachableKinds(
+        env,
+        await casePolicy(env, runtime, record, caller.tenant),
+        caller.actor,
+        record,
+      );
+      if (mayAttach.length === 0) throw attachForbidden();
       let kind: Kind = 'other';
       let file: { filename: string; mimetype: string; data: Buffer } | undefined;
       for await (const part of request.parts()) {
@@ -121,6 +162,7 @@ export function attachmentRoutes(app: FastifyInstance, env: HttpEnv): void {
           );
         }
       }
+      if (!mayAttach.includes(kind)) throw attachForbidden(kind);
       if (!file || file.data.byteLength === 0)
         throw new HttpError(400, 'attachment.missing', '没有收到文件', 'No file was uploaded', { path: '/file' });
       const problem = contentTypeProblem(file.mimetype, file.data, types);
