@@ -221,9 +221,16 @@ async function showCase(id) {
         ${h.decisions.map((d) => `<p class="why">${t('why')}: ${esc(d.explanation ?? d.rule)}</p>`).join('')}</li>`,
     )
     .join('');
+  // A command the case's rules refuse now is shown disabled with the reason; one that depends on its input, with
+  // what it depends on.
   const forms = commands.commands
-    .map(
-      (cmd) => `<details><summary>${esc(name(cmd.name))} <code>${esc(cmd.type)}</code></summary>
+    .map((cmd) =>
+      cmd.available === false
+        ? `<details class="unavailable"><summary>${esc(name(cmd.name))} <code>${esc(cmd.type)}</code></summary>
+        <p class="why">${esc(name(cmd.reason))}</p>
+        <button data-send="${esc(cmd.type)}" disabled>${t('send')}</button></details>`
+        : `<details><summary>${esc(name(cmd.name))} <code>${esc(cmd.type)}</code></summary>
+        ${cmd.condition ? `<p class="why">${esc(name(cmd.condition))}</p>` : ''}
         <textarea data-type="${esc(cmd.type)}">${esc(JSON.stringify(sample(cmd.inputSchema), null, 2))}</textarea>
         <button data-send="${esc(cmd.type)}">${t('send')}</button></details>`,
     )

@@ -29,6 +29,7 @@ import { validateJson } from './validateJson.js';
 import { errors } from './runtimeErrors.js';
 import { describeProcess, type ProcessDescription } from './describeProcess.js';
 import { explainEntry, type ExplainedHistoryEntry } from './explainHistory.js';
+import { availabilityOf, createCommandProber, type AvailableCommand, type CommandProber } from './probeCommand.js';
 import type { Locale } from '../i18n.js';
 import { computeIndicators, type IndicatorReport } from './indicators.js';
 import { suggestDuplicates, type DuplicateCriteria, type DuplicateSuggestion } from './duplicates.js';
@@ -97,8 +98,7 @@ export interface TickResult {
 
 export type { ProcessDescription } from './describeProcess.js';
 
-/** A command the caller may give now, with its input schema. */
-export type AvailableCommand = CommandDef;
+export type { AvailableCommand } from './probeCommand.js';
 
 /**
  * Runs cases of registered processes: submit, send commands, read, list, history, fire deadlines.
@@ -155,6 +155,8 @@ interface Compiled {
   env: ProcessEnv;
   recorder: DecisionRecorder;
   commands: Map<string, CommandDef>;
+  /** Built on first use: tries commands without their input and without writing (for availableCommands). */
+  prober?: CommandProber;
 }
 
 let idCounter = 0;
@@ -560,13 +562,23 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       const { record, policy } = await readable(caseId, opts);
       const def = processOf(record.process);
       const c = compile(def, policy);
-      const types = new Set<string>(
-        getNextTransitions(restore(def, c, record)).map((t): string => t.eventType as string),
-      );
-      return def.commands.filter(
+      const snapshot = restore(def, c, record);
+      const types = new Set<string>(getNextTransitions(snapshot).map((t): string => t.eventType as string));
+      const offered = def.commands.filter(
         (cmd) =>
           !cmd.internal && types.has(cmd.type) && allowedBy(policy, opts.actor, cmd.type, record.summary).length > 0,
       );
+      if (offered.length === 0) return [];
+      const prober = (c.prober ??= createCommandProber(c.machine, c.recorder));
+      const stored: StoredSnapshot = {
+        value: snapshot.value as unknown,
+        context: snapshot.context as StoredSnapshot['context'],
+      };
+      const at = clock.now();
+      return offered.map((cmd): AvailableCommand => {
+        const probe = prober.probe(stored, { type: cmd.type, actor: opts.actor, at });
+        return { ...cmd, ...availabilityOf(probe, cmd, policy) };
+      });
     },
 
     async tick(opts = {}) {

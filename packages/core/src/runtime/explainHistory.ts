@@ -46,6 +46,42 @@ function ruleOf(policy: Policy, key: string): { logic: unknown; name: LocalizedT
 }
 
 /**
+ * Explains one rule decision in the reader's language, citing the values the rule read; the rule key when the
+ * policy has no such rule.
+ *
+ * @example
+ * explainDecision({ rule: 'verifierAllowed', inputs: { 'actor.id': 'u-1', 'case.handlerId': 'u-1' }, result: false }, policy, 'en');
+ */
+export function explainDecision(d: Decision, policy: Policy, locale: Locale): string {
+  const rule = ruleOf(policy, d.rule);
+  if (!rule) return d.rule;
+  try {
+    const { sentence } = explainRule({
+      logic: rule.logic,
+      name: rule.name,
+      data: nestFacts(d.inputs),
+      facts: rule.facts,
+      locale,
+    });
+    if (d.rule.startsWith('routing:') && d.result && typeof d.result === 'object') {
+      const target = d.result as { level?: string; department?: string };
+      const level = policy.organisation.levels.find((l) => l.code === target.level);
+      const dept = policy.organisation.departments.find((x) => x.code === target.department);
+      const where = [
+        level ? localize(level.name, locale) : target.level,
+        dept ? localize(dept.name, locale) : undefined,
+      ]
+        .filter(Boolean)
+        .join(locale === 'zh' ? '·' : ' / ');
+      return locale === 'zh' ? `${sentence}，派往${where}` : `${sentence}; sent to ${where}`;
+    }
+    return sentence;
+  } catch {
+    return localize(rule.name, locale);
+  }
+}
+
+/**
  * Explains each decision of a history entry in the reader's language, citing the values the rule read.
  * Explanations are made when history is read, so a reader gets their own language and the wording can improve
  * without rewriting history.
@@ -56,33 +92,6 @@ function ruleOf(policy: Policy, key: string): { logic: unknown; name: LocalizedT
 export function explainEntry(entry: HistoryEntry, policy: Policy, locale: Locale): ExplainedHistoryEntry {
   return {
     ...entry,
-    decisions: entry.decisions.map((d) => {
-      const rule = ruleOf(policy, d.rule);
-      if (!rule) return { ...d, explanation: d.rule };
-      try {
-        const { sentence } = explainRule({
-          logic: rule.logic,
-          name: rule.name,
-          data: nestFacts(d.inputs),
-          facts: rule.facts,
-          locale,
-        });
-        if (d.rule.startsWith('routing:') && d.result && typeof d.result === 'object') {
-          const target = d.result as { level?: string; department?: string };
-          const level = policy.organisation.levels.find((l) => l.code === target.level);
-          const dept = policy.organisation.departments.find((x) => x.code === target.department);
-          const where = [
-            level ? localize(level.name, locale) : target.level,
-            dept ? localize(dept.name, locale) : undefined,
-          ]
-            .filter(Boolean)
-            .join(locale === 'zh' ? '·' : ' / ');
-          return { ...d, explanation: locale === 'zh' ? `${sentence}，派往${where}` : `${sentence}; sent to ${where}` };
-        }
-        return { ...d, explanation: sentence };
-      } catch {
-        return { ...d, explanation: localize(rule.name, locale) };
-      }
-    }),
+    decisions: entry.decisions.map((d) => ({ ...d, explanation: explainDecision(d, policy, locale) })),
   };
 }

@@ -386,6 +386,30 @@ describe.each(ENGINES)('cases API on %s', (engine) => {
       const resident = (await get(actors.resident, `/api/v1/cases/${filed.id}/commands`)).json() as Json;
       expect(resident.commands).toEqual([]);
     });
+
+    it('offers the handler verification as unavailable, with the reason in both languages; others may give it', async () => {
+      let c = (await submit(actors.gridWorker, noiseReport())).json() as Json;
+      c = (await command(actors.communityStaff, c.id, 'case.triage.file', c.version)).json() as Json;
+      for (const [type, input] of [
+        ['case.sign', {}],
+        ['case.contact', { method: 'phone' }],
+        ['case.start', {}],
+        ['case.feedback', { note: '已协调停工', resolved: true }],
+      ] as const) {
+        c = (await command(actors.gridWorker, c.id, type, c.version, input)).json() as Json;
+      }
+      const handler = (await get(actors.gridWorker, `/api/v1/cases/${c.id}/commands`)).json() as Json;
+      const pass = handler.commands.find((x: Json) => x.type === 'case.verify.pass');
+      expect(pass).toMatchObject({ available: false, reason: { zh: expect.stringContaining('核查人回避') } });
+      expect(pass.reason.en).toMatch(/Verifier is not the handler/);
+      const refused = await command(actors.gridWorker, c.id, 'case.verify.pass', c.version);
+      expect(refused.statusCode).toBe(422);
+      expect((refused.json() as Json).code).toBe('command.refused');
+      const other = (await get(actors.gridWorker2, `/api/v1/cases/${c.id}/commands`)).json() as Json;
+      const byOther = other.commands.find((x: Json) => x.type === 'case.verify.pass');
+      expect(byOther).toMatchObject({ available: true });
+      expect(byOther.reason).toBeUndefined();
+    });
   });
 
   describe('POST /api/v1/cases/{id}/commands', () => {

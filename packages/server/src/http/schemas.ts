@@ -192,6 +192,32 @@ export const commandDefSchema: Schema = {
   },
 };
 
+/** A command offered on a case: the command, and whether the case's rules accept it from the caller now. */
+export const availableCommandSchema: Schema = {
+  type: 'object',
+  required: ['type', 'name', 'inputSchema', 'available'],
+  properties: {
+    ...(commandDefSchema.properties as Record<string, Schema>),
+    available: {
+      type: 'boolean',
+      description:
+        'False when the process refuses the command now whatever the input (e.g. the verifier is the handler); ' +
+        'given anyway it answers 422 `command.refused`. True: the policy lets the caller give it and, unless ' +
+        '`condition` is set, any input valid for `inputSchema` is accepted.',
+    },
+    reason: {
+      ...localizedTextSchema,
+      description: 'Why the command is unavailable now (the rule that refuses it, with its values).',
+    },
+    condition: {
+      ...localizedTextSchema,
+      description:
+        'Set when acceptance depends on the input (a rule reads it, e.g. which departments a whistle summons): ' +
+        'an input the rules refuse answers 422 `command.refused`.',
+    },
+  },
+};
+
 /** The user commands of the processes (internal ones left out), grouped by type. */
 export function userCommands(processes: readonly ProcessSchemas[]): Map<string, Schema[]> {
   const byType = new Map<string, Schema[]>();

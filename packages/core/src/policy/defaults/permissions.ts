@@ -1,3 +1,4 @@
+import { expandCommandPattern } from '../commands.js';
 import type { OrgLevel, PermissionRow, PrivacyPolicy, Scope } from '../types.js';
 
 /**
@@ -27,6 +28,9 @@ const handling = [
   'case.feedback',
   'case.attach.after',
 ];
+
+/** What only the unit holding the order does: handle it, or pass it up. */
+const holding = [...handling, 'case.escalate'];
 
 export const defaultPermissions: PermissionRow[] = [
   // The reporter adds photos of the problem to their own report.
@@ -67,10 +71,13 @@ export const defaultPermissions: PermissionRow[] = [
     'evaluation.revisit.attempt',
     'evaluation.revisit.unreachable',
   ),
+  // The secretary oversees every case of the community, but handles (signs, returns, escalates) only while the
+  // community holds the order, like the community's staff.
+  ...grantAt('community', 'community_secretary', 'community', ...holding),
   ...grant(
     'community_secretary',
     'community',
-    'case.*',
+    ...expandCommandPattern('case.*').filter((command) => !holding.includes(command)),
     'matter.*',
     'evaluation.rate',
     'evaluation.appeal',

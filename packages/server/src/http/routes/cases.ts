@@ -13,7 +13,7 @@ import {
   caseIdParams,
   caseItemSchema,
   commandBodySchema,
-  commandDefSchema,
+  availableCommandSchema,
   errorResponses,
   historyEntrySchema,
   langQuery,
@@ -450,7 +450,11 @@ export function caseRoutes(app: FastifyInstance, env: HttpEnv): void {
         tags: [TAG],
         summary: 'Commands the caller may give now',
         description:
-          'The commands the case’s state takes now and the policy lets the caller give, each with its input schema.',
+          'The commands the case’s state takes now and the policy lets the caller give, each with its input schema ' +
+          'and whether the process accepts it from the caller now. A command the case’s rules refuse whatever the ' +
+          'input comes with `available: false` and the `reason` in Chinese and English (show it disabled); one ' +
+          'whose acceptance depends on the input comes with `available: true` and a `condition`. Commands the ' +
+          'state does not take or the policy does not let the caller give are left out.',
         security: bearer,
         params: caseIdParams,
         response: {
@@ -460,7 +464,7 @@ export function caseRoutes(app: FastifyInstance, env: HttpEnv): void {
               caseId: { type: 'string' },
               version: { type: 'integer' },
               state: { type: 'string' },
-              commands: { type: 'array', items: commandDefSchema },
+              commands: { type: 'array', items: availableCommandSchema },
             },
           },
           ...errorResponses(400, 401, 404, 429),
@@ -475,7 +479,14 @@ export function caseRoutes(app: FastifyInstance, env: HttpEnv): void {
         caseId: record.id,
         version: record.version,
         state: record.state,
-        commands: commands.map((c) => ({ type: c.type, name: c.name, inputSchema: c.inputSchema })),
+        commands: commands.map((c) => ({
+          type: c.type,
+          name: c.name,
+          inputSchema: c.inputSchema,
+          available: c.available,
+          ...(c.reason ? { reason: c.reason } : {}),
+          ...(c.condition ? { condition: c.condition } : {}),
+        })),
       };
     },
   );
