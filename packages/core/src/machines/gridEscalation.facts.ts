@@ -66,6 +66,28 @@ export function totalLimit(policy: Policy, urgency: string): HandlingLimit | und
   return row ? { cellId: row.id, duration: row.duration, counting: row.counting } : undefined;
 }
 
+/** The filing limit of a policy without one for the urgency: one working hour. */
+export const DEFAULT_FILING_LIMIT: HandlingLimit = Object.freeze({
+  cellId: 'fallback:filing',
+  duration: 'PT1H',
+  counting: Counting.WORKING,
+});
+
+/**
+ * The filing limit of a report (立案时限): the policy's limit for its urgency and source, else for its urgency
+ * alone, else {@link DEFAULT_FILING_LIMIT} (one working hour).
+ *
+ * @example
+ * filingLimit(policy, 'general', 'app'); // { cellId: 'f-general-app', duration: 'PT2H', counting: 'working' }
+ */
+export function filingLimit(policy: Policy, urgency: string, source: string | undefined): HandlingLimit {
+  const limits = policy.timeLimits.filing ?? [];
+  const row =
+    limits.find((f) => f.urgency === urgency && f.source !== undefined && f.source === source) ??
+    limits.find((f) => f.urgency === urgency && f.source === undefined);
+  return row ? { cellId: row.id, duration: row.duration, counting: row.counting } : DEFAULT_FILING_LIMIT;
+}
+
 /**
  * The level a case rises to from `level`: the next one on `organisation.escalationPath`; a department rises to
  * the street (the level that summoned or received it); a level below the path (building, compound) joins the
@@ -160,6 +182,31 @@ export function clockFacts(calendar: BusinessCalendar, context: GridEscalationCo
   const overdueFrom = context.overdueSince ?? (due !== null && at > due ? due : null);
   const overdueWorkingDays = overdueFrom === null ? 0 : calendar.elapsedWorkingDays(overdueFrom, at);
   return { elapsedHours, limitHours, overdueHours, overdueWorkingDays, beforeDeadline: due === null || at < due };
+}
+
+/**
+ * The filing facts of rule `autoFile` at `at` (see `filingFacts` in the policy): how long the report has waited
+ * since it was submitted and its filing limit, both in hours counted the way the limit counts, and the unit
+ * routing sends it to.
+ *
+ * @example
+ * filingClockFacts(env, context, at, { level: 'grid' }); // { filingElapsedHours: 1, filingLimitHours: 1, routedLevel: 'grid', routedDepartment: null }
+ */
+export function filingClockFacts(
+  env: Pick<ProcessEnv, 'calendar' | 'policy'>,
+  context: GridEscalationContext,
+  at: number,
+  routed: { level: string; department?: string },
+): Record<string, unknown> {
+  const limit = filingLimit(env.policy, context.urgency, context.request.source);
+  const start = context.submittedAt;
+  const due = context.filingDueAt ?? null;
+  return {
+    filingElapsedHours: start === null ? 0 : hoursOf(Math.max(0, env.calendar.elapsed(start, at, limit.counting))),
+    filingLimitHours: start === null || due === null ? null : hoursOf(env.calendar.elapsed(start, due, limit.counting)),
+    routedLevel: routed.level,
+    routedDepartment: routed.department ?? null,
+  };
 }
 
 /**

@@ -139,6 +139,7 @@ function serialize(s: Snapshot): string {
     Math.min(1, c.extensions.filter((x) => x.status === 'approved').length),
     Math.min(1, c.returns.length),
     c.overdue,
+    c.filingOverdue,
     c.publicNotice,
     nextDeadline(c)?.kind,
     nextDeadline(c)?.data?.check,
@@ -206,6 +207,15 @@ function checkInvariants(s: Snapshot): void {
     expect(c.level, `a level holds the case in ${path}`).not.toBeNull();
     expect(c.department !== null).toBe(c.level === 'department');
   }
+  if (top === 'triage') {
+    // The filing clock runs from submission; once it passed, the unfiled report shows as overdue.
+    expect(pending.some((d) => d.kind === 'filing') || c.filingOverdue, 'filing clock runs in triage').toBe(true);
+    expect(summary.tags?.includes('overdue') ?? false, 'overdue in triage').toBe(c.filingOverdue === true);
+  } else
+    expect(
+      pending.some((d) => d.kind === 'filing'),
+      `no filing deadline in ${path}`,
+    ).toBe(false);
   if (path.startsWith('handling.') && path !== 'handling.parked') {
     expect(pending.some((d) => d.kind === 'handle') || c.overdue, `handling clock runs in ${path}`).toBe(true);
   }
@@ -228,11 +238,18 @@ const STATE_PATHS = Object.keys(gridEscalationProcess.states).filter((p) => p !=
 describe('gridEscalation model', () => {
   let machine: GridEscalationMachine;
   let shortest: Path[];
+  /** A resident's own report: rule `autoFile` leaves it to a person when its filing limit passes. */
+  let walkIn: Path[];
 
   beforeAll(() => {
     const env = createProcessEnv(createDefaultPolicy(), { decisions: [] });
     machine = instrumentedMachine(env);
     shortest = getShortestPaths(machine, { input, events: sampleEvents, serializeState: serialize });
+    walkIn = getShortestPaths(machine, {
+      input: { ...input, source: 'walk_in' },
+      events: sampleEvents,
+      serializeState: serialize,
+    });
   });
 
   it('reaches every state by a shortest path', () => {
@@ -245,6 +262,7 @@ describe('gridEscalation model', () => {
 
   it('holds the invariants in every snapshot of every shortest path', () => {
     checkAll(shortest);
+    checkAll(walkIn);
   });
 
   it('takes every guard both ways', () => {

@@ -4,6 +4,8 @@ import { clearDeadlines, isPending, markFired, setDeadline } from '../process/de
 import type { Actor, CaseEvent, Deadline, Effect, ProcessContextBase, ProcessEnv } from '../process/types.js';
 import {
   caseRuleFacts,
+  filingClockFacts,
+  filingLimit,
   handlingLimit,
   nextLevel,
   routingFactsOf,
@@ -203,8 +205,20 @@ export interface GridEscalationContext extends ProcessContextBase {
   round: number;
   dispatches: DispatchRecord[];
   handlerId: string | null;
+  /**
+   * When the report's filing limit (立案时限, `timeLimits.filing`) ends, counted from submission; null when the
+   * submission time is unknown. Absent in snapshots made before filing limits existed.
+   */
+  filingDueAt?: number | null;
+  filingCellId?: string | null;
+  /** True once the filing limit passed with the report still unfiled. */
+  filingOverdue?: boolean;
   filedAt: number | null;
   filedBy: string | null;
+  /** Filed within the filing limit (及时立案); null until filed. */
+  filedInTime?: boolean | null;
+  /** True when rule `autoFile` filed the report because its filing limit passed. */
+  autoFiled?: boolean;
   dispatchedAt: number | null;
   signedAt: number | null;
   contactedAt: number | null;
@@ -347,6 +361,42 @@ function validTarget(
   return levels.includes(level) || env.policy.organisation.escalationPath.includes(level as OrgLevel)
     ? { level, department: null }
     : null;
+}
+
+/** A routing result as a dispatch target. */
+function targetOf(route: { level: string; department?: string }): { level: string; department: string | null } {
+  return route.department
+    ? { level: DEPARTMENT, department: route.department }
+    : { level: route.level, department: null };
+}
+
+/**
+ * Files the report at `at` (by hand or by rule `autoFile`) with `urgency` to the unit `route` names: starts the
+ * total limit, drops the filing deadline, records whether it was filed in time, and dispatches.
+ */
+function fileTo(
+  env: ProcessEnv,
+  context: GridEscalationContext,
+  o: { at: number; by: string; urgency: string; route: { level: string; department?: string; rowId: string } },
+): Partial<GridEscalationContext> {
+  const total = totalLimit(env.policy, o.urgency);
+  let deadlines = clearDeadlines(context.deadlines, (d) => d.kind === 'filing');
+  let totalDueAt: number | null = null;
+  if (total) {
+    totalDueAt = env.calendar.addDuration(o.at, total.duration, total.counting);
+    deadlines = setDeadline(deadlines, { id: 'total:1', kind: 'total', dueAt: totalDueAt });
+  }
+  const due = context.filingDueAt ?? null;
+  const base = { ...context, urgency: o.urgency, deadlines, totalDueAt };
+  return {
+    urgency: o.urgency,
+    filedAt: o.at,
+    filedBy: o.by,
+    filedInTime: context.filingOverdue !== true && (due === null || o.at <= due),
+    routeRowId: o.route.rowId,
+    totalDueAt,
+    ...dispatchTo(env, base, o.at, targetOf(o.route), 'route'),
+  };
 }
 
 /**
@@ -521,7 +571,9 @@ const replaceAt = <T>(items: readonly T[], index: number, update: (item: T) => T
 /**
  * Builds the grid escalation machine (小事不出网格，难事不出社区，大事不出街道) for one policy.
  *
- * Triage files, cancels or merges a report; filing routes it with `env.route` to a level or a department;
+ * Triage files, cancels or merges a report within its filing limit (`timeLimits.filing`, from submission); past
+ * it the report is overdue, and rule `autoFile` may file it to the routed unit; filing routes it with `env.route`
+ * to a level or a department;
  * each level goes dispatched → signed → contacted → working, with signing, contact and handling limits on the
  * policy calendar; a passed handling limit escalates along `organisation.escalationPath` when rule `escalate`
  * says so; the street may blow the whistle (rule `whistle`) and summon departments that check in and report
@@ -541,6 +593,9 @@ const replaceAt = <T>(items: readonly T[], index: number, update: (item: T) => T
 export function createGridEscalationMachine(env: ProcessEnv) {
   const rule = (key: string, context: GridEscalationContext, event: GridEscalationEvent): boolean =>
     env.rule(key, caseRuleFacts(env, context, event.at, event.actor)) === true;
+  // The route `canAutoFile` found for a filing deadline, for the `autoFile` action of the same event (routing once
+  // records one routing decision).
+  const autoFileRoutes = new WeakMap<object, ReturnType<ProcessEnv['route']>>();
 
   const types = {
     context: {} as GridEscalationContext,
@@ -666,6 +721,26 @@ export function createGridEscalationMachine(env: ProcessEnv) {
         return rule('publicNotice', context, event);
       },
       isPublicNoticeCheck: ({ context, event }) => dueOfKind(context, event, 'public_notice') !== undefined,
+      isFilingDue: ({ context, event }) => dueOfKind(context, event, 'filing') !== undefined,
+      /**
+       * The filing limit passed with the report unfiled, and rule `autoFile` (when the policy has it) files it:
+       * facts `case.filingElapsedHours`, `case.filingLimitHours`, the intake facts, and the unit routing sends it
+       * to (`case.routedLevel`, `case.routedDepartment`).
+       */
+      canAutoFile: ({ context, event }) => {
+        if (dueOfKind(context, event, 'filing') === undefined || env.policy.rules.autoFile === undefined) return false;
+        const route = env.route(routingFactsOf(context));
+        const facts = caseRuleFacts(
+          env,
+          context,
+          event.at,
+          event.actor,
+          filingClockFacts(env, context, event.at, route),
+        );
+        if (env.rule('autoFile', facts) !== true) return false;
+        autoFileRoutes.set(event, route);
+        return true;
+      },
       /** Any other pending deadline (e.g. one of a state the case has left). */
       isPendingDeadline: ({ context, event }) =>
         event.type === 'deadline.due' && isPending(context.deadlines, event.input.deadlineId),
@@ -677,26 +752,27 @@ export function createGridEscalationMachine(env: ProcessEnv) {
       file: assign(({ context, event }) => {
         assertEvent(event, 'case.triage.file');
         const urgency = event.input.urgency ?? context.urgency;
-        const filed = { ...context, urgency };
-        const route = env.route(routingFactsOf(filed));
-        const target = route.department
-          ? { level: DEPARTMENT, department: route.department }
-          : { level: route.level, department: null };
-        const total = totalLimit(env.policy, urgency);
-        let deadlines = filed.deadlines;
-        let totalDueAt: number | null = null;
-        if (total) {
-          totalDueAt = env.calendar.addDuration(event.at, total.duration, total.counting);
-          deadlines = setDeadline(deadlines, { id: 'total:1', kind: 'total', dueAt: totalDueAt });
-        }
-        const base = { ...filed, deadlines, totalDueAt };
+        const route = env.route(routingFactsOf({ ...context, urgency }));
+        return fileTo(env, context, { at: event.at, by: event.actor.id, urgency, route });
+      }),
+      /** The filing limit passed: the report is overdue for its filer (the deadline is the reminder). */
+      recordFilingBreach: assign(({ context, event }) => {
+        assertEvent(event, 'deadline.due');
+        return { filingOverdue: true, deadlines: markFired(context.deadlines, event.input.deadlineId, event.at) };
+      }),
+      /** Rule `autoFile` files the overdue report to the routed unit, as the system. */
+      autoFile: assign(({ context, event }) => {
+        assertEvent(event, 'deadline.due');
+        const route = autoFileRoutes.get(event) ?? env.route(routingFactsOf(context));
+        const overdue = {
+          ...context,
+          filingOverdue: true,
+          deadlines: markFired(context.deadlines, event.input.deadlineId, event.at),
+        };
         return {
-          urgency,
-          filedAt: event.at,
-          filedBy: event.actor.id,
-          routeRowId: route.rowId,
-          totalDueAt,
-          ...dispatchTo(env, base, event.at, target, 'route'),
+          filingOverdue: true,
+          autoFiled: true,
+          ...fileTo(env, overdue, { at: event.at, by: event.actor.id, urgency: context.urgency, route }),
         };
       }),
       cancel: assign(({ context, event }) => {
@@ -1172,6 +1248,10 @@ export function createGridEscalationMachine(env: ProcessEnv) {
     states: {
       triage: {
         on: {
+          'deadline.due': [
+            { guard: 'canAutoFile', target: 'handling', actions: 'autoFile' },
+            { guard: 'isFilingDue', actions: 'recordFilingBreach' },
+          ],
           'case.triage.file': { guard: 'canFile', target: 'handling', actions: 'file' },
           'case.triage.cancel': { target: 'cancelled', actions: 'cancel' },
           'case.triage.merge': {
@@ -1317,10 +1397,18 @@ function initialContext(env: ProcessEnv, input: GridEscalationMachineInput): Gri
   const { caseId, at, actor, submittedAt, submittedBy, ...submission } = input;
   const category = env.policy.categories.find((c) => c.code === submission.category);
   const urgency = submission.urgency ?? category?.defaultUrgency ?? env.policy.urgencies[0]?.code ?? 'general';
+  const submitted = at ?? submittedAt ?? null;
+  // The filing limit runs from submission: an unfiled report becomes overdue for its filer (立案时限).
+  const filing = filingLimit(env.policy, urgency, submission.source);
+  const filingDueAt = submitted === null ? null : env.calendar.addDuration(submitted, filing.duration, filing.counting);
+  const deadlines: Deadline[] =
+    filingDueAt === null
+      ? []
+      : [{ id: 'filing:1', kind: 'filing', dueAt: filingDueAt, data: { limit: filing.cellId } }];
   return {
     caseId,
     request: submission,
-    submittedAt: at ?? submittedAt ?? null,
+    submittedAt: submitted,
     submittedBy: actor?.id ?? submittedBy?.id ?? null,
     category: submission.category,
     urgency,
@@ -1330,8 +1418,13 @@ function initialContext(env: ProcessEnv, input: GridEscalationMachineInput): Gri
     round: 0,
     dispatches: [],
     handlerId: null,
+    filingDueAt,
+    filingCellId: filing.cellId,
+    filingOverdue: false,
     filedAt: null,
     filedBy: null,
+    filedInTime: null,
+    autoFiled: false,
     dispatchedAt: null,
     signedAt: null,
     contactedAt: null,
@@ -1373,7 +1466,7 @@ function initialContext(env: ProcessEnv, input: GridEscalationMachineInput): Gri
     parkedAt: null,
     parks: [],
     redoCount: 0,
-    deadlines: [],
+    deadlines,
   };
 }
 
@@ -1461,7 +1554,7 @@ function requestedEvaluations(context: GridEscalationContext): Effect[] {
  * Recomputes the deadlines of an open case for another policy version (an explicit migration): each pending
  * deadline is counted again from when its clock started, with the new version's limits and calendar — signing
  * from the dispatch, contact from the signing, handling from when the case reached its level, the total from
- * filing. Deadlines already fired stay as they were.
+ * filing, filing from submission. Deadlines already fired stay as they were.
  *
  * @example
  * gridEscalationProcess.onPolicyChange(context, value, envOfNewVersion, at);
@@ -1473,6 +1566,8 @@ export function recomputeDeadlines(env: ProcessEnv, context: GridEscalationConte
   let handleCounting = context.handleCounting;
   let handleCellId = context.handleCellId;
   let totalDueAt = context.totalDueAt;
+  let filingDueAt = context.filingDueAt ?? null;
+  let filingCellId = context.filingCellId ?? null;
   for (const d of context.deadlines) {
     if (d.firedAt !== undefined) continue;
     if (d.kind === 'sign' && context.dispatchedAt !== null) {
@@ -1485,6 +1580,11 @@ export function recomputeDeadlines(env: ProcessEnv, context: GridEscalationConte
         ...d,
         dueAt: env.calendar.addDuration(context.signedAt, timeLimits.contact.duration, timeLimits.contact.counting),
       });
+    } else if (d.kind === 'filing' && context.submittedAt !== null) {
+      const limit = filingLimit(env.policy, context.urgency, context.request.source);
+      filingDueAt = env.calendar.addDuration(context.submittedAt, limit.duration, limit.counting);
+      filingCellId = limit.cellId;
+      deadlines = setDeadline(deadlines, { ...d, dueAt: filingDueAt, data: { limit: limit.cellId } });
     } else if (d.kind === 'total' && context.filedAt !== null) {
       const total = totalLimit(env.policy, context.urgency);
       if (total) {
@@ -1512,5 +1612,13 @@ export function recomputeDeadlines(env: ProcessEnv, context: GridEscalationConte
       });
     }
   }
-  return { ...context, deadlines, handleDueAt, handleCounting, handleCellId, totalDueAt };
+  return {
+    ...context,
+    deadlines,
+    handleDueAt,
+    handleCounting,
+    handleCellId,
+    totalDueAt,
+    ...(context.filingDueAt !== undefined || filingDueAt !== null ? { filingDueAt, filingCellId } : {}),
+  };
 }

@@ -128,6 +128,14 @@ export function diffPolicies(before: Policy, after: Policy): PolicyChange[] {
     afterPath: ['timeLimits', 'total'],
     key,
   });
+  diffKeyed(c, {
+    section: 'timeLimits.filing',
+    before: bt.filing ?? [],
+    after: at.filing ?? [],
+    beforePath: ['timeLimits', 'filing'],
+    afterPath: ['timeLimits', 'filing'],
+    key,
+  });
   for (const limit of ['signing', 'contact', 'whistleCheckIn'] as const)
     diffFields(c, 'timeLimits', limit, bt[limit], at[limit], ['timeLimits', limit]);
   diffScalars(

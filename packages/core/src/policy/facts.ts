@@ -177,8 +177,30 @@ export function evaluationFacts(policy: Pick<Policy, 'evaluation'>): FactDiction
 }
 
 /**
- * Every fact a case rule may read: the case (intake facts, where it is, who has it, its clock), the actor,
- * the limits and the evaluation being recorded. Hours are calendar hours against the current level's limit;
+ * What rule `autoFile` reads beside the intake facts, when a report's filing limit passes:
+ * `case.filingElapsedHours` (how long it has waited since it was submitted, counted the way its filing limit
+ * counts), `case.filingLimitHours`, and the unit routing would send it to, `case.routedLevel` and
+ * `case.routedDepartment` (null unless a department).
+ *
+ * @example
+ * filingFacts(createDefaultPolicy())['case.routedLevel'].values?.[0].value; // 'building'
+ */
+export function filingFacts(policy: Pick<Policy, 'organisation'>): FactDictionary {
+  return {
+    'case.filingElapsedHours': hours('等待立案已用时', 'time waiting to be filed'),
+    'case.filingLimitHours': hours('立案时限', 'the filing limit'),
+    'case.routedLevel': fact('string', '拟派层级', 'the level routing sends it to', {
+      values: policy.organisation.levels.map((l) => ({ value: l.code, name: l.name })),
+    }),
+    'case.routedDepartment': fact('string', '拟派部门', 'the department routing sends it to', {
+      values: policy.organisation.departments.map((d) => ({ value: d.code, name: d.name })),
+    }),
+  };
+}
+
+/**
+ * Every fact a case rule may read: the case (intake facts, where it is, who has it, its clock, the filing
+ * facts of `autoFile`), the actor, the limits and the evaluation being recorded. Hours are calendar hours against the current level's limit;
  * `case.overdueWorkingDays` counts working days. {@link ruleFactsFor} narrows this to one rule.
  *
  * @example
@@ -187,11 +209,17 @@ export function evaluationFacts(policy: Pick<Policy, 'evaluation'>): FactDiction
 export function caseFacts(
   policy: Pick<Policy, 'categories' | 'urgencies' | 'organisation' | 'evaluation'>,
 ): FactDictionary {
-  return { ...caseStateFacts(policy), ...actorFacts(policy), ...limitFacts(), ...evaluationFacts(policy) };
+  return {
+    ...caseStateFacts(policy),
+    ...filingFacts(policy),
+    ...actorFacts(policy),
+    ...limitFacts(),
+    ...evaluationFacts(policy),
+  };
 }
 
 /** Which fact groups each named rule may read. */
-const RULE_GROUPS: Readonly<Record<RuleKey, readonly ('actor' | 'evaluation')[]>> = {
+const RULE_GROUPS: Readonly<Record<RuleKey, readonly ('actor' | 'evaluation' | 'filing')[]>> = {
   escalate: [],
   whistle: ['actor'],
   returnAllowed: ['actor'],
@@ -199,11 +227,13 @@ const RULE_GROUPS: Readonly<Record<RuleKey, readonly ('actor' | 'evaluation')[]>
   verifierAllowed: ['actor'],
   publicNotice: [],
   redo: ['evaluation'],
+  autoFile: ['filing'],
 };
 
 /**
  * The facts a named rule may read: the case and the limits always, the actor for rules that guard a command
- * (`whistle`, `returnAllowed`, `extensionAllowed`, `verifierAllowed`), the evaluation for `redo`.
+ * (`whistle`, `returnAllowed`, `extensionAllowed`, `verifierAllowed`), the evaluation for `redo`, the filing
+ * facts for `autoFile`.
  *
  * @example
  * const facts = ruleFactsFor('redo', createDefaultPolicy());
@@ -219,6 +249,7 @@ export function ruleFactsFor(
     ...limitFacts(),
     ...(groups.includes('actor') ? actorFacts(policy) : {}),
     ...(groups.includes('evaluation') ? evaluationFacts(policy) : {}),
+    ...(groups.includes('filing') ? filingFacts(policy) : {}),
   };
 }
 

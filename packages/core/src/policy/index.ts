@@ -19,6 +19,7 @@ export {
   routingRowSchema,
   routingTableSchema,
   timeLimitCellSchema,
+  filingLimitSchema,
   timeLimitsSchema,
   calendarSchema,
   ruleSchema,
@@ -48,6 +49,7 @@ export {
   actorFacts,
   limitFacts,
   evaluationFacts,
+  filingFacts,
   isOptionalFact,
   CASE_SOURCE_NAMES,
 } from './facts.js';

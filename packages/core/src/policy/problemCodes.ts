@@ -83,6 +83,7 @@ export const POLICY_PROBLEM_CODES: readonly PolicyProblemCodeDef[] = Object.free
   d('limits.duplicate_cell', E, '同一层级×紧急程度有多个时限', 'two cells for one level × urgency'),
   d('limits.total_missing', E, '紧急程度缺少总时限', 'an urgency without a total limit'),
   d('limits.duplicate_total', E, '同一紧急程度有多个总时限', 'two total limits for one urgency'),
+  d('limits.duplicate_filing', E, '同一紧急程度×来源有多个立案时限', 'two filing limits for one urgency × source'),
   d('limits.higher_level_shorter', E, '上级时限短于下级', 'a higher level with a shorter limit'),
   d(
     'limits.total_shorter_than_handling',

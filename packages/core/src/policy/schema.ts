@@ -59,6 +59,7 @@ export const PolicyPattern = {
 
 const DRAFT = 'https://json-schema.org/draft/2020-12/schema';
 const levelEnum = ['building', 'grid', 'compound', 'community', 'street', 'department', 'district'] as const;
+const sourceEnum = ['patrol', 'walk_in', 'hotline', 'platform', 'app'] as const;
 const scopeEnum = ['own', 'building', 'grid', 'compound', 'community', 'street', 'department', 'all'] as const;
 
 const ref = <K extends string>(name: K) => ({ $ref: `#/$defs/${name}` }) as const;
@@ -155,8 +156,15 @@ export const policyDefs = {
     'counting',
   ]),
   totalLimit: strictObject({ id, urgency: code, duration, counting }, ['id', 'urgency', 'duration', 'counting']),
+  filingLimit: strictObject({ id, urgency: code, source: { type: 'string', enum: sourceEnum }, duration, counting }, [
+    'id',
+    'urgency',
+    'duration',
+    'counting',
+  ]),
   timeLimits: strictObject(
     {
+      filing: { type: 'array', items: ref('filingLimit') },
       handling: { type: 'array', minItems: 1, items: ref('timeLimitCell') },
       total: { type: 'array', minItems: 1, items: ref('totalLimit') },
       signing: ref('limit'),
@@ -204,6 +212,7 @@ export const policyDefs = {
       verifierAllowed: ref('rule'),
       publicNotice: ref('rule'),
       redo: ref('rule'),
+      autoFile: ref('rule'),
       custom: {
         type: 'object',
         description: 'Rules of processes a developer added in code, by key (read with env.rule(key, facts)).',
@@ -328,6 +337,7 @@ export const attributeSchema = policyPartSchema('attribute');
 export const routingRowSchema = policyPartSchema('routingRow');
 export const routingTableSchema = policyPartSchema('routingTable');
 export const timeLimitCellSchema = policyPartSchema('timeLimitCell');
+export const filingLimitSchema = policyPartSchema('filingLimit');
 export const timeLimitsSchema = policyPartSchema('timeLimits');
 export const calendarSchema = policyPartSchema('calendar');
 export const ruleSchema = policyPartSchema('rule');

@@ -155,7 +155,28 @@ export interface TimeLimitCell {
   counting: Counting;
 }
 
+/**
+ * How long a new report may wait in triage before it is filed (立案时限), for one urgency and, optionally, one
+ * intake channel: a limit naming the report's `source` wins over the urgency's limit without one (12345 lines,
+ * for instance, accept an online report — source `app` — within 2 hours).
+ */
+export interface FilingLimit {
+  id: string;
+  urgency: string;
+  /** Only reports from this channel. */
+  source?: CaseSource;
+  /** ISO 8601 duration. */
+  duration: string;
+  counting: Counting;
+}
+
 export interface TimeLimits {
+  /**
+   * Filing limits (立案时限) by urgency (and channel): past it an unfiled report is overdue in the filer's inbox,
+   * the filing deadline fires and rule `autoFile` may file it. An urgency without a limit (or a policy without
+   * the list) gets one working hour.
+   */
+  filing?: FilingLimit[];
   /** Handling limit per level × urgency. */
   handling: TimeLimitCell[];
   /** Total limit for the whole case by urgency (按期结案率 uses it). */
@@ -209,7 +230,10 @@ export interface RuleDef {
  * - `extensionAllowed`: true when an extension may be requested (e.g. before the deadline, fewer than 2 so far);
  * - `verifierAllowed`: true when the actor may verify (e.g. the verifier is not the handler);
  * - `publicNotice`: true when an overdue case becomes a public-notice candidate;
- * - `redo`: true when an evaluation sends the case back for redo.
+ * - `redo`: true when an evaluation sends the case back for redo;
+ * - `autoFile` (optional): true when a report still unfiled when its filing limit passes is filed automatically to
+ *   the unit routing sends it to (facts: the time it waited, category, urgency, source, the routed unit). Absent:
+ *   never.
  */
 export interface RuleSet {
   escalate: RuleDef;
@@ -219,6 +243,7 @@ export interface RuleSet {
   verifierAllowed: RuleDef;
   publicNotice: RuleDef;
   redo: RuleDef;
+  autoFile?: RuleDef;
   /** Limits the rules above may refer to via `{"var": "limits.maxExtensions"}`. */
   limits: { maxExtensions: number; maxReturns: number; maxWhistleDepartments: number };
   /**
@@ -228,7 +253,7 @@ export interface RuleSet {
   custom?: Record<string, RuleDef>;
 }
 
-/** The names of the rules in a {@link RuleSet}, i.e. every key but `limits`. */
+/** The names of the built-in rules of a {@link RuleSet}, i.e. every key but `limits` and `custom` (`autoFile` is optional). */
 export const RULE_KEYS = [
   'escalate',
   'whistle',
@@ -237,6 +262,7 @@ export const RULE_KEYS = [
   'verifierAllowed',
   'publicNotice',
   'redo',
+  'autoFile',
 ] as const;
 export type RuleKey = (typeof RULE_KEYS)[number];
 

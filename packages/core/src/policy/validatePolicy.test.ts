@@ -477,6 +477,20 @@ describe('time limits and calendar', () => {
     );
   });
 
+  it('limits.duplicate_filing: one filing limit per urgency × source', () => {
+    const n = P.timeLimits.filing!.length;
+    expectProblem(
+      check((p) => p.timeLimits.filing!.push({ ...p.timeLimits.filing![0]!, id: 'f-again' })),
+      'limits.duplicate_filing',
+      `/timeLimits/filing/${n}`,
+    );
+    // The same urgency for one channel is no duplicate: it wins over the urgency's own limit.
+    const sourced = check((p) =>
+      p.timeLimits.filing!.push({ ...p.timeLimits.filing![0]!, id: 'f-hotline', source: 'hotline' }),
+    );
+    expect(sourced).toEqual([]);
+  });
+
   it('limits.higher_level_shorter', () => {
     const i = cellIndex(P, 'c-street-general');
     const problem = expectProblem(

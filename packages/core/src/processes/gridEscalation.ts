@@ -473,7 +473,11 @@ export function summarizeGridEscalation(context: unknown, value: unknown): CaseS
   for (const d of departments) units.push(`department:${d}`);
   const tags: string[] = [];
   if (c.whistled) tags.push('whistled');
-  if (c.overdue) tags.push('overdue');
+  // Overdue: past the total or an unescalated handling limit, or still unfiled past the filing limit.
+  const unfiledOverdue =
+    c.filingOverdue === true && c.filedAt === null && c.cancelledAt === null && c.mergedInto === null;
+  if (c.overdue || unfiledOverdue) tags.push('overdue');
+  if (c.filedInTime === false) tags.push('filed_late');
   if (c.publicNotice) tags.push('public_notice');
   if (c.parkedAt !== null) tags.push('parked');
   if (c.redoCount > 0) tags.push('redo');

@@ -119,6 +119,7 @@ export function checkDuplicates(ctx: CheckContext): void {
   const ruleIds = new Map<string, string>();
   for (const key of RULE_KEYS) {
     const rule = p.rules[key];
+    if (rule === undefined) continue;
     const first = ruleIds.get(rule.id);
     if (first !== undefined) {
       ctx.error('duplicate.id', ['rules', key, 'id'], {

@@ -216,9 +216,28 @@ function checkTotals(
   }
 }
 
+/** Filing limits: durations that make sense, one per urgency × source (an urgency without one gets an hour). */
+function checkFiling(ctx: CheckContext): void {
+  const seen = new Set<string>();
+  (ctx.policy.timeLimits.filing ?? []).forEach((limit, index) => {
+    checkDuration(ctx, limit, ['timeLimits', 'filing', index]);
+    const key = `${limit.urgency}|${limit.source ?? ''}`;
+    if (seen.has(key)) {
+      const urgency = named(ctx.known.urgencies, limit.urgency);
+      const source = limit.source ?? '';
+      ctx.error('limits.duplicate_filing', ['timeLimits', 'filing', index], {
+        zh: `${urgency.zh}${source ? `（来源 ${source}）` : ''}的立案时限重复设置`,
+        en: `${urgency.en}${source ? ` (source ${source})` : ''} has more than one filing limit`,
+      });
+    }
+    seen.add(key);
+  });
+}
+
 /** Time limits, warning threshold and the business calendar. */
 export function checkLimits(ctx: CheckContext, routing: DecisionTableAnalysis): void {
   ctx.problems.push(...validateCalendar(ctx.policy.calendar, '/calendar'));
+  checkFiling(ctx);
   checkCells(ctx, routing);
   const w = ctx.policy.timeLimits.warningAt;
   if (!(w > 0 && w < 1)) {

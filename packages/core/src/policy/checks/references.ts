@@ -103,6 +103,9 @@ function checkTimeLimits(ctx: CheckContext): void {
   total.forEach((cell, i) =>
     checkRef(ctx, 'urgency', cell.urgency, ctx.known.urgencies, ['timeLimits', 'total', i, 'urgency']),
   );
+  (ctx.policy.timeLimits.filing ?? []).forEach((limit, i) =>
+    checkRef(ctx, 'urgency', limit.urgency, ctx.known.urgencies, ['timeLimits', 'filing', i, 'urgency']),
+  );
 }
 
 function checkPeople(ctx: CheckContext): void {

@@ -85,7 +85,10 @@ export function checkRules(ctx: CheckContext): void {
   const p = ctx.policy;
   const routing = routingFacts(p);
   p.routing.rows.forEach((row, i) => lint(ctx, row.when, routing, ['routing', 'rows', i, 'when']));
-  for (const key of RULE_KEYS) lint(ctx, p.rules[key].logic, ruleFactsFor(key, p), ['rules', key, 'logic']);
+  for (const key of RULE_KEYS) {
+    const rule = p.rules[key];
+    if (rule !== undefined) lint(ctx, rule.logic, ruleFactsFor(key, p), ['rules', key, 'logic']);
+  }
   for (const [key, rule] of Object.entries(p.rules.custom ?? {})) {
     const at = ['rules', 'custom', key, 'logic'];
     if (ctx.customFacts) lint(ctx, rule.logic, ctx.customFacts, at);

@@ -100,6 +100,16 @@ const row = (
  * matters count in working days. Higher levels never get less time than lower ones.
  */
 export const defaultTimeLimits: TimeLimits = {
+  // A report is filed within one working hour; emergencies and utility faults within one hour of the clock, and
+  // online reports (the app, WeChat) within two working hours, as 12345 lines accept them.
+  filing: [
+    { id: 'f-emergency', urgency: 'emergency', duration: 'PT1H', counting: 'calendar' },
+    { id: 'f-utilities', urgency: 'utilities', duration: 'PT1H', counting: 'calendar' },
+    { id: 'f-general', urgency: 'general', duration: 'PT1H', counting: 'working' },
+    { id: 'f-complex', urgency: 'complex', duration: 'PT1H', counting: 'working' },
+    { id: 'f-general-app', urgency: 'general', source: 'app', duration: 'PT2H', counting: 'working' },
+    { id: 'f-complex-app', urgency: 'complex', source: 'app', duration: 'PT2H', counting: 'working' },
+  ],
   handling: [
     ...row('emergency', 'calendar', ['PT1H', 'PT1H', 'PT2H', 'PT2H', 'PT2H']),
     ...row('utilities', 'calendar', ['PT12H', 'PT12H', 'PT24H', 'PT24H', 'PT24H']),
@@ -185,6 +195,20 @@ export const defaultRules: RuleSet = {
       'An unsatisfied rating for a reason within the unit’s control sends the case back',
     ),
     logic: { and: [{ in: [v('evaluation.rating'), ['unsatisfied']] }, v('evaluation.controllable')] },
+  },
+  autoFile: {
+    id: 'rule-auto-file',
+    name: t('逾期自动立案', 'File automatically when the filing limit passes'),
+    description: t(
+      '网格员巡查、12345热线和上级平台转来的事项超过立案时限仍未立案的，自动立案并派往路由确定的单位；群众自行反映的事项须人工受理',
+      'Reports from a grid worker’s patrol, the 12345 hotline or another platform still unfiled past the filing limit are filed automatically to the routed unit; residents’ own reports wait for a person',
+    ),
+    logic: {
+      and: [
+        { '>=': [v('case.filingElapsedHours'), v('case.filingLimitHours')] },
+        { in: [v('case.source'), ['patrol', 'hotline', 'platform']] },
+      ],
+    },
   },
   limits: { maxExtensions: 2, maxReturns: 2, maxWhistleDepartments: 5 },
 };
