@@ -520,10 +520,12 @@ export const gridEscalationProcess: ProcessDefinition = {
       canVerify: ['verifierAllowed'],
       canEscalate: ['escalate'],
       isPublicNoticeDue: ['publicNotice'],
+      canAutoFile: ['routing', 'autoFile'],
     },
     actions: { file: ['routing'], acceptReturn: ['routing'] },
   },
   deadlineKinds: {
+    filing: t('立案时限', 'Filing limit'),
     sign: t('签收时限', 'Signing limit'),
     contact: t('联系诉求人时限', 'Contact limit'),
     handle: t('办理时限', 'Handling limit'),

@@ -103,11 +103,25 @@ describe('runtime.describe(): the process as the designer draws it', () => {
     expect(d.transitions.filter((t) => t.source === '').map((t) => t.event)).toContain('case.duplicate.link');
 
     expect(d.rules.map((r) => r.key).sort()).toEqual(
-      ['escalate', 'extensionAllowed', 'publicNotice', 'returnAllowed', 'routing', 'verifierAllowed', 'whistle'].sort(),
+      [
+        'autoFile',
+        'escalate',
+        'extensionAllowed',
+        'publicNotice',
+        'returnAllowed',
+        'routing',
+        'verifierAllowed',
+        'whistle',
+      ].sort(),
     );
+    // The filing deadline in triage, where rule autoFile may file the report.
+    expect(d.transitions.find((t) => t.source === 'triage' && t.event === 'deadline.due')).toMatchObject({
+      targets: ['handling'],
+      rules: ['routing', 'autoFile'],
+    });
     expect(d.rules.find((r) => r.key === 'escalate')?.name).toEqual(createDefaultPolicy().rules.escalate.name);
     expect(d.deadlineKinds.map((k) => k.kind)).toEqual(
-      expect.arrayContaining(['sign', 'contact', 'handle', 'total', 'checkin']),
+      expect.arrayContaining(['filing', 'sign', 'contact', 'handle', 'total', 'checkin']),
     );
   });
 
