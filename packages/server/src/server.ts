@@ -15,6 +15,7 @@ import type { ServerConfig, ServerContext } from './context.js';
 import { claimDueOnly, startDeadlineWorker, type DeadlineWorker } from './deadlines/index.js';
 import { seedDemo } from './demo/index.js';
 import { buildHttpApp } from './http/index.js';
+import { policyResolver, projectIndicators, rebuildIndicators } from './indicators/index.js';
 import { createEventHub, observeStore } from './live/index.js';
 import { createOrgRepository } from './org/index.js';
 import { createPolicyRepository, type SqlPolicyRepository } from './policies/index.js';
@@ -97,8 +98,14 @@ export async function createGridflowServer(options: GridflowServerOptions = {}):
     const sql = opened.client;
     const events = await createEventHub(sql, { onError: onError('Live update failed') });
     cleanup.push(() => events.close());
+    // Every transaction that appends history rewrites the indicator projection of its cases before it commits.
+    const projected = projectIndicators(
+      opened.store,
+      // `policies` is made below; the store calls this only once commands run.
+      policyResolver((tenant) => policies.registry(tenant)),
+    );
     const store = observeStore(
-      claimDueOnly(opened.store, clock, { peek: opened.client.dialect === 'postgres' }),
+      claimDueOnly(projected, clock, { peek: opened.client.dialect === 'postgres' }),
       (changes) => events.publishCommitted(changes),
       onError('Publishing a case change failed'),
     );
@@ -107,6 +114,7 @@ export async function createGridflowServer(options: GridflowServerOptions = {}):
     });
     cleanup.push(() => policies.close());
     await policies.watch();
+    await backfillIndicators(sql, log);
     const org = createOrgRepository(sql);
 
     const runtime: Runtime = createRuntime({
@@ -166,6 +174,36 @@ export async function createGridflowServer(options: GridflowServerOptions = {}):
   } catch (error) {
     await closeAll();
     throw error;
+  }
+}
+
+/** Databases this size or smaller get their indicator projection built at start when it is missing. */
+const BACKFILL_LIMIT = 20_000;
+
+/**
+ * A database migrated to the projection has history but no projection rows yet: a small one is rebuilt at start,
+ * a large one is left to `gridflow indicators rebuild` (its figures stay empty until then), and the log says so.
+ */
+async function backfillIndicators(sql: SqlClient, log: NonNullable<GridflowServerOptions['log']>): Promise<void> {
+  const { rows } = await sql.query<{ missing: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM case_history) AND NOT EXISTS (SELECT 1 FROM indicator_events) AS missing`,
+  );
+  if (rows[0]?.missing !== true) return;
+  const count = await sql.query<{ n: number | string }>(
+    `SELECT count(*) AS n FROM (SELECT 1 FROM cases LIMIT ${BACKFILL_LIMIT + 1}) c`,
+  );
+  if (Number(count.rows[0]?.n ?? 0) > BACKFILL_LIMIT) {
+    log(
+      'error',
+      '指标投影尚未建立：请运行 gridflow indicators rebuild / The indicator projection is missing: run gridflow indicators rebuild',
+    );
+    return;
+  }
+  try {
+    const report = await rebuildIndicators(sql, policyResolver());
+    log('info', `Built the indicator projection of ${report.cases} cases`);
+  } catch (error) {
+    log('error', '指标投影建立失败 / Building the indicator projection failed: run gridflow indicators rebuild', error);
   }
 }
 

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { isGridflowError, systemClock, validatePolicy, type Locale, type Problem } from '@gridflow/core';
 import { CONFIG_VARIABLES, isLoopbackHost, loadConfig } from '../config.js';
 import type { ServerConfig } from '../context.js';
+import { policyResolver, rebuildIndicators } from '../indicators/index.js';
 import { createPolicyRepository } from '../policies/index.js';
 import { createGridflowServer, seedOnce } from '../server.js';
 import { openStore, redactUrl } from '../store/index.js';
@@ -25,6 +26,8 @@ Usage / 用法:
   gridflow policy validate FILE               check a policy document (exit 1 when invalid) / 校验政策文件
   gridflow policy publish FILE --author NAME [--tenant TENANT] [--note TEXT]
                                               validate and publish as a new version / 校验并发布为新版本
+  gridflow indicators rebuild [--tenant TENANT]
+                                              rebuild the indicator projection from history / 由历史重建考核指标投影
 Options / 选项: --lang zh|en (messages in one language; default both), -h, --help
 
 Configuration (environment variables) / 配置（环境变量）:
@@ -95,6 +98,11 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
           tenant: values.tenant ?? config.demoTenant,
           note: values.note,
         });
+      }
+      case 'indicators': {
+        if (sub !== 'rebuild') throw new UsageError('indicators needs rebuild');
+        if (file !== undefined) throw new UsageError(`Unexpected arguments: ${file}`);
+        return await rebuildCommand(loadConfig(io.env), io, lang, values.tenant);
       }
       case undefined:
         throw new UsageError('No command given');
@@ -335,6 +343,37 @@ async function publishCommand(
     return 0;
   } finally {
     await policies.close();
+    await opened.close();
+  }
+}
+
+/**
+ * `gridflow indicators rebuild`: recomputes the indicator projection of every case (of one tenant with
+ * `--tenant`) from its history, in batches; the server may keep running meanwhile.
+ */
+async function rebuildCommand(
+  config: ServerConfig,
+  io: CliIo,
+  lang: Locale | undefined,
+  tenant: string | undefined,
+): Promise<number> {
+  const opened = await openStore({
+    ...(config.databaseUrl === undefined ? { dataDir: config.dataDir } : { databaseUrl: config.databaseUrl }),
+    ...(config.databaseSchema === undefined ? {} : { schema: config.databaseSchema }),
+  });
+  try {
+    const started = Date.now();
+    const report = await rebuildIndicators(opened.client, policyResolver(), tenant === undefined ? {} : { tenant });
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    io.out(
+      say(
+        lang,
+        `已由历史重建考核指标投影：${report.tenants} 个租户，${report.cases} 件案件，${report.rows} 行（${seconds} 秒）`,
+        `Rebuilt the indicator projection from history: ${report.tenants} tenant(s), ${report.cases} cases, ${report.rows} rows (${seconds} s)`,
+      ),
+    );
+    return 0;
+  } finally {
     await opened.close();
   }
 }

@@ -234,3 +234,24 @@ export async function exportCases(
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > q.limit && last ? encodeCursor(last.createdAt, last.id) : null };
 }
+
+/**
+ * The cases of `ids` the caller may see (the same restriction as {@link listVisibleCases}), by id; others are left
+ * out.
+ *
+ * @example
+ * const cases = await visibleCasesByIds(ctx.sql, { tenant, actorId, visibility }, ['c1', 'c2']);
+ */
+export async function visibleCasesByIds(
+  sql: SqlExecutor,
+  q: { tenant: string; actorId: string; visibility: Visibility },
+  ids: readonly string[],
+): Promise<Map<string, CaseListRow>> {
+  if (q.visibility.kind === 'none' || ids.length === 0) return new Map();
+  const { params, p } = parameters();
+  const where = [`tenant = ${p(q.tenant)}`, `id = ANY(${p([...new Set(ids)])}::text[])`];
+  const visible = visibilityClause(q.visibility, q.actorId, p);
+  if (visible) where.push(visible);
+  const { rows } = await sql.query<ListRow>(`SELECT ${LIST_COLUMNS} FROM cases WHERE ${where.join(' AND ')}`, params);
+  return new Map(rows.map((r) => [r.id, toListRow(r)]));
+}

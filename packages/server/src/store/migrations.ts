@@ -6,6 +6,7 @@ import { httpMigration } from '../http/migration.js';
 import { liveMigration } from '../live/migration.js';
 import { attachmentsMigration } from '../attachments/migration.js';
 import { idempotencyKeysMigration } from './migrations/007-idempotency-keys.js';
+import { indicatorEventsMigration } from './migrations/008-indicator-events.js';
 
 /**
  * One schema change. Versions are 1, 2, 3… with no gaps; a released migration is never edited, only followed
@@ -90,6 +91,7 @@ export const migrations: readonly Migration[] = [
   attachmentsMigration,
   // New migrations live in ./migrations/NNN-what.ts.
   idempotencyKeysMigration,
+  indicatorEventsMigration,
 ];
 
 /** What {@link migrate} did. */

@@ -1,15 +1,27 @@
 import type { FastifyInstance } from 'fastify';
-import { computeIndicators, rankUnits, type CaseRecord, type IndicatorReport } from '@gridflow/core';
-import { currentPolicy, isStaff, requirePolicy, scopesOf } from '../access.js';
+import {
+  INDICATOR_KINDS,
+  emptyIndicatorCounts,
+  indicatorReport,
+  rankUnits,
+  type IndicatorReport,
+  type Policy,
+} from '@gridflow/core';
+import { drillDown, levelCounts, unitCounts } from '../../indicators/index.js';
+import { currentPolicy, isStaff, requirePolicy, scopesOf, visibilityOf } from '../access.js';
+import { visibleCasesByIds } from '../caseQueries.js';
+import type { Caller } from '../auth.js';
 import { callerOf, type HttpEnv } from '../env.js';
 import { HttpError, httpErrors } from '../errors.js';
-import { errorResponses, localizedTextSchema, unitSchema } from '../schemas.js';
+import { caseItemSchema, errorResponses, localizedTextSchema, unitSchema } from '../schemas.js';
 import type { Schema } from '../validation.js';
+import { caseItem } from '../views.js';
 
 const TAG = 'indicators';
 const DAY = 86_400_000;
-/** Deadlines of cases dispatched shortly before a period still count in it: the runtime reads this lead-in too. */
-const LEAD_IN = 60 * DAY;
+/** Where docs/indicators.md defines every counter, its formula and the period it counts in. */
+const DEFINITIONS =
+  'Counted from the indicator projection, which is kept in the transaction of every history append; docs/indicators.md defines each counter and the period it counts in.';
 const time = { type: 'integer', minimum: 0, maximum: 8_640_000_000_000, description: 'Epoch milliseconds.' };
 
 const reportSchema: Schema = {
@@ -54,27 +66,110 @@ export function indicatorRoutes(app: FastifyInstance, env: HttpEnv): void {
       schema: {
         tags: [TAG],
         summary: 'Indicators of a unit for a period',
-        description:
-          'From the cases’ history with the policy’s formulas and weights. Staff see their own units; staff whose scope is the whole tenant see any unit or the whole tenant (no `unit`). Default period: the last 30 days.',
+        description: `The counts of a unit (or of the whole tenant) in [from, to) and the policy’s indicators over them, with its formulas and weights. ${DEFINITIONS} Staff see their own units; staff whose scope is the whole tenant see any unit or the whole tenant (no \`unit\`). Default period: the last 30 days.`,
         security: [{ bearer: [] }],
         querystring: {
           type: 'object',
           additionalProperties: false,
           properties: { from: time, to: time, unit: unitSchema },
         },
-        response: { 200: reportSchema, ...errorResponses(400, 401, 403, 429) },
+        response: { 200: reportSchema, ...errorResponses(400, 401, 403, 409, 429) },
       },
     },
     async (request) => {
       const caller = callerOf(request);
       const policy = await currentPolicy(env.ctx, caller.tenant);
-      if (!isStaff(policy, caller.actor)) throw httpErrors.forbidden('read indicators', '查看考核指标');
-      const everywhere = scopesOf(policy, caller.actor).has('all');
-      const unit = request.query.unit ?? (everywhere ? undefined : caller.actor.units[0]);
-      if (!everywhere && (unit === undefined || !caller.actor.units.includes(unit)))
-        throw httpErrors.forbidden('read indicators of this unit', '查看该单位的考核指标');
-      const runtime = await env.runtime(caller.tenant);
-      return runtime.indicators({ ...period(env, request.query), tenant: caller.tenant, ...(unit ? { unit } : {}) });
+      const unit = readableUnit(policy, caller, request.query.unit);
+      const { from, to } = period(env, request.query);
+      const counts = await unitCounts(env.ctx.sql, caller.tenant, from, to, unit);
+      return indicatorReport(requirePolicy(policy), counts, { from, to, ...(unit ? { unit } : {}) });
+    },
+  );
+
+  app.get<{
+    Querystring: { from?: number; to?: number; unit?: string; kind?: string[]; limit?: number; cursor?: string };
+  }>(
+    '/api/v1/indicators/cases',
+    {
+      schema: {
+        tags: [TAG],
+        summary: 'The cases behind the figures of a unit for a period (drill-down)',
+        description: `One item per indicator event of the unit (or of the whole tenant) in [from, to), oldest first: the case, the counter it adds one to (\`kind\`, a key of \`counts\`) and the instant that put it in the period. Give \`kind\` (repeatable) to list what one figure counts, e.g. \`kind=signedInTime\` for 及时签收数; the items of a figure are exactly as many as its count in \`GET /indicators\`. A case counted twice (dispatched twice) appears twice. Each item carries the case as \`GET /cases\` lists it, when the caller may read it. ${DEFINITIONS} Same access as \`GET /indicators\`. Cursor pagination.`,
+        security: [{ bearer: [] }],
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            from: time,
+            to: time,
+            unit: unitSchema,
+            kind: {
+              type: 'array',
+              items: { enum: [...INDICATOR_KINDS] },
+              maxItems: INDICATOR_KINDS.length,
+              uniqueItems: true,
+              description: 'Counters to list (default: all).',
+            },
+            limit: { type: 'integer', minimum: 1, maximum: 500, description: 'Default 50.' },
+            cursor: { type: 'string', minLength: 1, maxLength: 500 },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              from: { type: 'integer' },
+              to: { type: 'integer' },
+              unit: { type: 'string' },
+              items: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    caseId: { type: 'string' },
+                    kind: { type: 'string' },
+                    at: { type: 'integer', description: 'The instant that decides the period (epoch ms).' },
+                    case: caseItemSchema,
+                  },
+                },
+              },
+              nextCursor: { type: ['string', 'null'] },
+            },
+          },
+          ...errorResponses(400, 401, 403, 409, 429),
+        },
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const policy = await currentPolicy(env.ctx, caller.tenant);
+      const unit = readableUnit(policy, caller, request.query.unit);
+      const { from, to } = period(env, request.query);
+      const q = request.query;
+      const page = await drillDown(env.ctx.sql, caller.tenant, {
+        ...(unit ? { unit } : {}),
+        from,
+        to,
+        ...(q.kind ? { kinds: q.kind } : {}),
+        limit: q.limit ?? 50,
+        ...(q.cursor ? { cursor: q.cursor } : {}),
+      });
+      const visible = await visibleCasesByIds(
+        env.ctx.sql,
+        { tenant: caller.tenant, actorId: caller.actor.id, visibility: visibilityOf(policy, caller.actor) },
+        page.items.map((i) => i.caseId),
+      );
+      const names = await env.stateNames(caller.tenant);
+      return {
+        from,
+        to,
+        ...(unit ? { unit } : {}),
+        items: page.items.map((i) => {
+          const row = visible.get(i.caseId);
+          return { ...i, ...(row ? { case: caseItem(row, names) } : {}) };
+        }),
+        nextCursor: page.nextCursor,
+      };
     },
   );
 
@@ -84,8 +179,7 @@ export function indicatorRoutes(app: FastifyInstance, env: HttpEnv): void {
       schema: {
         tags: [TAG],
         summary: 'Rank units of a kind by composite score',
-        description:
-          'Every unit of the kind (grids, communities, streets, departments) ranked best first; units without a score last. For staff.',
+        description: `Every unit of the kind (grids, communities, streets, departments) ranked best first by composite score; units without a score last. The units are those of the organisation tree (and, for departments, the policy’s departments), counted or not. ${DEFINITIONS} For staff.`,
         security: [{ bearer: [] }],
         querystring: {
           type: 'object',
@@ -132,14 +226,9 @@ export function indicatorRoutes(app: FastifyInstance, env: HttpEnv): void {
       if (kind === 'department')
         for (const d of policy.organisation.departments)
           if (!names.has(`department:${d.code}`)) names.set(`department:${d.code}`, d.name);
-      const store = env.ctx.store;
-      const history = await store.historyBetween(caller.tenant, from - LEAD_IN, to);
-      const ids = [...new Set(history.map((e) => e.caseId))];
-      const cases = (await Promise.all(ids.map((id) => store.getCase(caller.tenant, id)))).filter(
-        (c): c is CaseRecord => c !== null,
-      );
+      const counted = await levelCounts(env.ctx.sql, caller.tenant, kind, from, to);
       const reports: IndicatorReport[] = [...names.keys()].map((unit) =>
-        computeIndicators({ policy, cases, history, from, to, unit }),
+        indicatorReport(policy, counted.get(unit) ?? emptyIndicatorCounts(), { from, to, unit }),
       );
       const items = rankUnits(reports).map((r) => ({
         ...r,
@@ -148,4 +237,14 @@ export function indicatorRoutes(app: FastifyInstance, env: HttpEnv): void {
       return { from, to, kind, items };
     },
   );
+}
+
+/** The unit whose figures the caller asks for (undefined: the tenant), or 403 when it is not theirs to read. */
+function readableUnit(policy: Policy | null, caller: Caller, unit: string | undefined): string | undefined {
+  if (!isStaff(policy, caller.actor)) throw httpErrors.forbidden('read indicators', '查看考核指标');
+  const everywhere = scopesOf(policy, caller.actor).has('all');
+  const chosen = unit ?? (everywhere ? undefined : caller.actor.units[0]);
+  if (!everywhere && (chosen === undefined || !caller.actor.units.includes(chosen)))
+    throw httpErrors.forbidden('read indicators of this unit', '查看该单位的考核指标');
+  return chosen;
 }
