@@ -15,7 +15,7 @@ import {
   type ProcessDescription,
   type RuleDef,
 } from '@gridflow/core';
-import { applyPrivacy, type PersonalField, type Reveal } from './privacy.js';
+import { maskPersonalData, type MaskOptions, type PersonalField, type Reveal } from './privacy.js';
 
 /**
  * What the API returns for cases and their history: plain JSON views built from stored records, with personal
@@ -87,28 +87,39 @@ export function caseItem(row: CaseListRow, names: StateNames): CaseItem {
   };
 }
 
+/** Who counts as staff when masking a view (see {@link maskPersonalData}); default: nobody. */
+export type StaffTest = NonNullable<MaskOptions['isStaff']>;
+
+/**
+ * A list item as a caller may see it: with `reveal` 'none', mobile and ID numbers written in its title are
+ * masked (a list has no context to mask more from).
+ */
+export function maskedItem(item: CaseItem, reveal: Reveal): CaseItem {
+  return reveal === 'none' ? maskPersonalData(item, { reveal: false }).value : item;
+}
+
 /** The detail view of a case and the personal fields it shows unmasked. */
 export function caseDetail(
   record: CaseRecord,
   names: StateNames,
   reveal: Reveal,
+  isStaff?: StaffTest,
 ): { view: CaseDetail; revealed: PersonalField[] } {
-  const { value: context, revealed } = applyPrivacy(
-    record.snapshot.context as Record<string, unknown>,
-    reveal !== 'none',
-  );
-  return {
-    view: {
-      ...caseItem(record, names),
-      processVersion: record.processVersion,
-      policyId: record.policyId,
-      value: record.snapshot.value,
-      context,
-      deadlines: record.snapshot.context.deadlines ?? [],
-      personalData: reveal === 'none' ? 'masked' : reveal === 'self' ? 'own' : 'unmasked',
-    },
-    revealed,
+  const view: CaseDetail = {
+    ...caseItem(record, names),
+    processVersion: record.processVersion,
+    policyId: record.policyId,
+    value: record.snapshot.value,
+    context: record.snapshot.context,
+    deadlines: record.snapshot.context.deadlines ?? [],
+    personalData: reveal === 'none' ? 'masked' : reveal === 'self' ? 'own' : 'unmasked',
   };
+  const masked = maskPersonalData(view, {
+    reveal: reveal !== 'none',
+    ...(isStaff ? { isStaff } : {}),
+    ...(record.summary.reporterId !== undefined ? { reporterId: record.summary.reporterId } : {}),
+  });
+  return { view: masked.value, revealed: masked.revealed };
 }
 
 /** A history entry as the API returns it. */
@@ -181,11 +192,9 @@ export function historyView(
   policyOf: (entry: HistoryEntry) => Policy | null,
   lang: Locale,
   reveal: Reveal,
+  masking: { isStaff?: StaffTest; record?: CaseRecord } = {},
 ): { view: HistoryView[]; revealed: PersonalField[] } {
-  const revealed = new Set<PersonalField>();
   const view = entries.map((e): HistoryView => {
-    const { value: input, revealed: fields } = applyPrivacy(e.input, reveal !== 'none');
-    for (const f of fields) revealed.add(f);
     const policy = policyOf(e);
     const label = commandNames.get(e.command);
     return {
@@ -194,7 +203,7 @@ export function historyView(
       actor: e.actor,
       command: e.command,
       ...(label ? { commandName: localize(label, lang) } : {}),
-      input,
+      input: e.input,
       from: e.from,
       to: e.to,
       policyId: e.policyId,
@@ -204,5 +213,13 @@ export function historyView(
         : e.decisions.map((d) => ({ ...d, explanation: explainDecision(d, null, lang) })),
     };
   });
-  return { view, revealed: [...revealed] };
+  // Actors, inputs and the explanations that echo them, masked as one value.
+  const { record, isStaff } = masking;
+  const masked = maskPersonalData(view, {
+    reveal: reveal !== 'none',
+    ...(isStaff ? { isStaff } : {}),
+    ...(record?.summary.reporterId !== undefined ? { reporterId: record.summary.reporterId } : {}),
+    ...(record ? { knownFrom: [record.snapshot.context] } : {}),
+  });
+  return { view: masked.value, revealed: masked.revealed };
 }

@@ -7,7 +7,7 @@ import { listVisibleCases, type CaseSort } from '../caseQueries.js';
 import { callerOf, readableCase, type HttpEnv } from '../env.js';
 import { httpErrors, type HttpError } from '../errors.js';
 import { idempotentSubmit } from '../idempotency.js';
-import { piiReadsOf, recordPiiRead, revealFor } from '../privacy.js';
+import { maskPersonalData, piiReadsOf, recordPiiRead, revealFor } from '../privacy.js';
 import {
   caseDetailSchema,
   caseIdParams,
@@ -22,7 +22,16 @@ import {
 } from '../schemas.js';
 import { sqlExecutorOf } from '../../store/sqlStore.js';
 import type { SqlExecutor } from '../../store/sql.js';
-import { caseDetail, caseItem, historyView, type CaseDetail, type CaseItem, type StateNames } from '../views.js';
+import {
+  caseDetail,
+  caseItem,
+  historyView,
+  maskedItem,
+  type CaseDetail,
+  type CaseItem,
+  type StaffTest,
+  type StateNames,
+} from '../views.js';
 
 const TAG = 'cases';
 const bearer = [{ bearer: [] }];
@@ -52,7 +61,7 @@ export async function viewCase(
   const { names, current } = options.inputs ?? (await viewInputs(env, caller));
   const policy = policyOfCase(runtime, record, current);
   const reveal = revealFor(policy, caller.actor, record.summary);
-  const { view, revealed } = caseDetail(record, names, reveal);
+  const { view, revealed } = caseDetail(record, names, reveal, staffTest(policy));
   // Answering a fresh submission echoes what the caller just sent: not a read of stored personal data.
   if (reveal === 'role' && !options.echoOfOwnSubmission) {
     await recordPiiRead(options.audit ?? env.ctx.sql, {
@@ -66,6 +75,12 @@ export async function viewCase(
   return view;
 }
 
+/** Whether an actor in a case's data works for a unit under the case's policy: their name is not personal data. */
+export const staffTest =
+  (policy: Policy | null): StaffTest =>
+  (actor) =>
+    isStaff(policy, { id: actor.id, roles: [...actor.roles], units: [] });
+
 /** The view of a case a command returned: the detail when the caller may still read it, else the list item. */
 function viewAfterCommand(
   env: HttpEnv,
@@ -78,7 +93,7 @@ function viewAfterCommand(
   const policy = policyOfCase(runtime, record, inputs.current);
   if (policy && canRead(policy, caller.actor, record.summary))
     return viewCase(env, caller, runtime, record, { inputs, audit });
-  return caseItem(record, inputs.names);
+  return maskedItem(caseItem(record, inputs.names), 'none');
 }
 
 interface SubmitBody {
@@ -302,7 +317,10 @@ export function caseRoutes(app: FastifyInstance, env: HttpEnv): void {
         ...(q.cursor ? { cursor: q.cursor } : {}),
       });
       const names = await env.stateNames(caller.tenant);
-      return { items: page.items.map((row) => caseItem(row, names)), nextCursor: page.nextCursor };
+      return {
+        items: page.items.map((row) => maskedItem(caseItem(row, names), revealFor(policy, caller.actor, row.summary))),
+        nextCursor: page.nextCursor,
+      };
     },
   );
 
@@ -363,10 +381,13 @@ export function caseRoutes(app: FastifyInstance, env: HttpEnv): void {
         ...(q.withinHours !== undefined ? { withinHours: q.withinHours } : {}),
       });
       const items = [];
+      const policy = await currentPolicy(env.ctx, caller.tenant);
       for (const s of suggestions.slice(0, 50)) {
         try {
-          await runtime.get(s.caseId, { actor: caller.actor, tenant: caller.tenant });
-          items.push(s);
+          const found = await runtime.get(s.caseId, { actor: caller.actor, tenant: caller.tenant });
+          // A title may quote a phone number: masked like the case's other text.
+          const reveal = revealFor(policyOfCase(runtime, found, policy), caller.actor, found.summary) !== 'none';
+          items.push(maskPersonalData(s, { reveal }).value);
         } catch {
           // not visible to the caller
         }
@@ -429,7 +450,10 @@ export function caseRoutes(app: FastifyInstance, env: HttpEnv): void {
           return current;
         }
       };
-      const { view, revealed } = historyView(entries, policyOf, request.query.lang ?? 'zh', reveal);
+      const { view, revealed } = historyView(entries, policyOf, request.query.lang ?? 'zh', reveal, {
+        isStaff: staffTest(policy),
+        record,
+      });
       if (reveal === 'role') {
         await recordPiiRead(env.ctx.sql, {
           tenant: caller.tenant,

@@ -5,7 +5,8 @@ import type { CaseChange } from '../../context.js';
 import { currentPolicy, policyOfCase } from '../access.js';
 import { callerOf, type HttpEnv } from '../env.js';
 import { errorResponses } from '../schemas.js';
-import { caseItem } from '../views.js';
+import { revealFor } from '../privacy.js';
+import { caseItem, maskedItem } from '../views.js';
 
 const HEARTBEAT_MS = 15_000;
 
@@ -71,7 +72,7 @@ export function eventRoutes(app: FastifyInstance, env: HttpEnv): void {
             command: change.command,
             at: change.at,
           },
-          case: caseItem(record, names),
+          case: maskedItem(caseItem(record, names), revealFor(policy, caller.actor, record.summary)),
         };
         raw.write(`id: ${change.caseId}:${change.version}\nevent: case\ndata: ${JSON.stringify(data)}\n\n`);
       };

@@ -3,7 +3,8 @@ import { requireAnywhere, currentPolicy } from '../access.js';
 import { exportCases } from '../caseQueries.js';
 import { callerOf, type HttpEnv } from '../env.js';
 import { HttpError } from '../errors.js';
-import { applyPrivacy } from '../privacy.js';
+import { maskPersonalData } from '../privacy.js';
+import { staffTest } from './cases.js';
 import { errorResponses, historyEntrySchema, summarySchema } from '../schemas.js';
 
 const DAY = 86_400_000;
@@ -80,7 +81,20 @@ export function exportRoutes(app: FastifyInstance, env: HttpEnv): void {
         ...(request.query.cursor ? { cursor: request.query.cursor } : {}),
         ...(request.query.process ? { process: request.query.process } : {}),
       });
-      return { items: page.items.map((item) => applyPrivacy(item, false).value), nextCursor: page.nextCursor };
+      // Always masked: actors (the reporter submitting), inputs, comments; ids are kept for replays.
+      const policy = await currentPolicy(env.ctx, caller.tenant);
+      const isStaff = staffTest(policy);
+      return {
+        items: page.items.map(
+          (item) =>
+            maskPersonalData(item, {
+              reveal: false,
+              isStaff,
+              ...(item.summary.reporterId !== undefined ? { reporterId: item.summary.reporterId } : {}),
+            }).value,
+        ),
+        nextCursor: page.nextCursor,
+      };
     },
   );
 }
