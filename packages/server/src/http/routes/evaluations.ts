@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { HttpEnv } from '../env.js';
 import { registerCommandRoutes, registerSubmitRoute, type CommandRoute } from './commandRoutes.js';
+import { evaluationInboxRoute } from './evaluationInbox.js';
 
 const TAG = 'evaluations';
 
@@ -66,7 +67,10 @@ export function evaluationRoutes(app: FastifyInstance, env: HttpEnv): void {
     process: 'appealEvaluation',
     tag: TAG,
     summary: 'Start an evaluation of a response (一事一评)',
-    description: 'Submits an appealEvaluation case; the caller needs `evaluation.rate` in scope.',
+    description:
+      'Submits an appealEvaluation case; the caller needs `evaluation.rate` in scope. Closing a case opens its ' +
+      'evaluations by itself (the requester’s, one per summoned department): find them at `GET /evaluations/pending`.',
   });
+  evaluationInboxRoute(app, env);
   registerCommandRoutes(app, env, { kind: 'evaluation', process: 'appealEvaluation', tag: TAG, routes });
 }
