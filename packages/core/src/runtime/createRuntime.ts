@@ -2,6 +2,7 @@ import { getNextTransitions, type AnyMachineSnapshot, type AnyStateMachine } fro
 import { createPureStepper, type PureStepper } from '../process/step.js';
 import type { Clock } from '../clock.js';
 import type { Policy } from '../policy/types.js';
+import { createDefaultPolicy } from '../policy/defaultPolicy.js';
 import { createRuleEngine, type RuleEngine } from '../rules/engine.js';
 import { createProcessEnv, type DecisionRecorder } from '../process/env.js';
 import { dueDeadlines, markFired, nextDueAt } from '../process/deadlines.js';
@@ -27,6 +28,7 @@ import type {
 } from './types.js';
 import { validateJson } from './validateJson.js';
 import { errors } from './runtimeErrors.js';
+import { GridflowError } from '../errors.js';
 import { describeProcess, type ProcessDescription } from './describeProcess.js';
 import { explainEntry, type ExplainedHistoryEntry } from './explainHistory.js';
 import { availabilityOf, createCommandProber, type AvailableCommand, type CommandProber } from './probeCommand.js';
@@ -157,6 +159,8 @@ interface Compiled {
   commands: Map<string, CommandDef>;
   /** Built on first use: tries commands without their input and without writing (for availableCommands). */
   prober?: CommandProber;
+  /** The process described under this policy (computed once). */
+  description?: ProcessDescription;
 }
 
 let idCounter = 0;
@@ -245,9 +249,20 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     return c;
   };
 
+  // A tenant with no policy in effect yet still gets its processes described (from the default policy's machine),
+  // with no roles: nobody may give a command there.
+  let fallbackPolicy: Policy | undefined;
   const describe = (def: ProcessDefinition, tenant: string | undefined): ProcessDescription => {
-    const policy = registryFor(tenant ?? defaultTenant).current(policyId, clock.now());
-    return describeProcess(def, compile(def, policy).machine, policy);
+    let policy: Policy | null;
+    try {
+      policy = registryFor(tenant ?? defaultTenant).current(policyId, clock.now());
+    } catch (error) {
+      if (!(error instanceof GridflowError)) throw error;
+      policy = null;
+    }
+    const c = compile(def, policy ?? (fallbackPolicy ??= createDefaultPolicy()));
+    if (policy === null) return describeProcess(def, c.machine, null);
+    return (c.description ??= describeProcess(def, c.machine, policy));
   };
 
   /** Restores a stored snapshot, upgrading it through registered migrations when the machine changed. */

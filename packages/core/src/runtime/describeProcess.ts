@@ -181,7 +181,8 @@ function labelsOf(schema: JsonSchema, own: Record<string, LocalizedText> | undef
   return out;
 }
 
-function rolesFor(policy: Policy, command: string): CommandRole[] {
+function rolesFor(policy: Policy | null, command: string): CommandRole[] {
+  if (policy === null) return [];
   const names = new Map(policy.organisation.roles.map((r) => [r.code, r.name]));
   return policy.permissions
     .filter((row) => commandMatches(row.command, command))
@@ -196,8 +197,9 @@ function rolesFor(policy: Policy, command: string): CommandRole[] {
 
 const ROUTING_NAME: LocalizedText = { zh: '路由表', en: 'Routing table' };
 
-function ruleName(policy: Policy, key: string): LocalizedText | undefined {
+function ruleName(policy: Policy | null, key: string): LocalizedText | undefined {
   if (key === 'routing') return ROUTING_NAME;
+  if (policy === null) return undefined;
   const rules = policy.rules as unknown as Record<string, { name?: LocalizedText } | undefined> & {
     custom?: Record<string, { name?: LocalizedText }>;
   };
@@ -207,13 +209,17 @@ function ruleName(policy: Policy, key: string): LocalizedText | undefined {
 /**
  * Describes a process from its definition and its machine (built for `policy`): states nested as in the machine,
  * every transition with its guard and the rules it reads, commands with labels and the roles the policy lets give
- * them.
+ * them (none without a policy).
  *
  * @example
  * const d = describeProcess(gridEscalationProcess, machine, policy);
  * d.transitions.find((t) => t.guard === 'canEscalate')?.rules; // ['escalate']
  */
-export function describeProcess(def: ProcessDefinition, machine: AnyStateMachine, policy: Policy): ProcessDescription {
+export function describeProcess(
+  def: ProcessDefinition,
+  machine: AnyStateMachine,
+  policy: Policy | null,
+): ProcessDescription {
   const internal = new Set(def.commands.filter((c) => c.internal).map((c) => c.type));
   const guardRules = def.rulesRead?.guards ?? {};
   const actionRules = def.rulesRead?.actions ?? {};

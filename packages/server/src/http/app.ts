@@ -25,6 +25,7 @@ import { healthRoutes } from './routes/health.js';
 import { indicatorRoutes } from './routes/indicators.js';
 import { matterRoutes } from './routes/matters.js';
 import { orgRoutes } from './routes/org.js';
+import { processRoutes } from './routes/processes.js';
 import { policyRoutes } from './routes/policies.js';
 import { validatorCompiler } from './validation.js';
 
@@ -206,6 +207,7 @@ export async function buildHttpApp(ctx: ServerContext, options: HttpAppOptions =
   exportRoutes(app, env);
   indicatorRoutes(app, env);
   orgRoutes(app, env);
+  processRoutes(app, env);
   eventRoutes(app, env);
   demoRoutes(app, env);
   await registerDocs(app);

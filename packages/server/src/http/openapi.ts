@@ -3,6 +3,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { policySchema } from '@gridflow/core';
 import type { Schema } from './validation.js';
+import { processStateSchema } from './processSchemas.js';
 
 /** Version of the API the document describes. */
 export const API_VERSION = '1.0.0';
@@ -15,6 +16,10 @@ const TAGS = [
   { name: 'policies', description: 'Policy versions, drafts, review, publishing, simulation, export (政策)' },
   { name: 'indicators', description: 'Indicators and rankings (考核指标)' },
   { name: 'organisation', description: 'The organisation tree (组织架构)' },
+  {
+    name: 'processes',
+    description: 'The processes described for UIs and the designer, and what a report form needs (流程与上报表单)',
+  },
   { name: 'operations', description: 'Health and readiness' },
   { name: 'demo', description: 'DEMO MODE ONLY — absent in production' },
 ];
@@ -81,7 +86,10 @@ export async function registerOpenApi(app: FastifyInstance, options: { demo: boo
         components?: Record<string, unknown>;
       };
       const schemas = (resolved.components?.schemas ?? {}) as Record<string, unknown>;
-      resolved.components = { ...(resolved.components ?? {}), schemas: { ...schemas, ...policyComponents() } };
+      resolved.components = {
+        ...(resolved.components ?? {}),
+        schemas: { ...schemas, ...policyComponents(), ProcessState: resolvePlaceholders(processStateSchema) },
+      };
       return resolved;
     },
   });
