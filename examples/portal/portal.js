@@ -396,7 +396,7 @@ async function submitReport(event) {
 async function loadIndicators() {
   const data = await api(`/api/v1/indicators/rankings?kind=${$('#kind').value}`);
   const items = data.items ?? [];
-  const codes = items[0]?.indicators?.map((i) => i) ?? [];
+  const codes = data.indicators ?? [];
   $('#ranking thead').innerHTML =
     `<tr><th>${t('rank')}</th><th>${t('unit')}</th><th>${t('score')}</th>${codes.map((i) => `<th>${esc(name(i.name))}</th>`).join('')}</tr>`;
   $('#ranking tbody').innerHTML = items

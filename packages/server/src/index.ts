@@ -58,3 +58,4 @@ export {
 } from './attachments/index.js';
 export { seedDemo, type SeedDemoOptions, type SeedDemoReport } from './demo/index.js';
 export { main } from './cli/main.js';
+export * from './indicators/index.js';

@@ -276,6 +276,9 @@ function groupByCase(history: readonly HistoryEntry[]): Map<string, HistoryEntry
   return map;
 }
 
+/** The engine reports use when given none: one per process, so each formula is compiled once, not once per unit. */
+let sharedEngine: RuleEngine | undefined;
+
 /**
  * The report of counts: the policy's indicator formulas over them, and the weighted composite score.
  *
@@ -288,7 +291,7 @@ export function indicatorReport(
   options: { from: number; to: number; unit?: string; engine?: RuleEngine },
 ): IndicatorReport {
   const { from, to, unit } = options;
-  const engine = options.engine ?? createRuleEngine();
+  const engine = options.engine ?? (sharedEngine ??= createRuleEngine());
   const data = { ...counts, basicallySatisfiedWeight: policy.evaluation.basicallySatisfiedWeight };
   const indicators: IndicatorValue[] = policy.evaluation.indicators.map((def) => {
     const raw = engine.evaluate(def.formula, data);

@@ -115,5 +115,10 @@ describe.each(ENGINES)('indicators and their drill-down on %s', (engine) => {
     expect(g1.rank).toBe(1);
     expect(g2.counts.filed).toBe(0);
     expect(g2.rank).toBeNull();
+    // The indicators' names come once; each item gives their values by code.
+    expect(res.body.indicators.map((i: Json) => i.code)).toEqual(g1.indicators.map((i: Json) => i.code));
+    expect(res.body.indicators[0]).toMatchObject({ name: { zh: expect.any(String) }, weight: expect.any(Number) });
+    expect(Object.keys(g1.indicators[0]).sort()).toEqual(['code', 'value']);
+    expect(g1.indicators.find((i: Json) => i.code === 'timely_signing_rate').value).toBeCloseTo(0.5);
   });
 });

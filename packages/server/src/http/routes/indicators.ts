@@ -179,7 +179,7 @@ export function indicatorRoutes(app: FastifyInstance, env: HttpEnv): void {
       schema: {
         tags: [TAG],
         summary: 'Rank units of a kind by composite score',
-        description: `Every unit of the kind (grids, communities, streets, departments) ranked best first by composite score; units without a score last. The units are those of the organisation tree (and, for departments, the policy’s departments), counted or not. ${DEFINITIONS} For staff.`,
+        description: `Every unit of the kind (grids, communities, streets, departments) ranked best first by composite score; units without a score last. The indicators’ names and weights come once (\`indicators\`); each item gives their values by code. The units are those of the organisation tree (and, for departments, the policy’s departments), counted or not. ${DEFINITIONS} For staff.`,
         security: [{ bearer: [] }],
         querystring: {
           type: 'object',
@@ -198,14 +198,36 @@ export function indicatorRoutes(app: FastifyInstance, env: HttpEnv): void {
               from: { type: 'integer' },
               to: { type: 'integer' },
               kind: { type: 'string' },
+              indicators: {
+                type: 'array',
+                description: 'The policy’s indicators, in the order of every item’s `indicators`.',
+                items: {
+                  type: 'object',
+                  properties: {
+                    code: { type: 'string' },
+                    name: localizedTextSchema,
+                    weight: { type: 'number' },
+                    better: { enum: ['higher', 'lower'] },
+                  },
+                },
+              },
               items: {
                 type: 'array',
                 items: {
-                  ...reportSchema,
+                  type: 'object',
                   properties: {
-                    ...(reportSchema.properties as Record<string, Schema>),
-                    rank: { type: ['integer', 'null'] },
+                    unit: { type: 'string' },
                     name: localizedTextSchema,
+                    rank: { type: ['integer', 'null'] },
+                    score: { type: ['number', 'null'], description: 'Weighted composite, 0–100.' },
+                    counts: { type: 'object', additionalProperties: { type: 'integer' } },
+                    indicators: {
+                      type: 'array',
+                      items: {
+                        type: 'object',
+                        properties: { code: { type: 'string' }, value: { type: ['number', 'null'] } },
+                      },
+                    },
                   },
                 },
               },
@@ -230,11 +252,22 @@ export function indicatorRoutes(app: FastifyInstance, env: HttpEnv): void {
       const reports: IndicatorReport[] = [...names.keys()].map((unit) =>
         indicatorReport(policy, counted.get(unit) ?? emptyIndicatorCounts(), { from, to, unit }),
       );
-      const items = rankUnits(reports).map((r) => ({
-        ...r,
-        ...(r.unit && names.get(r.unit) ? { name: names.get(r.unit) } : {}),
+      // Each item names its indicators by code only: a ranking of thousands of grids stays small.
+      const indicators = (reports[0]?.indicators ?? []).map(({ code, name, weight, better }) => ({
+        code,
+        name,
+        weight,
+        better,
       }));
-      return { from, to, kind, items };
+      const items = rankUnits(reports).map((r) => ({
+        unit: r.unit,
+        ...(r.unit && names.get(r.unit) ? { name: names.get(r.unit) } : {}),
+        rank: r.rank,
+        score: r.score,
+        counts: r.counts,
+        indicators: r.indicators.map(({ code, value }) => ({ code, value })),
+      }));
+      return { from, to, kind, indicators, items };
     },
   );
 }
