@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor, CaseRecord, Runtime } from '@gridflow/core';
+import { SYSTEM_ACTOR, type Actor, type CaseRecord, type Runtime } from '@gridflow/core';
 import { actors, ENGINES, noiseReport, startHarness, START, TENANTS, type Harness } from './harness.js';
 
 /*
@@ -120,5 +120,22 @@ describe.each(ENGINES)('indicators and their drill-down on %s', (engine) => {
     expect(res.body.indicators[0]).toMatchObject({ name: { zh: expect.any(String) }, weight: expect.any(Number) });
     expect(Object.keys(g1.indicators[0]).sort()).toEqual(['code', 'value']);
     expect(g1.indicators.find((i: Json) => i.code === 'timely_signing_rate').value).toBeCloseTo(0.5);
+  });
+
+  it('masks personal data in the cases it lists, as the case list does', async () => {
+    const c = await runtime.submit({
+      process: 'gridEscalation',
+      input: noiseReport({
+        title: '夜间施工噪声，回电 13912345678',
+        units: { grid: 'g-02', community: 'c-02', street: 's-02' },
+        location: { lng: 118.305, lat: 33.965 },
+      }),
+      actor: actors.otherGridWorker,
+    });
+    await send(c, 'case.triage.file', SYSTEM_ACTOR);
+    const res = await get(actors.assessor, `/api/v1/indicators/cases?unit=grid:g-02&kind=filed&${period}`);
+    expect(res.status).toBe(200);
+    expect(res.body.items.map((i: Json) => i.caseId)).toEqual([c.id]);
+    expect(res.body.items[0].case.summary.title).toBe('夜间施工噪声，回电 139****5678');
   });
 });

@@ -15,7 +15,8 @@ import { callerOf, type HttpEnv } from '../env.js';
 import { HttpError, httpErrors } from '../errors.js';
 import { caseItemSchema, errorResponses, localizedTextSchema, unitSchema } from '../schemas.js';
 import type { Schema } from '../validation.js';
-import { caseItem } from '../views.js';
+import { revealFor } from '../privacy.js';
+import { caseItem, maskedItem } from '../views.js';
 
 const TAG = 'indicators';
 const DAY = 86_400_000;
@@ -166,7 +167,9 @@ export function indicatorRoutes(app: FastifyInstance, env: HttpEnv): void {
         ...(unit ? { unit } : {}),
         items: page.items.map((i) => {
           const row = visible.get(i.caseId);
-          return { ...i, ...(row ? { case: caseItem(row, names) } : {}) };
+          // Masked as the case list masks it (a title may quote the reporter).
+          const item = row ? maskedItem(caseItem(row, names), revealFor(policy, caller.actor, row.summary)) : null;
+          return { ...i, ...(item ? { case: item } : {}) };
         }),
         nextCursor: page.nextCursor,
       };
