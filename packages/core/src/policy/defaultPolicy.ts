@@ -17,7 +17,7 @@ import type { Policy } from './types.js';
  *   warning at 80 % of a limit, public notice after 5 working days overdue;
  * - the 2026 Asia/Shanghai business calendar with public holidays and make-up working days;
  * - named rules (escalate, whistle, return, extension, verifier, public notice, redo) and their limits;
- * - three-party coordination with Civil Code art. 278 thresholds; evaluation with nine weighted indicators;
+ * - three-party coordination with Civil Code art. 278 thresholds; evaluation with ten weighted indicators;
  * - a permission matrix for every role and who sees personal data unmasked.
  *
  * It validates with no errors and no warnings.

@@ -256,7 +256,8 @@ export function ruleFactsFor(
 /**
  * The counts an indicator formula reads, over one unit and one period (e.g. a street in a month), plus
  * `basicallySatisfiedWeight` from the policy so the satisfaction formula need not repeat it:
- * - `filed` 立案数: cases filed;
+ * - `filed` 立案数: cases filed (by hand or by rule `autoFile`);
+ * - `filedInTime` 及时立案数: of those, reports a person filed within the filing limit;
  * - `dispatched` 派遣数: cases dispatched to the unit;
  * - `signedInTime` 及时签收数: dispatched cases signed for within the signing limit;
  * - `contactedInTime` 及时联系数: cases whose requester was contacted within the contact limit;
@@ -275,6 +276,7 @@ export function ruleFactsFor(
 export function indicatorFacts(): FactDictionary {
   return {
     filed: count('立案数', 'cases filed'),
+    filedInTime: count('及时立案数', 'reports filed in time'),
     dispatched: count('派遣数', 'cases dispatched'),
     signedInTime: count('及时签收数', 'orders signed for in time'),
     contactedInTime: count('及时联系数', 'requesters contacted in time'),

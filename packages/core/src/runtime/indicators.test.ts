@@ -87,6 +87,7 @@ describe('computeIndicators', () => {
     const report = computeIndicators({ policy, cases, history, from, to, unit: 'grid:g-01' });
     expect(report.counts).toEqual({
       filed: 3,
+      filedInTime: 3, // all filed at once, within one working hour of submission
       dispatched: 5, // A, B, B again after the return, B again on reopen, C
       signedInTime: 2,
       contactedInTime: 2,
@@ -102,6 +103,69 @@ describe('computeIndicators', () => {
       unsatisfied: 0,
       redone: 1,
     });
+  });
+
+  it('及时立案率: filed within the filing limit by a person; late, after the reminder, or by rule autoFile is not in time', () => {
+    const entry = (caseId: string, seq: number, local: string, command: string, from: string, to: string, input = {}) =>
+      ({
+        caseId,
+        tenant: 't1',
+        seq,
+        at: bj(local),
+        actor: { id: 'u', roles: [] },
+        command,
+        input,
+        from,
+        to,
+        policyId: 'default',
+        policyVersion: 1,
+        decisions: [],
+      }) satisfies HistoryEntry;
+    const grid = (id: string, context: Record<string, unknown> = {}) => {
+      const c = sampleCase({
+        id,
+        summary: { units: ['grid:g-01'], open: true, urgency: 'general', category: 'noise' },
+      });
+      return { ...c, snapshot: { ...c.snapshot, context: { ...c.snapshot.context, ...context } } };
+    };
+    const filingDue = { kind: 'filing', deadlineId: 'filing:1' };
+    const history: HistoryEntry[] = [
+      // In time: 09:50, within one working hour of 09:00.
+      entry('ok', 1, '2026-03-02T09:00', 'case.submit', '', 'triage'),
+      entry('ok', 2, '2026-03-02T09:50', 'case.triage.file', 'triage', 'handling.dispatched'),
+      // Late, with no deadline recorded (a case from before filing limits): the limit from submission, 10:00.
+      entry('late', 1, '2026-03-02T09:00', 'case.submit', '', 'triage'),
+      entry('late', 2, '2026-03-02T10:30', 'case.triage.file', 'triage', 'handling.dispatched'),
+      // Filed after its filing deadline fired (the machine's own due time, recounted to 11:00 by a migration).
+      entry('reminded', 1, '2026-03-02T09:00', 'case.submit', '', 'triage'),
+      entry('reminded', 2, '2026-03-02T11:00', 'deadline.due', 'triage', 'triage', filingDue),
+      entry('reminded', 3, '2026-03-02T11:00', 'case.triage.file', 'triage', 'handling.dispatched'),
+      // Filed by rule autoFile when the limit passed: filed, not in time.
+      entry('auto', 1, '2026-03-02T09:00', 'case.submit', '', 'triage'),
+      entry('auto', 2, '2026-03-02T10:00', 'deadline.due', 'triage', 'handling.dispatched', filingDue),
+      // Never filed: counts nothing.
+      entry('waiting', 1, '2026-03-02T09:00', 'case.submit', '', 'triage'),
+      entry('waiting', 2, '2026-03-02T10:00', 'deadline.due', 'triage', 'triage', filingDue),
+    ];
+    const cases = [
+      grid('ok'),
+      grid('late'),
+      grid('reminded', { filingDueAt: bj('2026-03-02T11:00') }),
+      grid('auto', { filingDueAt: bj('2026-03-02T10:00') }),
+      grid('waiting', { filingDueAt: bj('2026-03-02T10:00') }),
+    ];
+    const report = computeIndicators({ policy, cases, history, from, to });
+    expect(report.counts).toMatchObject({ filed: 4, filedInTime: 1, dispatched: 4 });
+    expect(report.indicators.find((i) => i.code === 'timely_filing_rate')).toMatchObject({
+      name: { zh: '及时立案率', en: 'Timely filing rate' },
+      value: 0.25,
+    });
+    // Both count at the filing, in the period it fell in.
+    const events = indicatorEvents(policy, cases[0]!, history);
+    expect(events.filter((e) => e.kind === 'filed' || e.kind === 'filedInTime')).toEqual([
+      { kind: 'filed', at: bj('2026-03-02T09:50'), units: ['grid:g-01'] },
+      { kind: 'filedInTime', at: bj('2026-03-02T09:50'), units: ['grid:g-01'] },
+    ]);
   });
 
   it('applies the policy formulas and weights', () => {

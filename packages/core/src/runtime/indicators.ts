@@ -1,5 +1,6 @@
 import { createBusinessCalendar, type BusinessCalendar } from '../calendar/index.js';
 import type { LocalizedText } from '../i18n.js';
+import { filingLimit } from '../machines/gridEscalation.facts.js';
 import type { Policy } from '../policy/types.js';
 import { createRuleEngine, type RuleEngine } from '../rules/engine.js';
 import type { CaseRecord, HistoryEntry } from './types.js';
@@ -7,6 +8,7 @@ import type { CaseRecord, HistoryEntry } from './types.js';
 /** The counts indicator formulas read (the `indicatorFacts` of the policy). */
 export interface IndicatorCounts {
   filed: number;
+  filedInTime: number;
   dispatched: number;
   signedInTime: number;
   contactedInTime: number;
@@ -79,6 +81,7 @@ export interface IndicatorEvent {
 
 const emptyCounts = (): IndicatorCounts => ({
   filed: 0,
+  filedInTime: 0,
   dispatched: 0,
   signedInTime: 0,
   contactedInTime: 0,
@@ -123,7 +126,9 @@ function calendarOf(policy: Policy): BusinessCalendar {
 /**
  * The indicator events of one case from its record and its whole history (any order; other processes give
  * none). The period rule of every counter (see docs/indicators.md):
- * - `filed` at the (first) filing; `dispatched` at every entry that moves the case into `handling.dispatched`
+ * - `filed` at the (first) filing, by hand or by rule `autoFile`; `filedInTime` at that filing when a person
+ *   filed the report within its filing limit (counted from submission; before its filing deadline fired);
+ *   `dispatched` at every entry that moves the case into `handling.dispatched`
  *   (filing, an accepted return, a reopening for redo…), not at a deadline firing while it waits there;
  * - `signedInTime` at a signing within the signing limit counted from the dispatch before it (business calendar);
  *   `contactedInTime` at a contact within the contact limit counted from that signing;
@@ -160,24 +165,28 @@ function gridEvents(policy: Policy, record: CaseRecord, entries: readonly Histor
   let contactDue: number | null = null;
   let totalDue: number | null = null;
   let filed = false;
+  let filingFired = false;
   let whistled = false;
   let closed = false;
+  const filingDue = filingDueOf(policy, record, entries);
   for (const e of entries) {
+    if (e.command === 'deadline.due' && e.input.kind === 'filing') filingFired = true;
+    // Filing: the first move out of triage into handling (`case.triage.file`, or a filing deadline by `autoFile`).
+    if (!filed && e.from === 'triage' && e.to.startsWith('handling')) {
+      filed = true;
+      add('filed', e.at);
+      const manual = e.command === 'case.triage.file';
+      if (manual && !filingFired && (filingDue === null || e.at <= filingDue)) add('filedInTime', e.at);
+      const limit = total.find((t) => t.urgency === record.summary.urgency);
+      totalDue = limit ? calendar.addDuration(e.at, limit.duration, limit.counting) : null;
+      if (totalDue !== null) add('due', totalDue);
+    }
     if (e.to === 'handling.dispatched' && (e.from !== 'handling.dispatched' || e.command !== 'deadline.due')) {
       signDue = calendar.addDuration(e.at, signing.duration, signing.counting);
       contactDue = null;
       add('dispatched', e.at);
     }
     switch (e.command) {
-      case 'case.triage.file': {
-        if (filed) break;
-        filed = true;
-        add('filed', e.at);
-        const limit = total.find((t) => t.urgency === record.summary.urgency);
-        totalDue = limit ? calendar.addDuration(e.at, limit.duration, limit.counting) : null;
-        if (totalDue !== null) add('due', totalDue);
-        break;
-      }
       case 'case.sign':
         if (signDue !== null && e.at <= signDue) add('signedInTime', e.at);
         contactDue = calendar.addDuration(e.at, contact.duration, contact.counting);
@@ -207,6 +216,23 @@ function gridEvents(policy: Policy, record: CaseRecord, entries: readonly Histor
     }
   }
   return events;
+}
+
+/**
+ * When the report's filing limit ended: as the machine counted it (`filingDueAt`, recounted by a policy
+ * migration), or for a case from before filing limits, from its submission with the policy's limit.
+ */
+function filingDueOf(policy: Policy, record: CaseRecord, entries: readonly HistoryEntry[]): number | null {
+  const ctx = record.snapshot.context as {
+    filingDueAt?: number | null;
+    urgency?: string;
+    request?: { source?: string };
+  };
+  if (ctx.filingDueAt !== undefined) return ctx.filingDueAt;
+  const submitted = entries.find((e) => e.from === '');
+  if (submitted === undefined) return null;
+  const limit = filingLimit(policy, ctx.urgency ?? record.summary.urgency ?? '', ctx.request?.source);
+  return calendarOf(policy).addDuration(submitted.at, limit.duration, limit.counting);
 }
 
 interface EvaluationFields {

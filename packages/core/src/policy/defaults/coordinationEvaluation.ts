@@ -78,9 +78,10 @@ const indicator = (
 });
 
 /**
- * The nine indicators of domain.md. Weights sum to 1: resolution and satisfaction weigh most; return and
- * redo rates count inverted (lower is better); the whistle rate is reported but weighs 0, since summoning
- * departments is a tool, not a failure.
+ * The nine indicators of domain.md and 及时立案率. Weights sum to 1: resolution and satisfaction weigh most;
+ * return and redo rates count inverted (lower is better); the whistle rate is reported but weighs 0, since
+ * summoning departments is a tool, not a failure; the timely filing rate is reported and weighs 0 until a
+ * district gives it a weight (the composite of existing rankings stays as it was).
  */
 export const defaultIndicators: IndicatorDef[] = [
   indicator('response_rate', '响应率', 'Response rate', rate(v('contactedInTime'), 'dispatched'), 0.15),
@@ -98,6 +99,7 @@ export const defaultIndicators: IndicatorDef[] = [
   indicator('return_rate', '回退率', 'Return rate', rate(v('returned'), 'dispatched'), 0.05, 'lower'),
   indicator('redo_rate', '重办率', 'Redo rate', rate(v('redone'), 'closed'), 0.05, 'lower'),
   indicator('whistle_rate', '吹哨率', 'Whistle rate', rate(v('whistled'), 'filed'), 0),
+  indicator('timely_filing_rate', '及时立案率', 'Timely filing rate', rate(v('filedInTime'), 'filed'), 0),
 ];
 
 /**
