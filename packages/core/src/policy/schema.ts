@@ -33,6 +33,7 @@ export interface JsonSchema {
   exclusiveMaximum?: number;
   minItems?: number;
   maxItems?: number;
+  maxProperties?: number;
   uniqueItems?: boolean;
   examples?: readonly unknown[];
 }
@@ -84,11 +85,11 @@ export const policyDefs = {
     { zh: { type: 'string', minLength: 1, maxLength: 500 }, en: { type: 'string', maxLength: 500 } },
     ['zh', 'en'],
   ),
-  id: { type: 'string', pattern: PolicyPattern.ID },
-  code: { type: 'string', pattern: PolicyPattern.CODE },
-  duration: { type: 'string', pattern: PolicyPattern.DURATION, examples: ['PT2H', 'P7D'] },
-  date: { type: 'string', pattern: PolicyPattern.DATE },
-  timeOfDay: { type: 'string', pattern: PolicyPattern.TIME },
+  id: { type: 'string', maxLength: 64, pattern: PolicyPattern.ID },
+  code: { type: 'string', maxLength: 64, pattern: PolicyPattern.CODE },
+  duration: { type: 'string', maxLength: 64, pattern: PolicyPattern.DURATION, examples: ['PT2H', 'P7D'] },
+  date: { type: 'string', maxLength: 10, pattern: PolicyPattern.DATE },
+  timeOfDay: { type: 'string', maxLength: 5, pattern: PolicyPattern.TIME },
   level: { type: 'string', enum: levelEnum },
   counting: { type: 'string', enum: ['working', 'calendar'] },
   /** A JsonLogic rule: any JSON value; its meaning is checked by the rule linter. */
@@ -101,11 +102,12 @@ export const policyDefs = {
       levels: {
         type: 'array',
         minItems: 1,
+        maxItems: 20,
         items: strictObject({ code: level, name: localizedText }, ['code', 'name']),
       },
-      escalationPath: { type: 'array', minItems: 1, items: level },
-      departments: { type: 'array', items: ref('named') },
-      roles: { type: 'array', minItems: 1, items: ref('named') },
+      escalationPath: { type: 'array', minItems: 1, maxItems: 20, items: level },
+      departments: { type: 'array', maxItems: 500, items: ref('named') },
+      roles: { type: 'array', minItems: 1, maxItems: 200, items: ref('named') },
     },
     ['levels', 'escalationPath', 'departments', 'roles'],
   ),
@@ -121,6 +123,7 @@ export const policyDefs = {
       maximum: { type: 'number' },
       options: {
         type: 'array',
+        maxItems: 500,
         items: strictObject({ value: { type: 'string', minLength: 1, maxLength: 64 }, name: localizedText }, [
           'value',
           'name',
@@ -137,7 +140,7 @@ export const policyDefs = {
       name: localizedText,
       defaultUrgency: code,
       allowAnonymous: { type: 'boolean' },
-      attributes: { type: 'array', items: ref('attribute') },
+      attributes: { type: 'array', maxItems: 100, items: ref('attribute') },
     },
     ['code', 'name', 'defaultUrgency', 'allowAnonymous', 'attributes'],
   ),
@@ -147,7 +150,9 @@ export const policyDefs = {
     'when',
     'then',
   ]),
-  routingTable: strictObject({ rows: { type: 'array', minItems: 1, items: ref('routingRow') } }, ['rows']),
+  routingTable: strictObject({ rows: { type: 'array', minItems: 1, maxItems: 2000, items: ref('routingRow') } }, [
+    'rows',
+  ]),
   timeLimitCell: strictObject({ id, level, urgency: code, duration, counting }, [
     'id',
     'level',
@@ -164,9 +169,9 @@ export const policyDefs = {
   ]),
   timeLimits: strictObject(
     {
-      filing: { type: 'array', items: ref('filingLimit') },
-      handling: { type: 'array', minItems: 1, items: ref('timeLimitCell') },
-      total: { type: 'array', minItems: 1, items: ref('totalLimit') },
+      filing: { type: 'array', maxItems: 200, items: ref('filingLimit') },
+      handling: { type: 'array', minItems: 1, maxItems: 2000, items: ref('timeLimitCell') },
+      total: { type: 'array', minItems: 1, maxItems: 200, items: ref('totalLimit') },
       signing: ref('limit'),
       contact: ref('limit'),
       whistleCheckIn: ref('limit'),
@@ -188,13 +193,14 @@ export const policyDefs = {
   calendar: strictObject(
     {
       timeZone: { type: 'string', minLength: 1, maxLength: 64 },
-      workingDays: { type: 'array', items: { type: 'integer', minimum: 1, maximum: 7 } },
+      workingDays: { type: 'array', maxItems: 7, items: { type: 'integer', minimum: 1, maximum: 7 } },
       workingHours: {
         type: 'array',
+        maxItems: 20,
         items: strictObject({ start: ref('timeOfDay'), end: ref('timeOfDay') }, ['start', 'end']),
       },
-      holidays: { type: 'array', items: ref('dated') },
-      makeUpWorkdays: { type: 'array', items: ref('dated') },
+      holidays: { type: 'array', maxItems: 1000, items: ref('dated') },
+      makeUpWorkdays: { type: 'array', maxItems: 1000, items: ref('dated') },
     },
     ['timeZone', 'workingDays', 'workingHours', 'holidays', 'makeUpWorkdays'],
   ),
@@ -216,6 +222,7 @@ export const policyDefs = {
       custom: {
         type: 'object',
         description: 'Rules of processes a developer added in code, by key (read with env.rule(key, facts)).',
+        maxProperties: 200,
         propertyNames: { pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$' },
         additionalProperties: ref('rule'),
       },
@@ -232,11 +239,12 @@ export const policyDefs = {
   ),
   coordination: strictObject(
     {
-      requiredParties: { type: 'array', minItems: 1, items: code },
+      requiredParties: { type: 'array', minItems: 1, maxItems: 20, items: code },
       noticeDays: { type: 'integer', minimum: 0 },
       quorum: { type: 'integer', minimum: 1 },
       matterTypes: {
         type: 'array',
+        maxItems: 200,
         items: strictObject(
           { id, code, name: localizedText, decision: { type: 'string', enum: ['consensus', 'majority'] } },
           ['id', 'code', 'name', 'decision'],
@@ -250,7 +258,7 @@ export const policyDefs = {
           ordinaryByHeadcount: fraction,
           majorByArea: fraction,
           majorByHeadcount: fraction,
-          majorMatters: { type: 'array', items: code },
+          majorMatters: { type: 'array', maxItems: 200, items: code },
         },
         [
           'participationByArea',
@@ -281,16 +289,17 @@ export const policyDefs = {
       scale: {
         type: 'array',
         minItems: 2,
+        maxItems: 20,
         items: strictObject({ code, name: localizedText, score: { type: 'number' } }, ['code', 'name', 'score']),
       },
-      unsatisfied: { type: 'array', items: code },
+      unsatisfied: { type: 'array', maxItems: 20, items: code },
       basicallySatisfiedWeight: { type: 'number' },
       revisitAttempts: { type: 'integer', minimum: 1, maximum: 20 },
-      controllableReasons: { type: 'array', items: ref('named') },
+      controllableReasons: { type: 'array', maxItems: 200, items: ref('named') },
       ratingThatCounts: { type: 'string', enum: ['first', 'final'] },
       exclusionsNeedApproval: { type: 'boolean' },
       publicNoticeNeedsApproval: { type: 'boolean' },
-      indicators: { type: 'array', items: ref('indicator') },
+      indicators: { type: 'array', maxItems: 200, items: ref('indicator') },
     },
     [
       'scale',
@@ -308,13 +317,13 @@ export const policyDefs = {
     {
       id,
       role: code,
-      command: { type: 'string', pattern: PolicyPattern.COMMAND },
+      command: { type: 'string', maxLength: 200, pattern: PolicyPattern.COMMAND },
       scope: { type: 'string', enum: scopeEnum },
-      levels: { type: 'array', minItems: 1, uniqueItems: true, items: level },
+      levels: { type: 'array', minItems: 1, maxItems: 7, uniqueItems: true, items: level },
     },
     ['id', 'role', 'command', 'scope'],
   ),
-  privacy: strictObject({ unmaskedRoles: { type: 'array', items: code } }, ['unmaskedRoles']),
+  privacy: strictObject({ unmaskedRoles: { type: 'array', maxItems: 200, items: code } }, ['unmaskedRoles']),
 } as const satisfies Record<string, JsonSchema>;
 
 export type PolicyDefName = keyof typeof policyDefs;
@@ -364,24 +373,24 @@ export const policySchema = {
     'Every decision of a district that may change without code: routing, time limits, calendar, rules, coordination, evaluation, permissions.',
   type: 'object',
   properties: {
-    $schema: { type: 'string' },
+    $schema: { type: 'string', maxLength: 200 },
     id,
     version: { type: 'integer', minimum: 1 },
     status: { type: 'string', enum: ['draft', 'in_review', 'published', 'retired'] },
-    effectiveFrom: { type: 'string', pattern: PolicyPattern.DATE_TIME },
+    effectiveFrom: { type: 'string', maxLength: 40, pattern: PolicyPattern.DATE_TIME },
     author: { type: 'string', minLength: 1, maxLength: 200 },
     changeNote: { type: 'string', maxLength: 4000 },
     name: localizedText,
     organisation: ref('organisation'),
-    urgencies: { type: 'array', minItems: 1, items: ref('named') },
-    categories: { type: 'array', minItems: 1, items: ref('category') },
+    urgencies: { type: 'array', minItems: 1, maxItems: 20, items: ref('named') },
+    categories: { type: 'array', minItems: 1, maxItems: 1000, items: ref('category') },
     routing: ref('routingTable'),
     timeLimits: ref('timeLimits'),
     calendar: ref('calendar'),
     rules: ref('ruleSet'),
     coordination: ref('coordination'),
     evaluation: ref('evaluation'),
-    permissions: { type: 'array', items: ref('permissionRow') },
+    permissions: { type: 'array', maxItems: 5000, items: ref('permissionRow') },
     privacy: ref('privacy'),
   },
   required: [

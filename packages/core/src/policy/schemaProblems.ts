@@ -2,7 +2,8 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { LocalizedText } from '../i18n.js';
 import { Severity, fromPointer, type Problem } from '../problems.js';
 import validatePolicySchema from './generated/policyValidator.js';
-import { PolicyPattern } from './schema.js';
+import { checkBounds } from '../runtime/checkBounds.js';
+import { PolicyPattern, policySchema } from './schema.js';
 
 /**
  * Runs the policy JSON Schema (draft 2020-12, all errors) and turns its errors into Problems with stable
@@ -193,6 +194,12 @@ function toProblem(e: ErrorObject, doc: unknown): Problem {
   }
 }
 
+/** Problem codes of the policy for the bounds {@link checkBounds} reports. */
+const BOUND_CODES: Record<string, string> = {
+  'input.maxItems': 'schema.max_items',
+  'input.maxLength': 'schema.max_length',
+};
+
 /**
  * Validates a document against the policy schema and returns its problems (empty when it conforms). Where a
  * value has the wrong type, only the type problem is reported for that cell.
@@ -202,6 +209,9 @@ function toProblem(e: ErrorObject, doc: unknown): Problem {
  * // [{ code: 'schema.type', path: '/version', severity: 'error', message: { zh: '应为整数，实际是文本 "2"', en: … } }]
  */
 export function schemaProblems(doc: unknown): Problem[] {
+  // The size bounds first, in linear time: a document over them gets no costlier check (see checkBounds).
+  const over = checkBounds(policySchema, doc);
+  if (over) return [{ ...over, code: BOUND_CODES[over.code] ?? 'schema.invalid' }];
   const validate = policyValidator();
   if (validate(doc)) return [];
   const errors = validate.errors ?? [];

@@ -74,7 +74,8 @@ export const gridEscalationInputSchema: JsonSchema = {
     attributes: {
       type: 'object',
       description: 'Values of the category’s attributes, by attribute code.',
-      additionalProperties: { type: ['string', 'number'] },
+      maxProperties: 100,
+      additionalProperties: { type: ['string', 'number'], maxLength: 4000 },
     },
     escalatedFrom: { ...idString, description: 'The case this one was raised from (e.g. a three-party matter).' },
   },
@@ -281,6 +282,7 @@ const note = { type: 'string', maxLength: 2000 } as const;
 const requiredNote = { type: 'string', minLength: 1, maxLength: 2000 } as const;
 const isoDuration = {
   type: 'string',
+  maxLength: 64,
   pattern: '^P(?!$)(\\d+W)?(\\d+D)?(T(?=\\d)(\\d+H)?(\\d+M)?(\\d+S)?)?$',
   description: 'ISO 8601 duration, e.g. PT4H, P2D',
 } as const;
@@ -373,7 +375,7 @@ export const gridEscalationCommands: CommandDef[] = [
     object(
       {
         kind: { enum: ['routine', 'tough', 'emergency'] },
-        departments: { type: 'array', items: idString, minItems: 1, uniqueItems: true },
+        departments: { type: 'array', items: idString, minItems: 1, maxItems: 50, uniqueItems: true },
         note,
       },
       ['kind', 'departments'],

@@ -98,6 +98,7 @@ export const propertyCoordinationCommands: CommandDef[] = [
         decision: text(4000),
         votes: {
           type: 'object',
+          maxProperties: 30,
           propertyNames: party,
           additionalProperties: vote,
           description: 'Vote of each party present.',
@@ -114,7 +115,11 @@ export const propertyCoordinationCommands: CommandDef[] = [
       reason: text(2000, 0),
       category: id,
       urgency: id,
-      attributes: { type: 'object', additionalProperties: { type: ['string', 'number'] } },
+      attributes: {
+        type: 'object',
+        maxProperties: 100,
+        additionalProperties: { type: ['string', 'number'], maxLength: 4000 },
+      },
     }),
   ),
   cmd('matter.escalate.mediation', obj({ reason: text(2000, 0) })),

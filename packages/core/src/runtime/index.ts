@@ -23,6 +23,7 @@ export { createMemoryStore, encodeCursor, decodeCursor, matchesQuery } from './m
 export { createPolicyRegistry, type PolicyRegistry } from './policyRegistry.js';
 export { allowedBy, atLevel, canRead, inScope } from './permissions.js';
 export { validateJson } from './validateJson.js';
+export { checkBounds, type CheckBoundsOptions } from './checkBounds.js';
 export type {
   CaseRecord,
   CaseStore,

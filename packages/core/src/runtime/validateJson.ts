@@ -1,6 +1,7 @@
 import { Validator, type OutputUnit } from '@cfworker/json-schema';
 import type { JsonSchema } from '../process/types.js';
 import type { Problem } from '../problems.js';
+import { checkBounds } from './checkBounds.js';
 
 const cache = new WeakMap<JsonSchema, Validator>();
 
@@ -62,7 +63,9 @@ function message(unit: OutputUnit, property: string | undefined): { zh: string; 
 /**
  * Validates a value against a JSON Schema (draft 2020-12) with an interpreting validator — no code generation,
  * so it runs the same under a strict Content-Security-Policy in a page and on the server.
- * Returns the leaf problems, each with the JSON Pointer of the offending value.
+ * Returns the leaf problems, each with the JSON Pointer of the offending value. The size bounds (`maxItems`,
+ * `maxLength`, `maxProperties`) are checked first, in linear time ({@link checkBounds}); a value over them gets that
+ * one problem and no costlier check (`uniqueItems`, patterns, every item's validation) runs.
  *
  * @example
  * validateJson({ type: 'object', required: ['title'] }, {}); // [{ code: 'input.required', path: '/title', … }]
@@ -73,6 +76,8 @@ export function validateJson(schema: JsonSchema, value: unknown, basePath = ''):
     validator = new Validator(schema, '2020-12', false);
     cache.set(schema, validator);
   }
+  const over = checkBounds(schema, value);
+  if (over) return [{ ...over, path: basePath + over.path }];
   const result = validator.validate(value);
   if (result.valid) return [];
   const problems: Problem[] = [];

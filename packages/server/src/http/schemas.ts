@@ -61,6 +61,7 @@ export const localizedTextSchema: Schema = {
 
 export const unitSchema: Schema = {
   type: 'string',
+  maxLength: 200,
   pattern: '^[a-z_]+:[A-Za-z0-9_.:-]+$',
   description: 'An org unit as `kind:id`, e.g. `grid:g-01`.',
 };

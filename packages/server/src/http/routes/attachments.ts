@@ -36,7 +36,7 @@ const attachmentParams: Schema = {
   required: ['id', 'attachmentId'],
   properties: {
     ...(caseIdParams.properties as Record<string, Schema>),
-    attachmentId: { type: 'string', pattern: '^[0-9a-f-]{36}$' },
+    attachmentId: { type: 'string', maxLength: 36, pattern: '^[0-9a-f-]{36}$' },
   },
 };
 
@@ -104,9 +104,10 @@ export function attachmentRoutes(app: FastifyInstance, env: HttpEnv): void {
               schema: {
                 type: 'object',
                 required: ['file'],
+                additionalProperties: false,
                 properties: {
                   kind: { enum: KINDS },
-                  file: { type: 'string', format: 'binary', contentMediaType: types.join(', ') },
+                  file: { type: 'string', format: 'binary', maxLength: maxBytes, contentMediaType: types.join(', ') },
                 },
               },
             },

@@ -265,7 +265,7 @@ export function caseRoutes(app: FastifyInstance, env: HttpEnv): void {
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { tenant: { type: 'string', pattern: TENANT_PATTERN.source } },
+          properties: { tenant: { type: 'string', maxLength: 64, pattern: TENANT_PATTERN.source } },
         },
         headers: idempotencyHeaders,
         body: submitBodySchema(processes),

@@ -62,7 +62,7 @@ export function orgRoutes(app: FastifyInstance, env: HttpEnv): void {
           properties: {
             lng: { type: 'number', minimum: -180, maximum: 180 },
             lat: { type: 'number', minimum: -90, maximum: 90 },
-            tenant: { type: 'string', pattern: TENANT_PATTERN.source },
+            tenant: { type: 'string', maxLength: 64, pattern: TENANT_PATTERN.source },
           },
         },
         response: {

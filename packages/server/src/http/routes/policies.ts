@@ -11,8 +11,8 @@ import {
 } from '@gridflow/core';
 import type { StoredPolicy } from '../../context.js';
 import { currentPolicy, mayAnywhere, requireAnywhere } from '../access.js';
-import type { Caller } from '../auth.js';
 import { callerOf, type HttpEnv } from '../env.js';
+import { TENANT_PATTERN, type Caller } from '../auth.js';
 import { HttpError } from '../errors.js';
 import {
   caseDetailSchema,
@@ -175,7 +175,7 @@ export function policyRoutes(app: FastifyInstance, env: HttpEnv): void {
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { tenant: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' } },
+          properties: { tenant: { type: 'string', maxLength: 64, pattern: TENANT_PATTERN.source } },
         },
         response: { 200: componentRef('Policy'), ...errorResponses(400, 409, 429) },
       },
@@ -268,7 +268,11 @@ export function policyRoutes(app: FastifyInstance, env: HttpEnv): void {
           required: ['document'],
           additionalProperties: false,
           properties: {
-            document: { type: 'object', description: 'The policy document being edited (may be incomplete).' },
+            document: {
+              type: 'object',
+              maxProperties: 40,
+              description: 'The policy document being edited (may be incomplete).',
+            },
           },
         },
         response: {
@@ -366,7 +370,7 @@ export function policyRoutes(app: FastifyInstance, env: HttpEnv): void {
           additionalProperties: false,
           properties: {
             process: { enum: env.processes.map((p) => p.id), description: 'Default gridEscalation.' },
-            input: { type: 'object', description: 'The submission, as for POST /cases.' },
+            input: { type: 'object', maxProperties: 100, description: 'The submission, as for POST /cases.' },
             steps: {
               type: 'array',
               maxItems: 50,
@@ -376,7 +380,7 @@ export function policyRoutes(app: FastifyInstance, env: HttpEnv): void {
                     type: 'object',
                     required: ['type'],
                     additionalProperties: false,
-                    properties: { type: { enum: commandTypes }, input: { type: 'object' } },
+                    properties: { type: { enum: commandTypes }, input: { type: 'object', maxProperties: 100 } },
                   },
                   {
                     type: 'object',
