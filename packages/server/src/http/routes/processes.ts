@@ -76,7 +76,7 @@ export function processRoutes(app: FastifyInstance, env: HttpEnv): void {
         params: {
           type: 'object',
           required: ['id'],
-          properties: { id: { type: 'string', pattern: PROCESS_ID } },
+          properties: { id: { type: 'string', maxLength: 100, pattern: PROCESS_ID } },
         },
         response: { 200: processDescriptionSchema, ...errorResponses(400, 401, 404, 429) },
       },
@@ -102,7 +102,7 @@ export function processRoutes(app: FastifyInstance, env: HttpEnv): void {
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { tenant: { type: 'string', pattern: TENANT_PATTERN.source } },
+          properties: { tenant: { type: 'string', maxLength: 64, pattern: TENANT_PATTERN.source } },
         },
         response: { 200: intakeSchema, ...errorResponses(400, 401, 409, 429) },
       },
