@@ -256,15 +256,9 @@ function render(entries: Map<string, Entry>): string {
     'the policy’s rules refuse (`command.refused`) 422; `permission.denied` 403; faults of the server 5xx (with a',
     'generic message); anything else a client sent 400. Messages with `<…>` are filled in with the values at hand.',
     '',
-    '| code | HTTP | message (zh) | message (en) | raised in |',
-    '| --- | --- | --- | --- | --- |',
-    ...rows.map(
-      (e) =>
-        `| \`${e.code}\` | ${e.status} | ${cell(e.zh)} | ${cell(e.en)} | ${[...e.where]
-          .sort()
-          .map((w) => `\`${w.replace(/^packages\//, '')}\``)
-          .join(', ')} |`,
-    ),
+    '| code | HTTP | message (zh) | message (en) |',
+    '| --- | --- | --- | --- |',
+    ...rows.map((e) => `| \`${e.code}\` | ${e.status} | ${cell(e.zh)} | ${cell(e.en)} |`),
     '',
   ];
   return lines.join('\n');
