@@ -220,6 +220,22 @@ async function measure(engine, n, log) {
       target: '< 1 s',
       met: Math.max(...grids) < 1000,
     });
+    // The SQL aggregate alone (what the ranking reads), to tell the database's share from the per-unit reports and
+    // the JSON of the response.
+    for (const level of ['street', 'grid']) {
+      const times = [];
+      for (let i = 0; i < 6; i++) {
+        const [from, to] = month(1 + rand(12));
+        const t0 = performance.now();
+        await ctx.sql.query(
+          `SELECT unit, kind, count(*) AS count FROM indicator_events
+            WHERE tenant = $1 AND level = $2 AND at >= $3 AND at < $4 GROUP BY unit, kind`,
+          [TENANT, level, from, to],
+        );
+        if (i > 0) times.push(performance.now() - t0);
+      }
+      row(`SQL aggregate of the ${level} ranking alone`, { ms: ms(pct(times, 50)), max: ms(Math.max(...times)) });
+    }
     const drill = await timed(
       50,
       () => `/api/v1/indicators/cases?unit=street:s-${rand(STREETS)}&kind=signedInTime&limit=50&${period()}`,

@@ -5,6 +5,7 @@ import {
   indicatorReport,
   rankUnits,
   type IndicatorReport,
+  type LocalizedText,
   type Policy,
 } from '@gridflow/core';
 import { drillDown, levelCounts, unitCounts } from '../../indicators/index.js';
@@ -246,8 +247,13 @@ export function indicatorRoutes(app: FastifyInstance, env: HttpEnv): void {
       if (!isStaff(policy, caller.actor)) throw httpErrors.forbidden('read rankings', '查看排名');
       const { from, to } = period(env, request.query);
       const kind = request.query.kind;
-      const tree = await env.ctx.org.tree(caller.tenant);
-      const names = new Map(tree.filter((u) => u.kind === kind).map((u) => [`${kind}:${u.id}`, u.name]));
+      // The units of that kind only (not the whole tree with its boundaries): thousands of grids in a city.
+      const { rows: units } = await env.ctx.sql.query<{ id: string; name: LocalizedText }>(
+        'SELECT id, name FROM org_units WHERE tenant = $1 AND kind = $2 ORDER BY id',
+        [caller.tenant, kind],
+        { name: 'gridflow_units_of_kind' },
+      );
+      const names = new Map(units.map((u) => [`${kind}:${u.id}`, u.name]));
       if (kind === 'department')
         for (const d of policy.organisation.departments)
           if (!names.has(`department:${d.code}`)) names.set(`department:${d.code}`, d.name);
