@@ -173,8 +173,8 @@ async function loadCases(reset) {
   const rows = page.items.map(
     (
       c,
-    ) => `<tr data-id="${esc(c.id)}" class="${c.id === state.selected ? 'selected' : ''}"><td>${esc(c.summary.title ?? c.process)}</td><td>${esc(name(c.stateName) || c.state)}</td>
-      <td>${esc(c.summary.level ?? '')}</td><td class="${c.overdue ? 'overdue' : ''}">${time(c.nextDueAt)}</td></tr>`,
+    ) => `<tr data-id="${esc(c.id)}" class="${c.id === state.selected ? 'selected' : ''}"><td>${esc(c.title ?? c.summary.title ?? c.process)}</td><td>${esc(name(c.stateName) || c.state)}</td>
+      <td>${esc(c.levelName ? name(c.levelName) : (c.summary.level ?? ''))}</td><td class="${c.overdue ? 'overdue' : ''}">${time(c.nextDueAt)}</td></tr>`,
   );
   $('#cases tbody').insertAdjacentHTML(
     'beforeend',
@@ -217,7 +217,7 @@ async function showCase(id) {
     .map(
       (
         h,
-      ) => `<li><strong>${esc(h.commandName ?? h.command)}</strong> · ${esc(h.actor.name ?? h.actor.id)} · ${time(h.at)}
+      ) => `<li><strong>${esc(h.commandName ?? h.command)}</strong> · ${esc(h.actor.name ?? (h.actorRoleNames ?? []).map(name).join('、'))} · ${time(h.at)}
         ${h.decisions.map((d) => `<p class="why">${t('why')}: ${esc(d.explanation ?? d.rule)}</p>`).join('')}</li>`,
     )
     .join('');
@@ -236,8 +236,9 @@ async function showCase(id) {
     )
     .join('');
   $('#detail').hidden = false;
-  $('#detail').innerHTML = `<h2>${esc(c.summary.title ?? c.id)}</h2>
-    <p>${esc(name(c.stateName) || c.state)} · v${c.version} · ${esc(c.summary.units.join(', '))}</p>
+  const units = c.summary.units.map((u) => (c.unitNames?.[u] ? name(c.unitNames[u]) : u));
+  $('#detail').innerHTML = `<h2>${esc(c.title ?? c.summary.title ?? c.id)}</h2>
+    <p>${esc(name(c.stateName) || c.state)} · v${c.version} · ${esc(units.join('、'))}</p>
     <h3>${t('commands')}</h3><div class="commands">${forms || `<p>${t('none')}</p>`}</div>
     <h3>${t('attachments')}</h3>${attachmentList(id, attachments.items)}
     <form class="upload">
@@ -449,8 +450,13 @@ async function start() {
   $('#lang').value = state.lang;
   translate();
   const { items } = await api('/api/v1/demo/users');
+  // Role names from the policy in effect (open without a token), so the picker shows 网格员, not grid_worker.
+  const roles = await api('/api/v1/policies/current')
+    .then((p) => new Map(p.organisation.roles.map((r) => [r.code, r.name])))
+    .catch(() => new Map());
+  const roleName = (code) => (roles.has(code) ? name(roles.get(code)) : code);
   $('#user').innerHTML = items
-    .map((u) => `<option value="${esc(u.id)}">${esc(u.name)} · ${esc(u.roles.join(','))}</option>`)
+    .map((u) => `<option value="${esc(u.id)}">${esc(u.name)} · ${esc(u.roles.map(roleName).join('、'))}</option>`)
     .join('');
   const saved = localStorage.getItem('gridflow-demo-user');
   $('#user').value = items.some((u) => u.id === saved)

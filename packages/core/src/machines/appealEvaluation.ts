@@ -23,6 +23,8 @@ export interface AppealEvaluationInput {
   subjectCaseId: string;
   /** The process of that case, e.g. `gridEscalation`. */
   subjectProcess: string;
+  /** That case's title, for the evaluation's own (「对“…”办理结果的评价」). */
+  subjectTitle?: string;
   evaluatorKind: EvaluatorKind;
   /** The resident's user id, or the user rating for the lower level. */
   evaluatorId: string;
@@ -111,6 +113,7 @@ export interface AppealEvaluationContext extends ProcessContextBase {
   caseId?: string;
   subjectCaseId: string;
   subjectProcess: string;
+  subjectTitle?: string;
   evaluatorKind: EvaluatorKind;
   evaluatorId: string;
   unit: string;
@@ -452,6 +455,7 @@ export function createAppealEvaluationMachine(env: ProcessEnv) {
         ...(input.caseId === undefined ? {} : { caseId: input.caseId }),
         subjectCaseId: input.subjectCaseId,
         subjectProcess: input.subjectProcess,
+        ...(input.subjectTitle === undefined ? {} : { subjectTitle: input.subjectTitle }),
         evaluatorKind: input.evaluatorKind,
         evaluatorId: input.evaluatorId,
         unit: input.unit,

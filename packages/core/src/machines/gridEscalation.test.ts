@@ -145,6 +145,7 @@ describe('gridEscalation: a whole case', () => {
         input: {
           subjectCaseId: 'case-1',
           subjectProcess: 'gridEscalation',
+          subjectTitle: '夜间施工噪声',
           evaluatorKind: 'resident',
           evaluatorId: 'u-resident',
           reporterId: 'u-resident',

@@ -1519,6 +1519,7 @@ function requestedEvaluations(context: GridEscalationContext): Effect[] {
       input: {
         subjectCaseId: context.caseId,
         subjectProcess: 'gridEscalation',
+        subjectTitle: context.request.title,
         evaluatorKind: 'resident',
         evaluatorId: reporterId,
         reporterId,
@@ -1537,6 +1538,7 @@ function requestedEvaluations(context: GridEscalationContext): Effect[] {
         input: {
           subjectCaseId: context.caseId,
           subjectProcess: 'gridEscalation',
+          subjectTitle: context.request.title,
           evaluatorKind: 'lower_level',
           evaluatorId: `street:${units.street}`,
           evaluatorUnit: `street:${units.street}`,

@@ -43,6 +43,7 @@ export const FIELD_LABELS: Readonly<Record<string, LocalizedText>> = {
   raisedBy: t('提出方', 'Raised by'),
   subjectCaseId: t('被评价事项', 'Case evaluated'),
   subjectProcess: t('被评价事项的流程', 'Process of the case evaluated'),
+  subjectTitle: t('被评价事项标题', 'Title of the case evaluated'),
   evaluatorKind: t('评价方类型', 'Kind of evaluator'),
   evaluatorId: t('评价人', 'Evaluator'),
   unit: t('被评价单位', 'Unit evaluated'),

@@ -37,6 +37,7 @@ export const appealEvaluationInputSchema: JsonSchema = {
   properties: {
     subjectCaseId: { ...id, description: 'The case whose response is evaluated.' },
     subjectProcess: { ...id, description: 'Its process, e.g. `gridEscalation`.' },
+    subjectTitle: { ...text(200), description: 'Its title: the evaluation is titled after it.' },
     evaluatorKind: { type: 'string', enum: ['resident', 'lower_level'] },
     evaluatorId: id,
     unit: { ...unit, description: 'The rated unit, e.g. `department:urban_management` or `grid:g-01`.' },
@@ -160,6 +161,16 @@ const stateOf = (value: unknown): string => {
   return '';
 };
 
+/**
+ * The title of an evaluation, after the case it evaluates: 「对“盲道被破坏”办理结果的评价」.
+ *
+ * @example
+ * evaluationTitle('盲道被破坏'); // '对“盲道被破坏”办理结果的评价'
+ */
+export function evaluationTitle(subjectTitle: string | undefined): string {
+  return subjectTitle ? `对“${subjectTitle}”办理结果的评价` : '诉求办理结果评价';
+}
+
 const OPEN_STATES = new Set(['awaitingRating', 'redoPending', 'rated.appealed', 'rated.noticeProposed']);
 
 /**
@@ -190,6 +201,7 @@ export function summarizeAppealEvaluation(context: unknown, value: unknown): Cas
   return {
     ...(level ? { level } : {}),
     units,
+    title: evaluationTitle(ctx.subjectTitle),
     ...(reporterId ? { reporterId } : {}),
     open: OPEN_STATES.has(state) || ctx.exclusion?.status === 'pending',
     tags,

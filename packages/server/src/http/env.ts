@@ -2,10 +2,10 @@ import type { FastifyRequest } from 'fastify';
 import type { CaseRecord, ProcessDefinition, Runtime } from '@gridflow/core';
 import type { AttachmentStore } from '../attachments/index.js';
 import type { ServerContext } from '../context.js';
-import { requireCaller } from './access.js';
+import { currentPolicy, requireCaller } from './access.js';
 import type { Caller } from './auth.js';
 import type { ProcessSchemas } from './schemas.js';
-import { stateNamesOf, type StateNames } from './views.js';
+import { displayNamesOf, type StateNames } from './views.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -30,7 +30,7 @@ export interface HttpEnv {
   attachments: AttachmentStore;
   /** The runtime of a tenant. */
   runtime(tenant: string): Promise<Runtime>;
-  /** State names of the tenant's processes. */
+  /** Names for views of the tenant: states and processes, org units, levels and roles. */
   stateNames(tenant: string): Promise<StateNames>;
 }
 
@@ -48,7 +48,12 @@ export function createHttpEnv(
     attachments,
     runtime: (tenant) => ctx.runtimeFor(tenant),
     async stateNames(tenant) {
-      return stateNamesOf((await ctx.runtimeFor(tenant)).processes());
+      const [runtime, policy, units] = await Promise.all([
+        ctx.runtimeFor(tenant),
+        currentPolicy(ctx, tenant),
+        ctx.org.tree(tenant),
+      ]);
+      return displayNamesOf(runtime.processes(), policy, units);
     },
   };
 }

@@ -22,12 +22,19 @@ import { maskPersonalData, type MaskOptions, type PersonalField, type Reveal } f
  * data masked as the caller's rights say and rule decisions explained in the caller's language.
  */
 
-/** A case in a list: no machine context, so no personal data. */
+/** A case in a list: no machine context, so no personal data. Every id shown comes with its name beside it. */
 export interface CaseItem {
   id: string;
   process: string;
+  processName?: LocalizedText;
+  /** A title a person can read: the case's own, or for an evaluation 「对“…”办理结果的评价」; else the process's name. */
+  title: string;
   state: string;
   stateName?: LocalizedText;
+  /** The name of `summary.level`. */
+  levelName?: LocalizedText;
+  /** Names of the units in `summary.units`, by `kind:id`. */
+  unitNames: Record<string, LocalizedText>;
   version: number;
   policyVersion: number;
   summary: CaseSummary;
@@ -60,23 +67,77 @@ export interface CaseListRow {
   updatedAt: number;
 }
 
-/** Names of states by process, for views. */
-export type StateNames = (process: string, state: string) => LocalizedText | undefined;
+/** Names of what views show by id: processes, org units (`kind:id`), levels and roles. */
+export interface DisplayNames {
+  process(id: string): LocalizedText | undefined;
+  unit(key: string): LocalizedText | undefined;
+  level(code: string): LocalizedText | undefined;
+  role(code: string): LocalizedText | undefined;
+}
 
-/** State names from the runtime's process descriptions. */
+/** Names of states by process, for views; with the other {@link DisplayNames} where the caller knows them. */
+export type StateNames = ((process: string, state: string) => LocalizedText | undefined) & Partial<DisplayNames>;
+
+/** State and process names from the runtime's process descriptions. */
 export function stateNamesOf(processes: readonly ProcessDescription[]): StateNames {
-  const byId = new Map(processes.map((p) => [p.id, p.states]));
-  return (process, state) => byId.get(process)?.[state]?.name ?? byId.get(process)?.[state.split('.')[0] ?? '']?.name;
+  const byId = new Map(processes.map((p) => [p.id, p]));
+  const states = (process: string, state: string): LocalizedText | undefined =>
+    byId.get(process)?.states[state]?.name ?? byId.get(process)?.states[state.split('.')[0] ?? '']?.name;
+  return Object.assign(states, { process: (id: string) => byId.get(id)?.name });
+}
+
+/** A unit of the organisation tree, as far as names go. */
+export interface NamedUnit {
+  id: string;
+  kind: string;
+  name: LocalizedText;
+}
+
+/**
+ * Every name a view needs: states and processes from the descriptions, units from the organisation tree (then the
+ * policy's departments), levels and roles from the policy.
+ *
+ * @example
+ * const names = displayNamesOf(runtime.processes(), policy, await ctx.org.tree(tenant));
+ * names.unit?.('grid:g-01'); // { zh: '一网格', en: 'Grid 1' }
+ */
+export function displayNamesOf(
+  processes: readonly ProcessDescription[],
+  policy: Policy | null,
+  units: readonly NamedUnit[],
+): StateNames {
+  const byKey = new Map(units.map((u) => [`${u.kind}:${u.id}`, u.name]));
+  for (const d of policy?.organisation.departments ?? []) {
+    if (!byKey.has(`department:${d.code}`)) byKey.set(`department:${d.code}`, d.name);
+  }
+  const levels = new Map((policy?.organisation.levels ?? []).map((l) => [l.code as string, l.name]));
+  const roles = new Map((policy?.organisation.roles ?? []).map((r) => [r.code, r.name]));
+  return Object.assign(stateNamesOf(processes), {
+    unit: (key: string) => byKey.get(key),
+    level: (code: string) => levels.get(code),
+    role: (code: string) => roles.get(code),
+  });
 }
 
 /** The list view of a case. */
 export function caseItem(row: CaseListRow, names: StateNames): CaseItem {
   const name = names(row.process, row.state);
+  const processName = names.process?.(row.process);
+  const levelName = row.summary.level !== undefined ? names.level?.(row.summary.level) : undefined;
+  const unitNames: Record<string, LocalizedText> = {};
+  for (const unit of row.summary.units) {
+    const n = names.unit?.(unit);
+    if (n) unitNames[unit] = n;
+  }
   return {
     id: row.id,
     process: row.process,
+    ...(processName ? { processName } : {}),
+    title: row.summary.title ?? processName?.zh ?? row.process,
     state: row.state,
     ...(name ? { stateName: name } : {}),
+    ...(levelName ? { levelName } : {}),
+    unitNames,
     version: row.version,
     policyVersion: row.policyVersion,
     summary: row.summary,
@@ -125,6 +186,11 @@ export function caseDetail(
 /** A history entry as the API returns it. */
 export interface HistoryView extends Omit<HistoryEntry, 'decisions' | 'caseId' | 'tenant'> {
   commandName?: string;
+  /** Names of the states left and entered. */
+  fromName?: LocalizedText;
+  toName?: LocalizedText;
+  /** Names of the actor's roles, in the order of `actor.roles`. */
+  actorRoleNames?: LocalizedText[];
   decisions: ExplainedDecision[];
 }
 
@@ -193,10 +259,17 @@ export function historyView(
   lang: Locale,
   reveal: Reveal,
   masking: { isStaff?: StaffTest; record?: CaseRecord } = {},
+  names?: StateNames,
 ): { view: HistoryView[]; revealed: PersonalField[] } {
+  const process = masking.record?.process;
+  const stateName = (state: string | null | undefined): LocalizedText | undefined =>
+    names && process && state ? names(process, state) : undefined;
   const view = entries.map((e): HistoryView => {
     const policy = policyOf(e);
     const label = commandNames.get(e.command);
+    const fromName = stateName(e.from);
+    const toName = stateName(e.to);
+    const role = names?.role ?? ((code: string) => policy?.organisation.roles.find((r) => r.code === code)?.name);
     return {
       seq: e.seq,
       at: e.at,
@@ -205,7 +278,10 @@ export function historyView(
       ...(label ? { commandName: localize(label, lang) } : {}),
       input: e.input,
       from: e.from,
+      ...(fromName ? { fromName } : {}),
       to: e.to,
+      ...(toName ? { toName } : {}),
+      actorRoleNames: e.actor.roles.map((r) => role(r) ?? { zh: r, en: r }),
       policyId: e.policyId,
       policyVersion: e.policyVersion,
       decisions: policy

@@ -450,10 +450,14 @@ export function caseRoutes(app: FastifyInstance, env: HttpEnv): void {
           return current;
         }
       };
-      const { view, revealed } = historyView(entries, policyOf, request.query.lang ?? 'zh', reveal, {
-        isStaff: staffTest(policy),
-        record,
-      });
+      const { view, revealed } = historyView(
+        entries,
+        policyOf,
+        request.query.lang ?? 'zh',
+        reveal,
+        { isStaff: staffTest(policy), record },
+        await env.stateNames(caller.tenant),
+      );
       if (reveal === 'role') {
         await recordPiiRead(env.ctx.sql, {
           tenant: caller.tenant,
