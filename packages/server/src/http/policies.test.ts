@@ -308,5 +308,40 @@ describe.each(ENGINES)('policies, indicators and organisation on %s', (engine) =
       expect((await call(null, 'GET', '/api/v1/org/locate?lng=0&lat=0')).status).toBe(404);
       expect((await call(null, 'GET', '/api/v1/org/locate?lng=500&lat=0')).status).toBe(400);
     });
+
+    it('takes the point in GCJ-02 or BD-09 and locates it in WGS-84', async () => {
+      // (118.2775, 33.965) lies in g-01 (lng 118.27–118.28); a Chinese base map reads it ~550 m east, outside it.
+      const locate = (q: string) => call(null, 'GET', `/api/v1/org/locate?tenant=${T}&${q}`);
+      expect((await locate('lng=118.283008&lat=33.963655')).status).toBe(404);
+      expect((await locate('lng=118.283008&lat=33.963655&coordinateSystem=gcj02')).body).toMatchObject({
+        grid: 'g-01',
+      });
+      expect((await locate('lng=118.289548&lat=33.969529&coordinateSystem=bd09')).body).toMatchObject({ grid: 'g-01' });
+      expect((await locate('lng=118.2775&lat=33.965&coordinateSystem=wgs84')).body).toMatchObject({ grid: 'g-01' });
+      const bad = await locate('lng=118.2775&lat=33.965&coordinateSystem=mars');
+      expect(bad.status).toBe(400);
+      expect(bad.body).toMatchObject({ code: expect.any(String), message_zh: expect.any(String) });
+    });
+
+    it('intake converts a GCJ-02 location to WGS-84, places it in its grid and stores WGS-84', async () => {
+      const { units: _units, ...report } = noiseReport({ location: { lng: 118.283008, lat: 33.963655 } });
+      const res = await call(actors.resident, 'POST', '/api/v1/cases', {
+        process: 'gridEscalation',
+        coordinateSystem: 'gcj02',
+        input: report,
+      });
+      expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(201);
+      const stored = await (await h.ctx.runtimeFor(T)).get(res.body.id as string, { actor: SYSTEM_ACTOR, tenant: T });
+      const context = stored!.snapshot.context as Json;
+      expect(context.request.units).toMatchObject({ grid: 'g-01', community: 'c-01', street: 's-01' });
+      expect(context.request.location.lng).toBeCloseTo(118.2775, 4);
+      expect(context.request.location.lat).toBeCloseTo(33.965, 4);
+      const bad = await call(actors.resident, 'POST', '/api/v1/cases', {
+        process: 'gridEscalation',
+        coordinateSystem: 'mars',
+        input: report,
+      });
+      expect(bad.status).toBe(400);
+    });
   });
 });

@@ -1,4 +1,5 @@
 import type { CommandDef } from '@gridflow/core';
+import { coordinateSystemSchema } from '../org/coordinates.js';
 import type { Schema } from './validation.js';
 
 /**
@@ -265,7 +266,7 @@ export function submitBodySchema(processes: readonly ProcessSchemas[]): Schema {
       title: p.id,
       required: ['process', 'input'],
       additionalProperties: false,
-      properties: { process: { const: p.id }, input: embed(p.inputSchema) },
+      properties: { process: { const: p.id }, input: embed(p.inputSchema), coordinateSystem: coordinateSystemSchema },
     })),
     discriminator: { propertyName: 'process' },
   };

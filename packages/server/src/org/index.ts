@@ -12,3 +12,10 @@ export {
   type GridLocation,
   type GridLocator,
 } from './locate.js';
+export {
+  COORDINATE_SYSTEMS,
+  coordinateSystemSchema,
+  isCoordinateSystem,
+  toWgs84,
+  type CoordinateSystem,
+} from './coordinates.js';

@@ -20,6 +20,7 @@ import {
   pageSchema,
   submitBodySchema,
 } from '../schemas.js';
+import { isCoordinateSystem, toWgs84 } from '../../org/coordinates.js';
 import { sqlExecutorOf } from '../../store/sqlStore.js';
 import type { SqlExecutor } from '../../store/sql.js';
 import {
@@ -99,6 +100,7 @@ function viewAfterCommand(
 interface SubmitBody {
   process: string;
   input: Record<string, unknown>;
+  coordinateSystem?: string;
 }
 
 const idempotencyHeaders = {
@@ -125,16 +127,22 @@ function tenantOf(env: HttpEnv, request: FastifyRequest): string {
 }
 
 /**
- * Places a report with coordinates in its grid before validation: a grid-escalation submission with `location`
+ * Places a report with coordinates in its grid before validation: a `location` given in GCJ-02 or BD-09
+ * (`coordinateSystem`) is converted to WGS-84, which is stored; then a grid-escalation submission with `location`
  * and no `units` gets the grid, community and street the point lies in (point in polygon over grid boundaries).
  */
 async function placeByLocation(env: HttpEnv, request: FastifyRequest): Promise<void> {
   const body = request.body;
-  if (!isRecord(body) || body.process !== 'gridEscalation' || !isRecord(body.input)) return;
-  const { location, units } = body.input;
-  if (units !== undefined || !isRecord(location)) return;
-  const { lng, lat } = location;
-  if (typeof lng !== 'number' || typeof lat !== 'number' || Math.abs(lng) > 180 || Math.abs(lat) > 90) return;
+  if (!isRecord(body) || !isRecord(body.input) || !isRecord(body.input.location)) return;
+  const location = body.input.location;
+  if (typeof location.lng !== 'number' || typeof location.lat !== 'number') return;
+  if (Math.abs(location.lng) > 180 || Math.abs(location.lat) > 90) return;
+  if (isCoordinateSystem(body.coordinateSystem) && body.coordinateSystem !== 'wgs84') {
+    body.input.location = { ...location, ...toWgs84({ lng: location.lng, lat: location.lat }, body.coordinateSystem) };
+    body.coordinateSystem = 'wgs84';
+  }
+  const { lng, lat } = body.input.location as { lng: number; lat: number };
+  if (body.process !== 'gridEscalation' || body.input.units !== undefined) return;
   const place = await env.ctx.org.locate(tenantOf(env, request), { lng, lat });
   if (place?.community && place.street)
     body.input.units = { grid: place.grid, community: place.community, street: place.street };
@@ -260,7 +268,7 @@ export function caseRoutes(app: FastifyInstance, env: HttpEnv): void {
         tags: [TAG],
         summary: 'Submit a case (上报)',
         description:
-          'Submits a case of a process. Without a token only an anonymous grid-escalation report is accepted, and only for categories that allow anonymous reporting (`tenant` query parameter; default the demo tenant). A grid-escalation report with `location` and no `units` is placed in the grid containing the point. `Idempotency-Key` makes retries safe.',
+          'Submits a case of a process. Without a token only an anonymous grid-escalation report is accepted, and only for categories that allow anonymous reporting (`tenant` query parameter; default the demo tenant). A grid-escalation report with `location` and no `units` is placed in the grid containing the point; `coordinateSystem` (`wgs84` default, `gcj02`, `bd09`) says which system `location` is in, and it is stored converted to WGS-84. `Idempotency-Key` makes retries safe.',
         security: [{}, { bearer: [] }],
         querystring: {
           type: 'object',

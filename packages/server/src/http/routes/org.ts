@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { callerOf, type HttpEnv } from '../env.js';
 import { TENANT_PATTERN } from '../auth.js';
+import { coordinateSystemSchema, toWgs84, type CoordinateSystem } from '../../org/coordinates.js';
 import { errorResponses, localizedTextSchema } from '../schemas.js';
 
 const TAG = 'organisation';
@@ -46,14 +47,14 @@ export function orgRoutes(app: FastifyInstance, env: HttpEnv): void {
     },
   );
 
-  app.get<{ Querystring: { lng: number; lat: number; tenant?: string } }>(
+  app.get<{ Querystring: { lng: number; lat: number; tenant?: string; coordinateSystem?: CoordinateSystem } }>(
     '/api/v1/org/locate',
     {
       schema: {
         tags: [TAG],
         summary: 'The grid containing a point',
         description:
-          'Point in polygon over the grids’ boundaries. Open without a token for intake forms (`tenant` parameter).',
+          'Point in polygon over the grids’ boundaries (WGS-84). `coordinateSystem` says which system the point is in (`wgs84` default; `gcj02` for 高德, 腾讯 and WeChat, `bd09` for Baidu), and the point is converted to WGS-84 first. Open without a token for intake forms (`tenant` parameter).',
         security: [{}, { bearer: [] }],
         querystring: {
           type: 'object',
@@ -63,6 +64,7 @@ export function orgRoutes(app: FastifyInstance, env: HttpEnv): void {
             lng: { type: 'number', minimum: -180, maximum: 180 },
             lat: { type: 'number', minimum: -90, maximum: 90 },
             tenant: { type: 'string', maxLength: 64, pattern: TENANT_PATTERN.source },
+            coordinateSystem: coordinateSystemSchema,
           },
         },
         response: {
@@ -80,7 +82,8 @@ export function orgRoutes(app: FastifyInstance, env: HttpEnv): void {
     },
     async (request, reply) => {
       const tenant = request.caller?.tenant ?? request.query.tenant ?? env.ctx.config.demoTenant;
-      const place = await env.ctx.org.locate(tenant, { lng: request.query.lng, lat: request.query.lat });
+      const { lng, lat, coordinateSystem = 'wgs84' } = request.query;
+      const place = await env.ctx.org.locate(tenant, toWgs84({ lng, lat }, coordinateSystem));
       if (!place) {
         return reply.code(404).send({
           code: 'org.not_located',
