@@ -21,10 +21,13 @@ export {
   type DeadlineDueEvent,
   type Decision,
   type Effect,
+  type MachineInput,
   type ProcessContextBase,
   type ProcessDefinition,
   type ProcessEnv,
   type RulesRead,
+  type RuleValue,
+  type RuleValueOf,
 } from './process/types.js';
 export { FIELD_LABELS } from './process/fieldLabels.js';
 export * from './process/deadlines.js';

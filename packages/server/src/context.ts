@@ -5,6 +5,7 @@ import type {
   LocalizedText,
   Policy,
   PolicyChange,
+  PolicyValidationResult,
   Problem,
   Runtime,
 } from '@gridflow/core';
@@ -123,6 +124,11 @@ export interface PolicyRepository {
   openCaseCounts(tenant: string, id: string): Promise<{ version: number; open: number }[]>;
   /** Every tenant with a published policy (the worker and the runtime cache use it). */
   tenants(): Promise<string[]>;
+  /**
+   * Validates a document as every step of the workflow does: with the commands and facts of the processes the
+   * server runs (built-in and composed in code), so their permission rows and custom rules are understood.
+   */
+  validate(document: unknown): PolicyValidationResult;
 }
 
 export const OrgUnitKind = {

@@ -109,8 +109,11 @@ export async function createGridflowServer(options: GridflowServerOptions = {}):
       (changes) => events.publishCommitted(changes),
       onError('Publishing a case change failed'),
     );
+    // One list for the runtime, policy validation and simulations: a composed process is understood everywhere.
+    const processes = mergeProcesses(builtInProcesses, options.processes ?? []);
     const policies: SqlPolicyRepository = createPolicyRepository(sql, clock, {
       onError: onError('Loading policies failed'),
+      processes,
     });
     cleanup.push(() => policies.close());
     await policies.watch();
@@ -121,7 +124,7 @@ export async function createGridflowServer(options: GridflowServerOptions = {}):
       store,
       clock,
       policies: (tenant) => policies.registry(tenant),
-      processes: [...builtInProcesses, ...(options.processes ?? [])],
+      processes,
       tenant: config.demoTenant,
     });
     const scoped = new Map<string, Runtime>();
@@ -150,7 +153,10 @@ export async function createGridflowServer(options: GridflowServerOptions = {}):
       note: 'default policy published on first start',
     });
 
-    const app = await buildHttpApp(ctx, { onServerFault: (message, error) => log('error', message, error) });
+    const app = await buildHttpApp(ctx, {
+      processes,
+      onServerFault: (message, error) => log('error', message, error),
+    });
     cleanup.push(() => app.close());
     if (options.worker?.enabled !== false) {
       worker = startDeadlineWorker(ctx, {
@@ -205,6 +211,16 @@ async function backfillIndicators(sql: SqlClient, log: NonNullable<GridflowServe
   } catch (error) {
     log('error', '指标投影建立失败 / Building the indicator projection failed: run gridflow indicators rebuild', error);
   }
+}
+
+/** The built-in processes with the given ones added; one with a built-in's id replaces it. */
+function mergeProcesses(
+  builtIn: readonly ProcessDefinition[],
+  added: readonly ProcessDefinition[],
+): ProcessDefinition[] {
+  const byId = new Map<string, ProcessDefinition>();
+  for (const p of [...builtIn, ...added]) byId.set(p.id, p);
+  return [...byId.values()];
 }
 
 /**

@@ -31,6 +31,8 @@ export function scopeRuntime(runtime: Runtime, tenant: string): Runtime {
     list: (query) => runtime.list({ ...query, tenant }),
     history: (caseId, options) => runtime.history(caseId, { ...options, tenant }),
     availableCommands: (caseId, options) => runtime.availableCommands(caseId, { ...options, tenant }),
+    readCommands: (id) => runtime.readCommands(id),
+    canRead: (record, actor) => record.tenant === tenant && runtime.canRead(record, actor),
     tick: (options) => runtime.tick(options),
     migrate: (caseIds, toVersion, options) => runtime.migrate(caseIds, toVersion, { ...options, tenant }),
     indicators: (options) => runtime.indicators({ ...options, tenant }),

@@ -34,6 +34,7 @@ export {
 } from './schema.js';
 export {
   validatePolicy,
+  validationOptionsFor,
   assertValidPolicy,
   type ValidatePolicyOptions,
   type PolicyValidationResult,

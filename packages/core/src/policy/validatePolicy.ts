@@ -13,17 +13,49 @@ import { checkRules } from './checks/rules.js';
 import type { DecisionTableAnalysis } from './decisionTable.js';
 import { schemaProblems } from './schemaProblems.js';
 import type { Policy } from './types.js';
+import { limitFacts } from './facts.js';
+import type { ProcessDefinition } from '../process/types.js';
 
+/**
+ * Options of {@link validatePolicy}. A policy for processes composed in code needs `commands` and `customFacts`
+ * of those processes; {@link validationOptionsFor} makes both from the process definitions.
+ */
 export interface ValidatePolicyOptions {
   /** Run the semantic checks after the schema (default true). With false, only the shape is checked. */
   semantic?: boolean;
   /**
-   * Commands of processes registered beyond the built-in ones (e.g. `mediation.submit`, `mediation.*`'s
-   * members), so permission rows granting them are not reported as unknown.
+   * Commands of processes registered beyond the built-in ones (e.g. `mediation.submit`, `mediation.sign`), so
+   * permission rows granting them — by name or by a pattern such as `mediation.*` — are not reported as
+   * `permissions.unknown_command`.
    */
   commands?: readonly string[];
-  /** Facts the `rules.custom` rules may read; without it, custom rules are checked for portability only. */
+  /**
+   * Facts the `rules.custom` rules may read, by `var` path (types, labels, values). With it, custom rules are
+   * linted like the built-in ones (`rule.unknown_fact`, `rule.type_mismatch`…); without it, for portability only.
+   */
   customFacts?: FactDictionary;
+}
+
+/**
+ * The validation options for a policy that serves these processes: every command they accept (their submit
+ * commands included) and, when any declares `facts`, the facts custom rules may read (those facts and the
+ * policy's `limits.*`). The server validates every policy it stores and publishes with the options of the
+ * processes it runs.
+ *
+ * @example
+ * validatePolicy(doc, validationOptionsFor([...builtInProcesses, peoplesMediationProcess]));
+ */
+export function validationOptionsFor(
+  processes: readonly Pick<ProcessDefinition, 'submitCommand' | 'commands' | 'facts'>[],
+): Pick<ValidatePolicyOptions, 'commands' | 'customFacts'> {
+  const commands = new Set<string>();
+  let facts: FactDictionary | undefined;
+  for (const p of processes) {
+    commands.add(p.submitCommand ?? 'case.submit');
+    for (const c of p.commands) if (!c.internal) commands.add(c.type);
+    if (p.facts) facts = { ...(facts ?? limitFacts()), ...p.facts };
+  }
+  return { commands: [...commands], ...(facts ? { customFacts: facts } : {}) };
 }
 
 export interface PolicyValidationResult {

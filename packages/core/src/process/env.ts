@@ -2,11 +2,16 @@ import { createBusinessCalendar } from '../calendar/index.js';
 import { createRuleEngine, type RuleEngine } from '../rules/engine.js';
 import type { Policy } from '../policy/types.js';
 import { GridflowError } from '../errors.js';
-import type { Decision, ProcessEnv } from './types.js';
+import type { Decision, ProcessEnv, RuleValue, RuleValueOf } from './types.js';
 
 /** Collects the decisions rules make during one transition. */
 export interface DecisionRecorder {
   decisions: Decision[];
+  /**
+   * The last error a rule raised (unknown rule, wrong result type). xstate wraps errors of guards in its own,
+   * losing the code; the runtime rethrows this one instead.
+   */
+  failure?: GridflowError;
 }
 
 /** The facts a rule read: every `var` path in it, with its value in the facts. */
@@ -68,11 +73,11 @@ export function createProcessEnv(
     if (!fn) {
       const def = rules[key];
       if (!def || def.logic === undefined) {
-        throw new GridflowError(
+        throw (recorder.failure = new GridflowError(
           'rule.unknown',
           { zh: `政策中没有规则 ${key}`, en: `The policy has no rule ${key}` },
           { path: `/rules/${key}` },
-        );
+        ));
       }
       fn = engine.compile(def.logic);
       compiled.set(key, fn);
@@ -80,15 +85,29 @@ export function createProcessEnv(
     return fn;
   };
   const routes = policy.routing.rows.map((row) => ({ row, fn: engine.compile(row.when) }));
+  function rule(key: string, facts: Record<string, unknown>): RuleValue;
+  function rule<K extends keyof RuleValueOf>(key: string, facts: Record<string, unknown>, expect: K): RuleValueOf[K];
+  function rule(key: string, facts: Record<string, unknown>, expect?: keyof RuleValueOf): RuleValue {
+    const data = { ...facts, limits };
+    const result = compiledRule(key)(data) as RuleValue;
+    recorder.decisions.push({ rule: key, inputs: readFacts(rules[key]!.logic, data), result });
+    if (expect !== undefined && typeof result !== expect) {
+      const got = result === null ? 'null' : Array.isArray(result) ? 'array' : typeof result;
+      throw (recorder.failure = new GridflowError(
+        'rule.wrong_type',
+        {
+          zh: `规则 ${key} 的结果应为 ${expect}，实际为 ${got}`,
+          en: `The rule ${key} should give a ${expect}, but gave a ${got}`,
+        },
+        { path: `/rules/${key in (policy.rules.custom ?? {}) && !(key in policy.rules) ? `custom/${key}` : key}` },
+      ));
+    }
+    return result;
+  }
   return {
     policy,
     calendar,
-    rule(key, facts) {
-      const data = { ...facts, limits };
-      const result = compiledRule(key)(data);
-      recorder.decisions.push({ rule: key, inputs: readFacts(rules[key]!.logic, data), result });
-      return result;
-    },
+    rule,
     route(facts) {
       for (const { row, fn } of routes) {
         const hit = fn(facts);

@@ -3,6 +3,7 @@ import type { BusinessCalendar } from '../calendar/index.js';
 import type { LocalizedText } from '../i18n.js';
 import type { Policy } from '../policy/types.js';
 import type { Problem } from '../problems.js';
+import type { FactDictionary } from '../rules/types.js';
 
 /** A JSON Schema (draft 2020-12) as a plain object. */
 export type JsonSchema = Record<string, unknown>;
@@ -73,13 +74,51 @@ export interface ProcessEnv {
   policy: Policy;
   calendar: BusinessCalendar;
   /**
-   * Evaluates a named policy rule over facts, records the decision for history, and returns the result.
-   * `key` is a key of `policy.rules` (e.g. `escalate`) — facts are the documented rule facts.
+   * Evaluates a named policy rule over facts, records the decision for history, and returns the result (a JSON
+   * value: JsonLogic gives nothing else). `key` is a key of `policy.rules` (e.g. `escalate`) or of
+   * `policy.rules.custom`; facts are the documented rule facts, or those the process declares in `facts`.
+   *
+   * With `expect`, the result is checked to be of that type and typed so (`env.rule(k, f, 'boolean')` is a
+   * `boolean`); a rule that gives another type throws `rule.wrong_type` (a policy mistake, not a `false`).
+   *
+   * @example
+   * const agreed = env.rule('mediationAgreed', { case: { parties: 2, signed: 2 } }, 'boolean'); // true
    */
-  rule(key: string, facts: Record<string, unknown>): unknown;
+  rule(key: string, facts: Record<string, unknown>): RuleValue;
+  rule<K extends keyof RuleValueOf>(key: string, facts: Record<string, unknown>, expect: K): RuleValueOf[K];
   /** Routes a new case with the policy's routing table (first matching row), recording the decision. */
   route(facts: Record<string, unknown>): { level: string; department?: string; rowId: string };
 }
+
+/** What a JsonLogic rule can give: a JSON value. */
+export type RuleValue = string | number | boolean | null | RuleValue[] | { [key: string]: RuleValue };
+
+/** The result types `ProcessEnv.rule` can be asked for, by name. */
+export interface RuleValueOf {
+  boolean: boolean;
+  number: number;
+  string: string;
+}
+
+/**
+ * The input a machine's `context` factory receives: what the submitter sent (checked against the process's
+ * `inputSchema`), plus what the runtime adds — the new case's id, the time, and who submitted it.
+ *
+ * @example
+ * context: ({ input }: { input: MachineInput<{ title: string }> }) => ({ title: input.title, by: input.submittedBy.id })
+ */
+export type MachineInput<TInput = Record<string, unknown>> = TInput & {
+  /** The id of the case being created. */
+  caseId: string;
+  /** The submission time (the runtime's clock), epoch ms; the same as `submittedAt`. */
+  at: number;
+  /** The submitter as authenticated: id, name, roles and units. */
+  actor: Actor;
+  /** The submission time, epoch ms. */
+  submittedAt: number;
+  /** The submitter's id and roles (what a stored context keeps of them). */
+  submittedBy: { id: string; roles: string[] };
+};
 
 /** A command a process accepts, described for generic UIs (forms, timelines). */
 export interface CommandDef {
@@ -139,7 +178,7 @@ export interface ProcessContextBase {
  * A process the runtime can run: a machine per policy version plus the descriptions generic UIs need.
  * The three built-in processes and any a developer registers are all of this shape.
  */
-export interface ProcessDefinition {
+export interface ProcessDefinition<TContext = unknown> {
   /** Stable id, e.g. `gridEscalation`. */
   id: string;
   /** Version of the machine definition; stored with every snapshot. Bump it when states or context change. */
@@ -157,8 +196,21 @@ export interface ProcessDefinition {
    * creation for that command (an evaluation is opened as `evaluation.open`, rated by `evaluation.rate`).
    */
   createdAs?: string;
+  /**
+   * Command patterns of other processes whose permission rows also open this process's cases for reading (e.g. an
+   * assessor's `evaluation.*` rows opening the grid cases they judge). Rows for the submit command and the
+   * process's own commands always do; rows for any other command never do.
+   */
+  readableWith?: readonly string[];
   /** Extra checks of a submission against the policy (e.g. the category's attributes). */
   validateInput?(input: unknown, policy: Policy): Problem[];
+  /**
+   * The facts this process's rules (`policy.rules.custom`) read, by `var` path, with their types and the words
+   * explanations and the designer use for them (`{ 'contract.signed': { type: 'number', label: { zh: '已签字户数',
+   * en: 'households signed' }, unit: 'count' } }`). The server validates policies against them (unknown facts,
+   * wrong types); without them, custom rules are checked for portability only and explained without names.
+   */
+  facts?: FactDictionary;
   /** Commands users may give (and internal ones). */
   commands: CommandDef[];
   /**
@@ -173,7 +225,7 @@ export interface ProcessDefinition {
   /** The kinds of deadline the machine sets (`sign`, `handle`…), with their names. */
   deadlineKinds?: Record<string, LocalizedText>;
   /** Extracts the indexable fields from a machine context and state value. */
-  summarize(context: unknown, value: unknown): CaseSummary;
+  summarize(context: TContext, value: unknown): CaseSummary;
   /**
    * Upgrades a stored snapshot from `fromVersion` to `fromVersion + 1` (value and context). Chained by the runtime.
    */
@@ -182,5 +234,5 @@ export interface ProcessDefinition {
    * Recomputes what depends on the policy (deadlines above all) when an open case is moved to another policy
    * version. Returns the new context. Without it, the context is kept as it is.
    */
-  onPolicyChange?(context: unknown, value: unknown, env: ProcessEnv, at: number): unknown;
+  onPolicyChange?(context: TContext, value: unknown, env: ProcessEnv, at: number): TContext;
 }

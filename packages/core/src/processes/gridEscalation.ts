@@ -510,6 +510,8 @@ export const gridEscalationProcess: ProcessDefinition = {
   version: 1,
   name: t('网格事项分级处置（小事不出网格）', 'Grid escalation (small matters stay in the grid)'),
   createMachine: createGridEscalationMachine,
+  // Whoever judges an appeal, an exclusion or a public notice reads the case it is about.
+  readableWith: ['evaluation.appeal.decide', 'evaluation.exclusion.approve', 'evaluation.notice.*'],
   inputSchema: gridEscalationInputSchema,
   validateInput: validateGridEscalationInput,
   commands: gridEscalationCommands,

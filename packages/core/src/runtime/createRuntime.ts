@@ -15,7 +15,7 @@ import {
   type ProcessDefinition,
   type ProcessEnv,
 } from '../process/types.js';
-import { allowedBy, canRead } from './permissions.js';
+import { allowedBy, canRead, readCommandsOf } from './permissions.js';
 import type { PolicyRegistry } from './policyRegistry.js';
 import type {
   CasePage,
@@ -112,13 +112,17 @@ export interface Runtime {
   processes(options?: { tenant?: string }): ProcessDescription[];
   /** One process, described under the tenant's current policy; throws `process.unknown` for an unknown id. */
   describe(processId: string, options?: { tenant?: string }): ProcessDescription;
-  submit(request: SubmitRequest): Promise<CaseRecord>;
-  send(
+  /** Starts a case. `TContext`: the process's machine context, for a typed `snapshot.context`. */
+  submit<TContext extends object = Record<string, unknown>>(request: SubmitRequest): Promise<CaseRecord<TContext>>;
+  send<TContext extends object = Record<string, unknown>>(
     caseId: string,
     command: { type: string; input?: Record<string, unknown> },
     options: SendOptions,
-  ): Promise<CaseRecord>;
-  get(caseId: string, options: CallOptions): Promise<CaseRecord>;
+  ): Promise<CaseRecord<TContext>>;
+  get<TContext extends object = Record<string, unknown>>(
+    caseId: string,
+    options: CallOptions,
+  ): Promise<CaseRecord<TContext>>;
   list(query: Omit<CaseQuery, 'tenant'> & { tenant?: string }): Promise<CasePage>;
   /** The case's history; with `locale`, every rule decision comes with a sentence explaining it. */
   history(
@@ -126,6 +130,14 @@ export interface Runtime {
     options: CallOptions & { locale?: Locale },
   ): Promise<ExplainedHistoryEntry[] | HistoryEntry[]>;
   availableCommands(caseId: string, options: CallOptions): Promise<AvailableCommand[]>;
+  /**
+   * True when the actor may read the case: a row of the pinned policy whose scope covers it and whose command is
+   * one of the case's process (see `readCommandsOf`). What `get`, `history` and `send` check; for servers that read
+   * cases from their own queries.
+   */
+  canRead(record: CaseRecord, actor: Actor): boolean;
+  /** The command patterns whose permission rows open a process's cases for reading (see `readCommandsOf`). */
+  readCommands(processId: string): readonly string[];
   /**
    * Fires every deadline due now (at most `limit` cases per call). Each case is claimed with a skip-locked read
    * and checked again, so concurrent ticks fire each deadline once. A case whose deadline cannot be fired does not
@@ -214,11 +226,14 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const newId = options.newId ?? defaultId(clock);
   const engine = options.engine ?? createRuleEngine();
   const processes = new Map<string, ProcessDefinition>();
+  /** The commands whose permission rows open each process's cases for reading. */
+  const readers = new Map<string, readonly string[]>();
   // Machines are compiled once per policy object and process (tenants may share policy ids and versions).
   let compiled = new WeakMap<Policy, Map<string, Compiled>>();
 
   const register = (def: ProcessDefinition) => {
     processes.set(def.id, def);
+    readers.delete(def.id);
     compiled = new WeakMap();
   };
   for (const p of options.processes) register(p);
@@ -247,6 +262,18 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       perPolicy.set(def.id, c);
     }
     return c;
+  };
+
+  /** Runs machine code; an error a policy rule raised in it comes out as that rule's error, code and path kept. */
+  const ruleErrors = <T>(c: Compiled, fn: () => T): T => {
+    c.recorder.failure = undefined;
+    try {
+      return fn();
+    } catch (error) {
+      const failure = c.recorder.failure;
+      c.recorder.failure = undefined;
+      throw failure ?? error;
+    }
   };
 
   // A tenant with no policy in effect yet still gets its processes described (from the default policy's machine),
@@ -331,7 +358,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     const c = compile(def, policy);
     const before = restored ?? restore(def, c, record);
     c.recorder.decisions = [];
-    const [after, actions] = c.stepper.step(before, event);
+    const [after, actions] = ruleErrors(c, () => c.stepper.step(before, event));
     const decisions: Decision[] = c.recorder.decisions;
     c.recorder.decisions = [];
     let context = after.context as StoredSnapshot['context'];
@@ -445,7 +472,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       submittedAt: req.at,
       submittedBy: { id: req.actor.id, roles: req.actor.roles },
     };
-    const [snap, actions] = c.stepper.initial(input);
+    const [snap, actions] = ruleErrors(c, () => c.stepper.initial(input));
     const decisions = c.recorder.decisions;
     c.recorder.decisions = [];
     const base: CaseRecord = {
@@ -485,14 +512,25 @@ export function createRuntime(options: RuntimeOptions): Runtime {
 
   const submitCommand = (def: ProcessDefinition) => def.submitCommand ?? 'case.submit';
 
+  const readersOf = (def: ProcessDefinition): readonly string[] => {
+    let r = readers.get(def.id);
+    if (!r) readers.set(def.id, (r = readCommandsOf(def)));
+    return r;
+  };
+  const mayRead = (policy: Policy, actor: Actor, record: CaseRecord): boolean =>
+    actor.id === SYSTEM_ACTOR.id || canRead(policy, actor, record.summary, readersOf(processOf(record.process)));
+
   const readable = async (caseId: string, opts: CallOptions): Promise<{ record: CaseRecord; policy: Policy }> => {
     const record = await store.getCase(opts.tenant ?? defaultTenant, caseId);
     if (!record) throw errors.notFound(caseId);
     const policy = registryFor(record.tenant).get(record.policyId, record.policyVersion);
-    if (opts.actor.id !== SYSTEM_ACTOR.id && !canRead(policy, opts.actor, record.summary))
-      throw errors.notFound(caseId);
+    if (!mayRead(policy, opts.actor, record)) throw errors.notFound(caseId);
     return { record, policy };
   };
+
+  /** A transaction giving a case, typed with the caller's context type (the runtime never looks inside it). */
+  const typed = <TContext extends object>(fn: (tx: StoreTransaction) => Promise<CaseRecord>) =>
+    store.transaction(fn) as Promise<unknown> as Promise<CaseRecord<TContext>>;
 
   const runtime: Runtime = {
     clock,
@@ -502,13 +540,16 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     },
     policiesFor: registryFor,
     register,
+    canRead: (record, actor) =>
+      mayRead(registryFor(record.tenant).get(record.policyId, record.policyVersion), actor, record),
+    readCommands: (id) => readersOf(processOf(id)),
     processes: (opts) => [...processes.values()].map((def) => describe(def, opts?.tenant)),
     describe: (id, opts) => describe(processOf(id), opts?.tenant),
 
-    submit(request) {
+    submit<TContext extends object>(request: SubmitRequest) {
       const tenant = request.tenant ?? defaultTenant;
       const at = clock.now();
-      return store.transaction(async (tx) => {
+      return typed<TContext>(async (tx) => {
         if (request.idempotencyKey) {
           const existing = await tx.findByIdempotencyKey(tenant, request.idempotencyKey);
           if (existing) return existing;
@@ -522,16 +563,19 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       });
     },
 
-    send(caseId, command, opts) {
+    send<TContext extends object>(
+      caseId: string,
+      command: { type: string; input?: Record<string, unknown> },
+      opts: SendOptions,
+    ) {
       const tenant = opts.tenant ?? defaultTenant;
       const at = clock.now();
-      return store.transaction(async (tx) => {
+      return typed<TContext>(async (tx) => {
         const record = await tx.getCase(tenant, caseId, { forUpdate: true });
         if (!record) throw errors.notFound(caseId);
         const def = processOf(record.process);
         const policy = registryFor(record.tenant).get(record.policyId, record.policyVersion);
-        if (opts.actor.id !== SYSTEM_ACTOR.id && !canRead(policy, opts.actor, record.summary))
-          throw errors.notFound(caseId);
+        if (!mayRead(policy, opts.actor, record)) throw errors.notFound(caseId);
         if (opts.expectedVersion !== undefined && opts.expectedVersion !== record.version)
           throw errors.conflict(caseId);
         const cmd = compile(def, policy).commands.get(command.type);
@@ -548,7 +592,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         if (problems.length) throw errors.invalidInput(problems);
         const c = compile(def, policy);
         const snapshot = restore(def, c, record);
-        const accepts = getNextTransitions(snapshot).some((t) => t.eventType === command.type);
+        const accepts = ruleErrors(c, () => getNextTransitions(snapshot)).some((t) => t.eventType === command.type);
         if (!accepts) throw errors.notNow(command.type, record.state);
         const next = await apply(tx, record, { type: command.type, input, actor: opts.actor, at }, policy, 0, snapshot);
         if (opts.beforeCommit) await opts.beforeCommit(next, tx);
@@ -556,8 +600,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       });
     },
 
-    async get(caseId, opts) {
-      return (await readable(caseId, opts)).record;
+    async get<TContext extends object>(caseId: string, opts: CallOptions) {
+      return (await readable(caseId, opts)).record as unknown as CaseRecord<TContext>;
     },
 
     list(query) {
@@ -570,7 +614,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       const { locale } = opts;
       if (!locale) return entries;
       const registry = registryFor(record.tenant);
-      return entries.map((e) => explainEntry(e, registry.get(e.policyId, e.policyVersion), locale));
+      const facts = processes.get(record.process)?.facts;
+      return entries.map((e) => explainEntry(e, registry.get(e.policyId, e.policyVersion), locale, facts));
     },
 
     async availableCommands(caseId, opts) {

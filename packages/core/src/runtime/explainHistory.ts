@@ -32,17 +32,25 @@ export function nestFacts(inputs: Record<string, unknown>): Record<string, unkno
 
 const routingName: LocalizedText = { zh: '路由', en: 'Routing' };
 
-/** Finds the rule a decision names in the policy the case was pinned to. */
-function ruleOf(policy: Policy, key: string): { logic: unknown; name: LocalizedText; facts: FactDictionary } | null {
+/**
+ * Finds the rule a decision names in the policy the case was pinned to. A custom rule is explained with the facts
+ * its process declares (and the case facts and limits beside them).
+ */
+function ruleOf(
+  policy: Policy,
+  key: string,
+  processFacts: FactDictionary | undefined,
+): { logic: unknown; name: LocalizedText; facts: FactDictionary } | null {
   if (key.startsWith('routing:')) {
     const row = policy.routing.rows.find((r) => r.id === key.slice('routing:'.length));
     return row ? { logic: row.when, name: row.note ?? routingName, facts: routingFacts(policy) } : null;
   }
   const rules = policy.rules as unknown as Record<string, RuleDef | undefined> & { custom?: Record<string, RuleDef> };
-  const def = rules[key] ?? rules.custom?.[key];
-  return def && typeof def === 'object' && 'logic' in def
-    ? { logic: def.logic, name: def.name, facts: caseFacts(policy) }
-    : null;
+  const builtIn = key !== 'custom' ? rules[key] : undefined;
+  const def = builtIn ?? rules.custom?.[key];
+  if (!def || typeof def !== 'object' || !('logic' in def)) return null;
+  const facts = builtIn || !processFacts ? caseFacts(policy) : { ...caseFacts(policy), ...processFacts };
+  return { logic: def.logic, name: def.name, facts };
 }
 
 /**
@@ -52,8 +60,8 @@ function ruleOf(policy: Policy, key: string): { logic: unknown; name: LocalizedT
  * @example
  * explainDecision({ rule: 'verifierAllowed', inputs: { 'actor.id': 'u-1', 'case.handlerId': 'u-1' }, result: false }, policy, 'en');
  */
-export function explainDecision(d: Decision, policy: Policy, locale: Locale): string {
-  const rule = ruleOf(policy, d.rule);
+export function explainDecision(d: Decision, policy: Policy, locale: Locale, processFacts?: FactDictionary): string {
+  const rule = ruleOf(policy, d.rule, processFacts);
   if (!rule) return d.rule;
   try {
     const { sentence } = explainRule({
@@ -84,14 +92,20 @@ export function explainDecision(d: Decision, policy: Policy, locale: Locale): st
 /**
  * Explains each decision of a history entry in the reader's language, citing the values the rule read.
  * Explanations are made when history is read, so a reader gets their own language and the wording can improve
- * without rewriting history.
+ * without rewriting history. `processFacts` are the facts the case's process declares (`ProcessDefinition.facts`):
+ * custom rules are explained with their names.
  *
  * @example
  * explainEntry(entry, policy, 'zh').decisions[0].explanation; // '已超时：处理已用时 49 小时，超过时限 48 小时，且尚未办结'
  */
-export function explainEntry(entry: HistoryEntry, policy: Policy, locale: Locale): ExplainedHistoryEntry {
+export function explainEntry(
+  entry: HistoryEntry,
+  policy: Policy,
+  locale: Locale,
+  processFacts?: FactDictionary,
+): ExplainedHistoryEntry {
   return {
     ...entry,
-    decisions: entry.decisions.map((d) => ({ ...d, explanation: explainDecision(d, policy, locale) })),
+    decisions: entry.decisions.map((d) => ({ ...d, explanation: explainDecision(d, policy, locale, processFacts) })),
   };
 }

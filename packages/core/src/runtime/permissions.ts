@@ -1,6 +1,6 @@
 import { commandMatches } from '../policy/commands.js';
 import type { OrgLevel, Policy, PermissionRow } from '../policy/types.js';
-import type { Actor, CaseSummary } from '../process/types.js';
+import type { Actor, CaseSummary, ProcessDefinition } from '../process/types.js';
 
 /** True when the case lies within the actor's reach for a scope. */
 export function inScope(scope: PermissionRow['scope'], actor: Actor, summary: CaseSummary): boolean {
@@ -38,12 +38,45 @@ export function allowedBy(policy: Policy, actor: Actor, command: string, summary
   );
 }
 
+/** True when two command patterns (or names) have a command in common: `case.*` and `case.sign`, `*` and anything. */
+export function commandsOverlap(a: string, b: string): boolean {
+  return commandMatches(a, b) || commandMatches(b, a);
+}
+
 /**
- * True when some row lets the actor read the case: a row granting any case command (not a policy command: a
- * policy editor's `all` scope is over policies, not residents' cases) whose scope covers the case.
+ * The command patterns whose permission rows open a process's cases for reading: its submit command, its own
+ * commands, and what it names in `readableWith`. A row for another process's commands opens none of its cases.
+ *
+ * @example
+ * readCommandsOf(peoplesMediationProcess); // ['mediation.submit', 'mediation.investigated', …]
  */
-export function canRead(policy: Policy, actor: Actor, summary: CaseSummary): boolean {
+export function readCommandsOf(
+  def: Pick<ProcessDefinition, 'submitCommand' | 'commands' | 'readableWith'>,
+): readonly string[] {
+  return [
+    ...new Set([
+      def.submitCommand ?? 'case.submit',
+      ...def.commands.filter((c) => !c.internal).map((c) => c.type),
+      ...(def.readableWith ?? []),
+    ]),
+  ];
+}
+
+/**
+ * True when some row lets the actor read the case: a row whose scope covers the case and whose command is one of
+ * the case's process (`readers`, see {@link readCommandsOf}) — a row granting `contract.sign` in a compound opens
+ * the compound's contracts, not the grid cases that also lie there. Rows of policy commands never open a case
+ * (a policy editor's `all` is over policies, not residents' cases), not even `*` ones.
+ *
+ * @example
+ * canRead(policy, actor, record.summary, readCommandsOf(gridEscalationProcess))
+ */
+export function canRead(policy: Policy, actor: Actor, summary: CaseSummary, readers: readonly string[]): boolean {
   return policy.permissions.some(
-    (row) => actor.roles.includes(row.role) && !row.command.startsWith('policy.') && inScope(row.scope, actor, summary),
+    (row) =>
+      actor.roles.includes(row.role) &&
+      !row.command.startsWith('policy.') &&
+      readers.some((command) => commandsOverlap(row.command, command)) &&
+      inScope(row.scope, actor, summary),
   );
 }

@@ -1,7 +1,11 @@
 import type { Actor, CaseSummary, Decision, Deadline } from '../process/types.js';
 
-/** A case as stored: the machine snapshot plus the columns stores index. */
-export interface CaseRecord {
+/**
+ * A case as stored: the machine snapshot plus the columns stores index. `TContext` is the process's machine
+ * context (`runtime.get<MediationContext>(id, …).snapshot.context.parties` needs no cast); by default, any
+ * process's.
+ */
+export interface CaseRecord<TContext extends object = Record<string, unknown>> {
   id: string;
   tenant: string;
   process: string;
@@ -14,7 +18,7 @@ export interface CaseRecord {
   state: string;
   /** Optimistic concurrency: increases by one with every accepted command. */
   version: number;
-  snapshot: StoredSnapshot;
+  snapshot: StoredSnapshot<TContext>;
   summary: CaseSummary;
   /** The earliest unfired deadline, or null: the only thing a store needs to find due cases. */
   nextDueAt: number | null;
@@ -24,9 +28,9 @@ export interface CaseRecord {
 }
 
 /** The persisted machine snapshot: state value and context only (no actor internals). */
-export interface StoredSnapshot {
+export interface StoredSnapshot<TContext extends object = Record<string, unknown>> {
   value: unknown;
-  context: { deadlines: Deadline[] } & Record<string, unknown>;
+  context: { deadlines: Deadline[] } & TContext;
 }
 
 /** One immutable history entry, appended for every accepted command. */

@@ -1,6 +1,17 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { isGridflowError, systemClock, validatePolicy, type Locale, type Problem } from '@gridflow/core';
+import {
+  builtInProcesses,
+  isGridflowError,
+  systemClock,
+  validatePolicy,
+  validationOptionsFor,
+  type Locale,
+  type ProcessDefinition,
+  type Problem,
+} from '@gridflow/core';
 import { CONFIG_VARIABLES, isLoopbackHost, loadConfig } from '../config.js';
 import type { ServerConfig } from '../context.js';
 import { policyResolver, rebuildIndicators } from '../indicators/index.js';
@@ -29,6 +40,9 @@ Usage / 用法:
   gridflow indicators rebuild [--tenant TENANT]
                                               rebuild the indicator projection from history / 由历史重建考核指标投影
 Options / 选项: --lang zh|en (messages in one language; default both), -h, --help
+  --processes MODULE   processes composed in code to run and validate policies with, besides the built-in ones:
+                       a JavaScript module exporting \`processes\` (an array) or a default array
+                       (or GRIDFLOW_PROCESSES=MODULE) / 代码中组合的流程模块
 
 Configuration (environment variables) / 配置（环境变量）:
 ${CONFIG_VARIABLES.map((v) => `  ${v.name.padEnd(30)} ${v.description} [${v.default}]`).join('\n')}`;
@@ -69,6 +83,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
         tenant: { type: 'string' },
         note: { type: 'string' },
         force: { type: 'boolean' },
+        processes: { type: 'string' },
       },
     });
     if (values.lang !== undefined && values.lang !== 'zh' && values.lang !== 'en')
@@ -80,9 +95,11 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
       return 0;
     }
     if (rest.length > 0) throw new UsageError(`Unexpected arguments: ${rest.join(' ')}`);
+    const processesModule = values.processes ?? io.env.GRIDFLOW_PROCESSES;
+    const processes = processesModule ? await loadProcesses(processesModule, lang) : [];
     switch (command) {
       case 'serve':
-        return await serve(loadConfig(io.env), io, lang);
+        return await serve(loadConfig(io.env), io, lang, processes);
       case 'migrate':
         return await migrateCommand(loadConfig(io.env), io, lang);
       case 'seed':
@@ -90,13 +107,14 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
       case 'policy': {
         if (sub !== 'validate' && sub !== 'publish') throw new UsageError('policy needs validate or publish');
         if (!file) throw new UsageError(`policy ${sub} needs a FILE`);
-        if (sub === 'validate') return validateCommand(file, io, lang);
+        if (sub === 'validate') return validateCommand(file, io, lang, processes);
         if (!values.author?.trim()) throw new UsageError('policy publish needs --author NAME');
         const config = loadConfig(io.env);
         return await publishCommand(file, config, io, lang, {
           author: values.author.trim(),
           tenant: values.tenant ?? config.demoTenant,
           note: values.note,
+          processes,
         });
       }
       case 'indicators': {
@@ -149,9 +167,52 @@ function printError(error: unknown, io: CliIo, lang: Locale | undefined): void {
   io.err(say(lang, `失败：${message}`, `Failed: ${message}`));
 }
 
-async function serve(config: ServerConfig, io: CliIo, lang: Locale | undefined): Promise<number> {
+/**
+ * The processes a module composed in code: its `processes` export (an array of process definitions) or its default
+ * export (an array, or one definition). Anything else is a clear error.
+ */
+async function loadProcesses(module: string, lang: Locale | undefined): Promise<ProcessDefinition[]> {
+  let loaded: Record<string, unknown>;
+  try {
+    loaded = (await import(pathToFileURL(resolve(module)).href)) as Record<string, unknown>;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(
+      say(lang, `无法加载流程模块 ${module}：${reason}`, `Cannot load the process module ${module}: ${reason}`),
+      {
+        cause: error,
+      },
+    );
+  }
+  const found = loaded.processes ?? loaded.default;
+  const list: unknown[] = Array.isArray(found) ? found : found ? [found] : [];
+  const isProcess = (p: unknown): p is ProcessDefinition =>
+    typeof p === 'object' &&
+    p !== null &&
+    typeof (p as ProcessDefinition).id === 'string' &&
+    typeof (p as ProcessDefinition).createMachine === 'function' &&
+    Array.isArray((p as ProcessDefinition).commands);
+  if (list.length === 0 || !list.every(isProcess)) {
+    throw new Error(
+      say(
+        lang,
+        `流程模块 ${module} 应导出 processes（流程定义数组）或默认导出流程定义`,
+        `The process module ${module} must export \`processes\` (an array of process definitions) or a default one`,
+      ),
+    );
+  }
+  return list;
+}
+
+async function serve(
+  config: ServerConfig,
+  io: CliIo,
+  lang: Locale | undefined,
+  processes: ProcessDefinition[],
+): Promise<number> {
   const server = await createGridflowServer({
     config,
+    processes,
     log: (level, message, error) => {
       if (level === 'error') printError(error ?? new Error(message), io, lang);
       else io.out(message);
@@ -293,8 +354,13 @@ function printProblems(problems: Problem[], io: CliIo, lang: Locale | undefined)
   }
 }
 
-function validateCommand(file: string, io: CliIo, lang: Locale | undefined): number {
-  const result = validatePolicy(readJson(file, lang));
+function validateCommand(
+  file: string,
+  io: CliIo,
+  lang: Locale | undefined,
+  processes: readonly ProcessDefinition[],
+): number {
+  const result = validatePolicy(readJson(file, lang), validationOptionsFor([...builtInProcesses, ...processes]));
   printProblems(result.problems, io, lang);
   const errors = result.problems.filter((p) => p.severity === 'error').length;
   const warnings = result.problems.length - errors;
@@ -315,10 +381,11 @@ async function publishCommand(
   config: ServerConfig,
   io: CliIo,
   lang: Locale | undefined,
-  options: { author: string; tenant: string; note: string | undefined },
+  options: { author: string; tenant: string; note: string | undefined; processes: readonly ProcessDefinition[] },
 ): Promise<number> {
   const document = readJson(file, lang);
-  const result = validatePolicy(document);
+  const processes = [...builtInProcesses, ...options.processes];
+  const result = validatePolicy(document, validationOptionsFor(processes));
   if (!result.valid) {
     printProblems(result.problems, io, lang);
     io.err(say(lang, '政策无效，未发布', 'The policy is invalid and was not published'));
@@ -328,7 +395,7 @@ async function publishCommand(
     ...(config.databaseUrl === undefined ? { dataDir: config.dataDir } : { databaseUrl: config.databaseUrl }),
     ...(config.databaseSchema === undefined ? {} : { schema: config.databaseSchema }),
   });
-  const policies = createPolicyRepository(opened.client, systemClock);
+  const policies = createPolicyRepository(opened.client, systemClock, { processes });
   try {
     const stored = await policies.publishDocument(options.tenant, document, options.author, {
       note: options.note ?? `published with gridflow policy publish ${file}`,

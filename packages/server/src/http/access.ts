@@ -1,5 +1,6 @@
 import {
   commandMatches,
+  commandsOverlap,
   GridflowError,
   type Actor,
   type CaseRecord,
@@ -37,6 +38,19 @@ export function policyOfCase(runtime: Runtime, record: CaseRecord, fallback: Pol
 }
 
 /**
+ * True when the actor may read the case (core's `canRead` over its pinned policy and its process's commands);
+ * false when its policy version or process is unknown here.
+ */
+export function mayRead(runtime: Runtime, record: CaseRecord, actor: Actor): boolean {
+  try {
+    return runtime.canRead(record, actor);
+  } catch (error) {
+    if (error instanceof GridflowError) return false;
+    throw error;
+  }
+}
+
+/**
  * True when one of the actor's roles is granted a command anywhere (scope aside): for commands that concern the
  * tenant rather than a case, such as `policy.edit`, `policy.approve` and `policy.publish`.
  */
@@ -60,12 +74,18 @@ export function requireAnywhere(
 /**
  * The scopes over cases the actor's roles hold in the policy's permission matrix. Rows of policy commands
  * (`policy.*`) do not count: a policy editor's `all` is over policies, not over residents' cases (as core's
- * `canRead` says).
+ * `canRead` says). With `readers` (a process's read commands, `Runtime.readCommands`), only rows that open that
+ * process's cases count.
  */
-export function scopesOf(policy: Policy | null, actor: Actor): Set<Scope> {
+export function scopesOf(policy: Policy | null, actor: Actor, readers?: readonly string[]): Set<Scope> {
   return new Set(
     (policy?.permissions ?? [])
-      .filter((row) => actor.roles.includes(row.role) && !row.command.startsWith('policy.'))
+      .filter(
+        (row) =>
+          actor.roles.includes(row.role) &&
+          !row.command.startsWith('policy.') &&
+          (readers === undefined || readers.some((command) => commandsOverlap(row.command, command))),
+      )
       .map((row) => row.scope),
   );
 }
@@ -76,8 +96,9 @@ export function isStaff(policy: Policy | null, actor: Actor): boolean {
 }
 
 /**
- * What cases an actor may see, as a list query must restrict it — the same rule as core's `canRead`: a case is
- * visible when some row of one of the actor's roles has it in scope.
+ * What cases of one process an actor may see, as a list query must restrict it — the same rule as core's
+ * `canRead`: a case is visible when some row of one of the actor's roles, for a command of the case's process,
+ * has it in scope.
  * - `all`: everything in the tenant;
  * - otherwise the cases whose units overlap `units` (the actor's units of the kinds their scopes name), or, with
  *   `own`, whose reporter or handler is the actor;
@@ -85,15 +106,30 @@ export function isStaff(policy: Policy | null, actor: Actor): boolean {
  */
 export type Visibility = { kind: 'all' } | { kind: 'none' } | { kind: 'some'; units: string[]; own: boolean };
 
-/** The visibility of cases for an actor under a policy. */
-export function visibilityOf(policy: Policy | null, actor: Actor): Visibility {
-  const scopes = scopesOf(policy, actor);
+/** The visibility of cases for an actor under a policy, over the rows `readers` lets count (default: all rows). */
+export function visibilityOf(policy: Policy | null, actor: Actor, readers?: readonly string[]): Visibility {
+  const scopes = scopesOf(policy, actor, readers);
   if (scopes.has('all')) return { kind: 'all' };
   const own = scopes.has('own');
   const prefixes = [...scopes].filter((s) => s !== 'own').map((s) => `${s}:`);
   const units = actor.units.filter((u) => prefixes.some((p) => u.startsWith(p)));
   if (!own && units.length === 0) return { kind: 'none' };
   return { kind: 'some', units, own };
+}
+
+/**
+ * The visibility of each process's cases: a row for one process's commands opens none of another's. Processes the
+ * runtime does not run are not listed (their cases are visible to no one).
+ *
+ * @example
+ * const visible = visibilityByProcess(policy, caller.actor, runtime);
+ */
+export function visibilityByProcess(
+  policy: Policy | null,
+  actor: Actor,
+  runtime: Pick<Runtime, 'processes' | 'readCommands'>,
+): Map<string, Visibility> {
+  return new Map(runtime.processes().map((p) => [p.id, visibilityOf(policy, actor, runtime.readCommands(p.id))]));
 }
 
 /** 401 unless there is a caller. */

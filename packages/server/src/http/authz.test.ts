@@ -67,8 +67,20 @@ function scopeOk(scope: Scope, actor: Actor, summary: CaseSummary): boolean {
   return actor.units.some((u) => u.startsWith(`${scope}:`) && summary.units.includes(u));
 }
 
+/**
+ * The rows that open a process's cases for reading: its own commands (and the grid case to those who judge its
+ * evaluations). A row for one process's commands opens no other process's cases.
+ */
+const READERS: Record<string, readonly string[]> = {
+  case: ['case.*', 'evaluation.appeal.decide', 'evaluation.exclusion.approve', 'evaluation.notice.*'],
+  matter: ['matter.*'],
+  evaluation: ['evaluation.*'],
+};
+const overlap = (a: string, b: string) => commandMatches(a, b) || commandMatches(b, a);
+
 /** The specification: may this actor give this command on a case with this summary? May they see it at all? */
 function expected(actor: Actor, command: string, summary: CaseSummary): { allowed: boolean; readable: boolean } {
+  const readers = READERS[command.slice(0, command.indexOf('.'))] ?? [];
   const rows = policy.permissions.filter((r) => actor.roles.includes(r.role));
   // A row limited to levels holds only while the case is at one of them (the holder of an order acts on it).
   const levelOk = (levels: readonly string[] | undefined) =>
@@ -78,7 +90,12 @@ function expected(actor: Actor, command: string, summary: CaseSummary): { allowe
       (r) => commandMatches(r.command, command) && scopeOk(r.scope, actor, summary) && levelOk(r.levels),
     ),
     // Policy rows are about policies: they let nobody see residents' cases.
-    readable: rows.some((r) => !r.command.startsWith('policy.') && scopeOk(r.scope, actor, summary)),
+    readable: rows.some(
+      (r) =>
+        !r.command.startsWith('policy.') &&
+        readers.some((c) => overlap(r.command, c)) &&
+        scopeOk(r.scope, actor, summary),
+    ),
   };
 }
 

@@ -23,7 +23,8 @@ export type CaseSort = keyof typeof CASE_SORTS;
 export interface CaseListParams {
   tenant: string;
   actorId: string;
-  visibility: Visibility;
+  /** What the caller may see: of every process alike, or per process (processes not in the map: nothing). */
+  visibility: Visibility | ReadonlyMap<string, Visibility>;
   process?: string;
   /** Dotted state prefixes: `handling` matches `handling.working`. */
   states?: string[];
@@ -90,6 +91,21 @@ function visibilityClause(visibility: Visibility, actorId: string, p: (value: un
   return any.length > 0 ? `(${any.join(' OR ')})` : 'false';
 }
 
+/** The SQL condition for per-process visibility: each process's cases as that process's rows open them. */
+function processVisibilityClause(
+  visibility: ReadonlyMap<string, Visibility>,
+  actorId: string,
+  p: (value: unknown) => string,
+): string {
+  const any: string[] = [];
+  for (const [process, v] of visibility) {
+    if (v.kind === 'none') continue;
+    const clause = visibilityClause(v, actorId, p);
+    any.push(clause === null ? `process = ${p(process)}` : `(process = ${p(process)} AND ${clause})`);
+  }
+  return any.length > 0 ? `(${any.join(' OR ')})` : 'false';
+}
+
 /**
  * One page of the cases a caller may see, filtered and sorted, with keyset paging on (sort key, id).
  *
@@ -100,11 +116,16 @@ export async function listVisibleCases(
   sql: SqlExecutor,
   q: CaseListParams,
 ): Promise<{ items: CaseListRow[]; nextCursor: string | null }> {
-  if (q.visibility.kind === 'none') return { items: [], nextCursor: null };
+  const { visibility } = q;
+  if (visibility instanceof Map ? visibility.size === 0 : (visibility as Visibility).kind === 'none')
+    return { items: [], nextCursor: null };
   const { params, p } = parameters();
   const key = CASE_SORTS[q.sort];
   const where = [`tenant = ${p(q.tenant)}`];
-  const visible = visibilityClause(q.visibility, q.actorId, p);
+  const visible =
+    visibility instanceof Map
+      ? processVisibilityClause(visibility, q.actorId, p)
+      : visibilityClause(visibility as Visibility, q.actorId, p);
   if (visible) where.push(visible);
   if (q.process) where.push(`process = ${p(q.process)}`);
   if (q.states?.length) {

@@ -22,6 +22,6 @@ export {
   type Reveal,
   type PiiRead,
 } from './privacy.js';
-export { visibilityOf, type Visibility } from './access.js';
+export { visibilityByProcess, visibilityOf, type Visibility } from './access.js';
 export { API_VERSION } from './openapi.js';
 export { httpMigration } from './migration.js';

@@ -14,6 +14,7 @@ import {
   type Policy,
   type ProcessDescription,
   type RuleDef,
+  type FactDictionary,
 } from '@gridflow/core';
 import { maskPersonalData, type MaskOptions, type PersonalField, type Reveal } from './privacy.js';
 
@@ -251,7 +252,8 @@ const commandNames = new Map<string, LocalizedText>([
 
 /**
  * The history view: personal data in inputs masked as the caller's rights say, every rule decision explained in the
- * caller's language by core's `explainEntry` with the policy version the entry ran under.
+ * caller's language by core's `explainEntry` with the policy version the entry ran under (and the facts the case's
+ * process declares, so its own rules are explained with their facts' names).
  */
 export function historyView(
   entries: readonly HistoryEntry[],
@@ -260,6 +262,7 @@ export function historyView(
   reveal: Reveal,
   masking: { isStaff?: StaffTest; record?: CaseRecord } = {},
   names?: StateNames,
+  processFacts?: FactDictionary,
 ): { view: HistoryView[]; revealed: PersonalField[] } {
   const process = masking.record?.process;
   const stateName = (state: string | null | undefined): LocalizedText | undefined =>
@@ -285,7 +288,7 @@ export function historyView(
       policyId: e.policyId,
       policyVersion: e.policyVersion,
       decisions: policy
-        ? explainEntry(e, policy, lang).decisions
+        ? explainEntry(e, policy, lang, processFacts).decisions
         : e.decisions.map((d) => ({ ...d, explanation: explainDecision(d, null, lang) })),
     };
   });

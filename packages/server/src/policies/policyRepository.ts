@@ -1,7 +1,10 @@
 import {
+  builtInProcesses,
   createDefaultPolicy,
   diffPolicies,
   validatePolicy,
+  validationOptionsFor,
+  type ProcessDefinition,
   type Clock,
   type Policy,
   type PolicyChange,
@@ -30,6 +33,11 @@ import {
 export interface PolicyRepositoryOptions {
   /** Told about failed background reloads of the registry view. */
   onError?: (error: unknown) => void;
+  /**
+   * The processes the server runs (default: the built-in ones). Every document is validated with their commands
+   * and facts (`validationOptionsFor`), so a process composed in code gets its policy through the workflow.
+   */
+  processes?: readonly ProcessDefinition[];
 }
 
 /** Options of {@link SqlPolicyRepository.publishDocument}. */
@@ -109,8 +117,11 @@ export function createPolicyRepository(
     return result;
   };
 
+  const validation = validationOptionsFor(options.processes ?? builtInProcesses);
+  const validate = (document: unknown) => validatePolicy(document, validation);
+
   const requireValid = (document: unknown): Policy => {
-    const result = validatePolicy(document);
+    const result = validate(document);
     if (!result.valid || !result.policy) throw errors.invalid(result.problems);
     return result.policy;
   };
@@ -124,6 +135,7 @@ export function createPolicyRepository(
 
   const repository: SqlPolicyRepository = {
     ...view,
+    validate,
 
     async list(tenant, id) {
       await retireSuperseded(sql, tenant, id ?? null, clock.now());
@@ -180,9 +192,9 @@ export function createPolicyRepository(
       return change(tenant, id, async (q, now) => {
         const row = await loadRow(q, tenant, id, version);
         if (row.status !== 'draft') throw errors.notADraft(id, version, row.status);
-        if (!isObject(document)) throw errors.invalid(validatePolicy(document).problems);
+        if (!isObject(document)) throw errors.invalid(validate(document).problems);
         const doc = normalise(document, { id, version, status: 'draft', author: row.author });
-        const problems: Problem[] = validatePolicy(doc).problems;
+        const problems: Problem[] = validate(doc).problems;
         const editors = editor === row.author || row.editors.includes(editor) ? row.editors : [...row.editors, editor];
         const { rows } = await q.query<Row>(
           `UPDATE policy_versions SET document = $4::jsonb, editors = $5::text[], updated_at = $6::bigint, effective_from = $7::bigint

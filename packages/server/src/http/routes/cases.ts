@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { canRead, type Actor, type CaseRecord, type Locale, type Policy, type Runtime } from '@gridflow/core';
-import { currentPolicy, isStaff, policyOfCase, scopesOf, visibilityOf } from '../access.js';
+import { type Actor, type CaseRecord, type Locale, type Policy, type Runtime } from '@gridflow/core';
+import { currentPolicy, isStaff, mayRead, policyOfCase, scopesOf, visibilityByProcess } from '../access.js';
 import { TENANT_PATTERN, type Caller } from '../auth.js';
 import { listVisibleCases, type CaseSort } from '../caseQueries.js';
 import { callerOf, readableCase, type HttpEnv } from '../env.js';
@@ -91,9 +91,7 @@ function viewAfterCommand(
   inputs: ViewInputs,
   audit: SqlExecutor,
 ): Promise<CaseDetail | CaseItem> | CaseItem {
-  const policy = policyOfCase(runtime, record, inputs.current);
-  if (policy && canRead(policy, caller.actor, record.summary))
-    return viewCase(env, caller, runtime, record, { inputs, audit });
+  if (mayRead(runtime, record, caller.actor)) return viewCase(env, caller, runtime, record, { inputs, audit });
   return maskedItem(caseItem(record, inputs.names), 'none');
 }
 
@@ -305,11 +303,12 @@ export function caseRoutes(app: FastifyInstance, env: HttpEnv): void {
       const caller = callerOf(request);
       const q = request.query;
       const policy = await currentPolicy(env.ctx, caller.tenant);
+      const runtime = await env.runtime(caller.tenant);
       const sort = q.sort ?? 'deadline';
       const page = await listVisibleCases(env.ctx.sql, {
         tenant: caller.tenant,
         actorId: caller.actor.id,
-        visibility: visibilityOf(policy, caller.actor),
+        visibility: visibilityByProcess(policy, caller.actor, runtime),
         sort,
         order: q.order ?? (sort === 'deadline' ? 'asc' : 'desc'),
         limit: q.limit ?? 50,
@@ -458,6 +457,7 @@ export function caseRoutes(app: FastifyInstance, env: HttpEnv): void {
           return current;
         }
       };
+      const facts = env.definitions.find((d) => d.id === record.process)?.facts;
       const { view, revealed } = historyView(
         entries,
         policyOf,
@@ -465,6 +465,7 @@ export function caseRoutes(app: FastifyInstance, env: HttpEnv): void {
         reveal,
         { isStaff: staffTest(policy), record },
         await env.stateNames(caller.tenant),
+        facts,
       );
       if (reveal === 'role') {
         await recordPiiRead(env.ctx.sql, {

@@ -1,8 +1,8 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
-import { canRead, type CaseRecord } from '@gridflow/core';
+import type { CaseRecord } from '@gridflow/core';
 import type { CaseChange } from '../../context.js';
-import { currentPolicy, policyOfCase } from '../access.js';
+import { currentPolicy, mayRead, policyOfCase } from '../access.js';
 import { callerOf, type HttpEnv } from '../env.js';
 import { errorResponses } from '../schemas.js';
 import { revealFor } from '../privacy.js';
@@ -62,8 +62,8 @@ export function eventRoutes(app: FastifyInstance, env: HttpEnv): void {
       const deliver = async (change: CaseChange, given?: CaseRecord): Promise<void> => {
         const record = given ?? (await ctx.store.getCase(caller.tenant, change.caseId));
         if (!record || record.tenant !== caller.tenant) return;
+        if (!mayRead(runtime, record, caller.actor)) return;
         const policy = policyOfCase(runtime, record, await currentPolicy(ctx, caller.tenant));
-        if (!policy || !canRead(policy, caller.actor, record.summary)) return;
         const data = {
           change: {
             caseId: change.caseId,

@@ -319,7 +319,7 @@ export function policyRoutes(app: FastifyInstance, env: HttpEnv): void {
     async (request) => {
       const caller = callerOf(request);
       await require(env, caller, REVIEW, 'work on policies', '处理政策');
-      const result = validatePolicy(request.body.document);
+      const result = env.ctx.policies.validate(request.body.document);
       return { valid: result.valid, problems: result.problems };
     },
   );
@@ -418,7 +418,7 @@ export function policyRoutes(app: FastifyInstance, env: HttpEnv): void {
       const caller = callerOf(request);
       await require(env, caller, ['policy.edit', 'policy.approve'], 'simulate policies', '模拟政策');
       const found = await stored(env, caller, request.params.policyId, request.params.version);
-      const checked = validatePolicy(found.document);
+      const checked = env.ctx.policies.validate(found.document);
       if (!checked.policy) {
         throw new HttpError(
           422,
@@ -479,7 +479,8 @@ export function policyRoutes(app: FastifyInstance, env: HttpEnv): void {
           .flatMap((e) => e.decisions)
           .filter((d) => d.rule.startsWith('routing:'))
           .pop() ?? null;
-      const history = historyView(entries, () => policy, lang, 'self').view;
+      const facts = env.definitions.find((d) => d.id === record.process)?.facts;
+      const history = historyView(entries, () => policy, lang, 'self', {}, undefined, facts).view;
       const explained = routing
         ? (history
             .flatMap((h) => h.decisions)
