@@ -382,10 +382,10 @@ export function recordRuleReads<M extends AnyStateMachine>(
   const recording: ProcessEnv = {
     policy: env.policy,
     calendar: env.calendar,
-    rule: ((key: string, facts: Record<string, unknown>, expect?: 'boolean' | 'number' | 'string') => {
+    rule: (key: string, facts: Record<string, unknown>, expect?: 'boolean' | 'number' | 'string') => {
       note(key);
       return expect === undefined ? env.rule(key, facts) : env.rule(key, facts, expect);
-    }) as ProcessEnv['rule'],
+    },
     route: (facts) => {
       note('routing');
       return env.route(facts);

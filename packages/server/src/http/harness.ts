@@ -2,7 +2,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { SignJWT } from 'jose';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { createDefaultPolicy, createManualClock, type Actor, type ManualClock } from '@gridflow/core';
+import {
+  createDefaultPolicy,
+  createManualClock,
+  type Actor,
+  type ManualClock,
+  type ProcessDefinition,
+} from '@gridflow/core';
 import type { OrgUnit, ServerConfig, ServerContext } from '../context.js';
 import { createGridflowServer, type GridflowServer } from '../server.js';
 import { redactUrl } from '../store/openStore.js';
@@ -94,6 +100,8 @@ export interface Harness {
 /** Options of {@link startHarness}. */
 export interface HarnessOptions {
   config?: Partial<ServerConfig>;
+  /** Processes composed in code, run besides the built-in ones (as `createGridflowServer` takes them). */
+  processes?: ProcessDefinition[];
 }
 
 /** Publishes the default policy for a tenant through the review workflow. */
@@ -142,6 +150,7 @@ export async function startHarness(engine: Engine, options: HarnessOptions = {})
       config,
       clock,
       seed: false,
+      ...(options.processes ? { processes: options.processes } : {}),
       worker: { enabled: false },
       log: () => undefined,
     });
