@@ -265,13 +265,18 @@ export async function exportCases(
  */
 export async function visibleCasesByIds(
   sql: SqlExecutor,
-  q: { tenant: string; actorId: string; visibility: Visibility },
+  q: { tenant: string; actorId: string; visibility: Visibility | ReadonlyMap<string, Visibility> },
   ids: readonly string[],
 ): Promise<Map<string, CaseListRow>> {
-  if (q.visibility.kind === 'none' || ids.length === 0) return new Map();
+  const { visibility } = q;
+  if (ids.length === 0) return new Map();
+  if (visibility instanceof Map ? visibility.size === 0 : (visibility as Visibility).kind === 'none') return new Map();
   const { params, p } = parameters();
   const where = [`tenant = ${p(q.tenant)}`, `id = ANY(${p([...new Set(ids)])}::text[])`];
-  const visible = visibilityClause(q.visibility, q.actorId, p);
+  const visible =
+    visibility instanceof Map
+      ? processVisibilityClause(visibility, q.actorId, p)
+      : visibilityClause(visibility as Visibility, q.actorId, p);
   if (visible) where.push(visible);
   const { rows } = await sql.query<ListRow>(`SELECT ${LIST_COLUMNS} FROM cases WHERE ${where.join(' AND ')}`, params);
   return new Map(rows.map((r) => [r.id, toListRow(r)]));

@@ -69,7 +69,7 @@ export function evaluationInboxRoute(app: FastifyInstance, env: HttpEnv): void {
         const page = await listVisibleCases(env.ctx.sql, {
           tenant: caller.tenant,
           actorId: caller.actor.id,
-          visibility: visibilityOf(policy, caller.actor),
+          visibility: visibilityOf(policy, caller.actor, runtime.readCommands('appealEvaluation')),
           process: 'appealEvaluation',
           open: true,
           sort: 'deadline',

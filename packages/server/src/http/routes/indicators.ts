@@ -9,7 +9,7 @@ import {
   type Policy,
 } from '@gridflow/core';
 import { drillDown, levelCounts, unitCounts } from '../../indicators/index.js';
-import { currentPolicy, isStaff, requirePolicy, scopesOf, visibilityOf } from '../access.js';
+import { currentPolicy, isStaff, requirePolicy, scopesOf, visibilityByProcess } from '../access.js';
 import { visibleCasesByIds } from '../caseQueries.js';
 import type { Caller } from '../auth.js';
 import { callerOf, type HttpEnv } from '../env.js';
@@ -158,7 +158,11 @@ export function indicatorRoutes(app: FastifyInstance, env: HttpEnv): void {
       });
       const visible = await visibleCasesByIds(
         env.ctx.sql,
-        { tenant: caller.tenant, actorId: caller.actor.id, visibility: visibilityOf(policy, caller.actor) },
+        {
+          tenant: caller.tenant,
+          actorId: caller.actor.id,
+          visibility: visibilityByProcess(policy, caller.actor, await env.runtime(caller.tenant)),
+        },
         page.items.map((i) => i.caseId),
       );
       const names = await env.stateNames(caller.tenant);
