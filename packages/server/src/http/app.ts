@@ -13,7 +13,7 @@ import type { ServerContext } from '../context.js';
 import { bearerToken, createTokenVerifier } from './auth.js';
 import { faultLogger } from './faultLogger.js';
 import { createHttpEnv } from './env.js';
-import { HttpError, httpErrors, installErrorHandling } from './errors.js';
+import { clientErrorHandler, frameworkErrors, HttpError, httpErrors, installErrorHandling } from './errors.js';
 import { registerDocs, registerOpenApi } from './openapi.js';
 import { attachmentRoutes } from './routes/attachments.js';
 import { caseRoutes } from './routes/cases.js';
@@ -100,6 +100,8 @@ export async function buildHttpApp(ctx: ServerContext, options: HttpAppOptions =
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    frameworkErrors,
+    clientErrorHandler,
   });
   const routes = routeTable();
   app.addHook('onRoute', (route) => routes.add(route.method, route.url));

@@ -81,16 +81,23 @@ export function createTokenVerifier(jwt: ServerConfig['jwt']): TokenVerifier {
     try {
       ({ payload } = await jwtVerify(token, key, options));
     } catch (error) {
-      const reason =
-        error instanceof joseErrors.JWTExpired
-          ? 'expired'
-          : error instanceof joseErrors.JOSEError
-            ? error.code
-            : 'malformed';
-      throw httpErrors.invalidToken(reason);
+      throw httpErrors.invalidToken(tokenProblem(error));
     }
     return callerFromClaims(payload);
   };
+}
+
+/** Why a token was refused, in words a caller can act on (never the JWT library's internal codes). */
+function tokenProblem(error: unknown): string {
+  if (error instanceof joseErrors.JWTExpired) return 'it has expired';
+  if (error instanceof joseErrors.JWTClaimValidationFailed) return `its ${error.claim} claim is not accepted`;
+  if (error instanceof joseErrors.JOSEAlgNotAllowed || error instanceof joseErrors.JOSENotSupported)
+    return 'its signing algorithm is not accepted';
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'its signature does not verify';
+  if (error instanceof joseErrors.JWKSNoMatchingKey) return 'no key matches it';
+  if (error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JWKSInvalid)
+    return 'the signing keys cannot be read right now';
+  return 'it is not a well-formed signed JWT';
 }
 
 function stringArray(value: unknown, pattern: RegExp): string[] | null {

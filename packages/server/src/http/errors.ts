@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GridflowError } from '@gridflow/core';
 import { sqlState } from '../store/sql.js';
@@ -110,6 +111,51 @@ function body(code: string, zh: string, en: string, path?: string, details?: unk
 export function sendError(reply: FastifyReply, status: number, error: ErrorBody): FastifyReply {
   return reply.code(status).type('application/json; charset=utf-8').send(error);
 }
+
+/**
+ * Fastify's `frameworkErrors`: a URL that does not decode (400 `http.bad_url`) or a path parameter longer than the
+ * router takes (414 `http.uri_too_long`), in Gridflow's error shape.
+ */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    void sendError(reply, 414, body('http.uri_too_long', '请求地址中的标识过长', 'An id in the URL is too long', ''));
+    return;
+  }
+  void sendError(reply, 400, body('http.bad_url', '请求地址无效', 'Malformed URL', ''));
+}
+
+/**
+ * Fastify's `clientErrorHandler`: what Node's HTTP parser refuses before any route runs (headers too large 431,
+ * a malformed header or request line 400, a request too slow 408), answered in Gridflow's error shape.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, reason, error_] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [
+          431,
+          'Request Header Fields Too Large',
+          body('http.headers_too_large', '请求头过大', 'The request headers are too large'),
+        ]
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', body('http.timeout', '请求超时', 'The request took too long to arrive')]
+        : [
+            400,
+            'Bad Request',
+            body('http.bad_request', '请求格式有误（请求行或请求头无效）', 'Malformed request line or header'),
+          ];
+  const text = JSON.stringify(error_);
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
+  );
+}
+
+/** What the multipart parser throws for a body that is not complete multipart data (no boundary, cut short). */
+const MALFORMED_MULTIPART =
+  /boundary not found|unexpected end of (multipart|form)|terminated early|malformed part header/i;
 
 /** The methods a path answers to, for 405 replies. */
 export type AllowedMethods = (path: string) => string[];
@@ -254,6 +300,17 @@ export function installErrorHandling(app: FastifyInstance, allowedMethods: Allow
         reply,
         status,
         body(`http.${status}`, `请求有误（${status}）`, fastifyError.message || `Client error ${status}`),
+      );
+    }
+    if (request.routeOptions.config?.multipart === true && MALFORMED_MULTIPART.test(error.message)) {
+      return sendError(
+        reply,
+        400,
+        body(
+          'attachment.malformed',
+          '上传内容不是完整的 multipart/form-data（缺少分隔符或内容被截断）',
+          'The upload is not complete multipart/form-data (no boundary, or the body is cut short)',
+        ),
       );
     }
     request.log.error({ err: error }, 'unhandled server error');

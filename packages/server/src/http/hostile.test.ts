@@ -1,8 +1,8 @@
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDefaultPolicy, type Actor } from '@gridflow/core';
 import { FIXTURE_UNITS, gridInTriage, recipes } from './fixtures.js';
-import { ENGINES, startHarness, TENANTS, type Harness } from './harness.js';
+import { actors, ENGINES, noiseReport, startHarness, TENANTS, type Harness } from './harness.js';
 import { largestRequests } from './largestBodies.js';
 
 /**
@@ -158,6 +158,75 @@ describe.each(ENGINES)('hostile sizes on %s', (engine) => {
     }
   });
 
+  it('answers what the framework and the parsers refuse in Gridflow’s error shape, never 500', async () => {
+    const address = h.app.server.address() as AddressInfo | null;
+    if (!address) await h.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = h.app.server.address() as AddressInfo;
+    /** One raw HTTP exchange: what a client sends that fetch would refuse to send. */
+    const raw = (text: string) =>
+      new Promise<{ status: number; body: Json }>((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1');
+        let out = '';
+        socket.on('data', (d) => (out += String(d)));
+        socket.on('error', reject);
+        socket.on('close', () => {
+          const [head = '', ...rest] = out.split('\r\n\r\n');
+          try {
+            resolve({ status: Number(head.split(' ')[1]), body: JSON.parse(rest.join('\r\n\r\n')) as Json });
+          } catch {
+            reject(new Error(`not a JSON answer: ${out.slice(0, 300)}`));
+          }
+        });
+        socket.end(text);
+      });
+    const token = await h.token(actors.resident);
+    const get = (path: string, extra = '') =>
+      `GET ${path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\n${extra}Connection: close\r\n\r\n`;
+    const shaped = async (text: string, status: number, code: string) => {
+      const res = await raw(text);
+      expect(res.status, JSON.stringify(res.body)).toBe(status);
+      expect(res.body).toMatchObject({ code, message_zh: expect.any(String), message_en: expect.any(String) });
+    };
+    await shaped(get('/api/v1/cases', `X-Big: ${'a'.repeat(20_000)}\r\n`), 431, 'http.headers_too_large');
+    await shaped(get('/api/v1/cases', 'Bad Header\r\n'), 400, 'http.bad_request');
+    await shaped(get(`/api/v1/cases/${'a'.repeat(300)}`), 414, 'http.uri_too_long');
+    await shaped(get('/api/v1/cases/%E0%A4%A'), 400, 'http.bad_url');
+
+    // 401s name what is wrong with the token in words, not the JWT library's codes.
+    for (const bad of ['abc.def.ghi', `${token.slice(0, -4)}AAAA`]) {
+      const res = await h.app.inject({
+        method: 'GET',
+        url: '/api/v1/cases',
+        headers: { authorization: `Bearer ${bad}` },
+      });
+      expect(res.statusCode).toBe(401);
+      expect(res.body).not.toMatch(/ERR_J|JWS|JWT_|JOSE/);
+    }
+
+    // Multipart bodies without a boundary, or cut short: 400, not 500.
+    const submitted = await h.request(actors.resident, {
+      method: 'POST',
+      url: '/api/v1/cases',
+      payload: { process: 'gridEscalation', input: noiseReport() },
+    });
+    const id = (JSON.parse(submitted.body) as Json).id as string;
+    const upload = (type: string, payload: string) =>
+      h.request(actors.resident, {
+        method: 'POST',
+        url: `/api/v1/cases/${id}/attachments`,
+        headers: { 'content-type': type },
+        payload,
+      });
+    const cut = `--XX\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n\x89PNG\r\n\x1a\n0000`;
+    for (const res of [
+      await upload('multipart/form-data', '0123456789'),
+      await upload('multipart/form-data; boundary=XX', cut),
+    ]) {
+      expect(res.statusCode, res.body).toBe(400);
+      expect(JSON.parse(res.body)).toMatchObject({ code: 'attachment.malformed', message_zh: expect.any(String) });
+    }
+  });
+
   it('answers the largest body of every operation with 2xx/4xx while /healthz keeps answering', async () => {
     const caseIds: Record<string, string> = {
       cases: (await gridInTriage(h.ctx, T)).id,
@@ -178,7 +247,7 @@ describe.each(ENGINES)('hostile sizes on %s', (engine) => {
     expect(requests.length).toBeGreaterThan(60);
     expect(Math.max(...requests.map((r) => r.bytes))).toBeGreaterThan(h.ctx.config.bodyLimitBytes / 2);
 
-    await h.app.listen({ port: 0, host: '127.0.0.1' });
+    if (!h.app.server.address()) await h.app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = h.app.server.address() as AddressInfo;
     const base = `http://127.0.0.1:${port}`;
     const token = await h.token(everyone);
