@@ -124,7 +124,11 @@ export function buildStories(options: CatalogueOptions): {
 
   const addGrid = (spec: GridSpec): GridStoryDef => {
     // A property dispute happens in a compound: in the grid of one.
-    const compoundGrid = (): DemoGrid => DEMO_GRIDS.find((x) => x.id === random.pick(DEMO_COMPOUNDS).grid)!;
+    // One compound picked once (picking inside find drew a new compound per grid, and could match none).
+    const compoundGrid = (): DemoGrid => {
+      const compound = random.pick(DEMO_COMPOUNDS);
+      return DEMO_GRIDS.find((x) => x.id === compound.grid)!;
+    };
     const g = spec.grid ?? (spec.category === 'property_dispute' ? compoundGrid() : random.pick(DEMO_GRIDS));
     const template = TEMPLATES[spec.category];
     if (template === undefined) throw new Error(`no template for ${spec.category}`);
