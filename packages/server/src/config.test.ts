@@ -59,6 +59,7 @@ describe('loadConfig', () => {
       GRIDFLOW_TICK_INTERVAL_MS: '250',
       GRIDFLOW_RATE_LIMIT_MAX: '0',
       GRIDFLOW_RATE_LIMIT_WINDOW_MS: '1000',
+      GRIDFLOW_IDEMPOTENCY_STALE_MS: '5000',
       GRIDFLOW_DEMO_TENANT: 'district-a',
     });
     expect(config).toMatchObject({
@@ -75,6 +76,7 @@ describe('loadConfig', () => {
       attachments: { maxBytes: 2 * 1024 * 1024, types: ['image/png', 'application/pdf'] },
       tickIntervalMs: 250,
       rateLimit: { max: 0, windowMs: 1000 },
+      idempotencyStaleMs: 5000,
     });
   });
 
@@ -89,6 +91,7 @@ describe('loadConfig', () => {
         GRIDFLOW_TICK_INTERVAL_MS: '5',
         GRIDFLOW_DB_SCHEMA: 'Bad-Schema',
         GRIDFLOW_JWKS_URL: 'ftp://x',
+        GRIDFLOW_IDEMPOTENCY_STALE_MS: '10',
       }),
     );
     expect(problems.map((p) => p.variable).sort()).toEqual(
@@ -97,6 +100,7 @@ describe('loadConfig', () => {
         'GRIDFLOW_BODY_LIMIT',
         'GRIDFLOW_CORS_ORIGINS',
         'GRIDFLOW_DB_SCHEMA',
+        'GRIDFLOW_IDEMPOTENCY_STALE_MS',
         'GRIDFLOW_JWKS_URL',
         'GRIDFLOW_MODE',
         'GRIDFLOW_TICK_INTERVAL_MS',

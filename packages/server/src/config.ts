@@ -88,6 +88,12 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     description: 'Requests per client and window before 429 (0 turns the limit off).',
   },
   { name: 'GRIDFLOW_RATE_LIMIT_WINDOW_MS', default: '60000', description: 'Rate-limit window in milliseconds.' },
+  {
+    name: 'GRIDFLOW_IDEMPOTENCY_STALE_MS',
+    default: '60000',
+    description:
+      'How long a submission still running holds its Idempotency-Key (1000–3600000): after that a retry takes the key over (the process that held it is taken to have died).',
+  },
 ];
 
 /** The shipped demo portal: `examples/portal` of the repository (two levels above `src/` or `dist/`). */
@@ -119,6 +125,7 @@ export function defaultConfig(mode: ServerConfig['mode'] = 'demo'): ServerConfig
     },
     tickIntervalMs: 1_000,
     rateLimit: { max: 1_200, windowMs: 60_000 },
+    idempotencyStaleMs: 60_000,
     demoAllowRemote: false,
   };
 }
@@ -294,6 +301,12 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     max: integer('GRIDFLOW_RATE_LIMIT_MAX', 0, 1_000_000, config.rateLimit.max),
     windowMs: integer('GRIDFLOW_RATE_LIMIT_WINDOW_MS', 1_000, 86_400_000, config.rateLimit.windowMs),
   };
+  config.idempotencyStaleMs = integer(
+    'GRIDFLOW_IDEMPOTENCY_STALE_MS',
+    1_000,
+    3_600_000,
+    config.idempotencyStaleMs ?? 60_000,
+  );
 
   if (problems.length > 0) throw invalidConfig(problems);
   return config;

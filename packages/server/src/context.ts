@@ -58,6 +58,11 @@ export interface ServerConfig {
   tickIntervalMs: number;
   rateLimit: { max: number; windowMs: number };
   /**
+   * How long a submission still running holds its `Idempotency-Key` before a retry may take it over (default
+   * 60 000 ms): a process killed mid-request leaves its key pending, and a retry gets 409 until then.
+   */
+  idempotencyStaleMs?: number;
+  /**
    * Demo mode only: whether it may listen on a non-loopback `host` (default false: the server refuses to start,
    * since demo mode lets anyone list users, mint tokens and move the clock).
    */

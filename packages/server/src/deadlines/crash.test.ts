@@ -168,6 +168,7 @@ it('stores every acknowledged request exactly once and fires every deadline once
   let stop = false;
   let kills = 0;
   let unknown = 0;
+  let inFlight = 0;
 
   const client = async (n: number) => {
     for (let i = 0; !stop; i++) {
@@ -182,6 +183,10 @@ it('stores every acknowledged request exactly once and fires every deadline once
         else if (r.status === 200 || r.status === 201) {
           id = String(r.body.id);
           version = Number(r.body.version);
+        } else if (r.status === 409 && r.body.code === 'idempotency.in_flight') {
+          // The killed process's attempt still holds the key: retry once it is stale, as the 409 asks.
+          inFlight++;
+          await sleep(500);
         } else throw new Error(`submit failed: ${JSON.stringify(r)}`);
       }
       ackedSubmits.set(key, id);
@@ -224,7 +229,7 @@ it('stores every acknowledged request exactly once and fires every deadline once
 
   await Promise.all([killer(), ...Array.from({ length: CLIENTS }, (_, n) => client(n))]);
   console.log(
-    `crash test: ${kills} kills, ${ackedSubmits.size} submissions and ${ackedCommands.length} commands acknowledged, ${unknown} unknown outcomes retried`,
+    `crash test: ${kills} kills, ${ackedSubmits.size} submissions and ${ackedCommands.length} commands acknowledged, ${unknown} unknown outcomes retried, ${inFlight} in-flight answers waited out`,
   );
   expect(kills).toBe(KILLS);
   expect(ackedSubmits.size).toBeGreaterThan(20);
@@ -245,8 +250,8 @@ it('stores every acknowledged request exactly once and fires every deadline once
   const cases = await admin.query<{ id: string; key: string; version: number }>(
     `SELECT id, idempotency_key AS key, version FROM cases WHERE tenant = 'demo' AND process = 'gridEscalation'`,
   );
-  // The API scopes a key to its caller (`<user>:<key>`): compare the client's part.
-  const byKey = new Map(cases.rows.map((c) => [c.key.slice(c.key.lastIndexOf(':') + 1), c.id]));
+  // The API scopes a key to its caller (`caller:<user>` U+001F `<key>`): compare the client's part.
+  const byKey = new Map(cases.rows.map((c) => [c.key.slice(c.key.lastIndexOf('\u001f') + 1), c.id]));
   expect(byKey.size).toBe(cases.rows.length);
   for (const [key, id] of ackedSubmits) expect(byKey.get(key)).toBe(id);
   for (const key of byKey.keys()) expect(attemptedKeys.has(key)).toBe(true);

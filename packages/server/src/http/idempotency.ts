@@ -16,7 +16,8 @@ import { HttpError } from './errors.js';
  * - once it is done: the first case again (200, `Idempotent-Replayed: true`).
  *
  * A submission that fails removes its row, so a corrected retry may use the key again. A row left pending by a
- * process that died is taken over after {@link STALE_AFTER_MS}; the case itself carries the key too (unique per
+ * process that died is taken over after `staleAfterMs` (server setting `GRIDFLOW_IDEMPOTENCY_STALE_MS`, default
+ * {@link STALE_AFTER_MS}); the case itself carries the key too (unique per
  * tenant), so a takeover finds a case the dead process committed instead of making a second one.
  */
 
@@ -47,6 +48,8 @@ export interface IdempotentSubmitOptions {
   load(caseId: string): Promise<CaseRecord | null>;
   /** Real time, for staleness (never the demo clock: it may jump); default the system clock. */
   clock?: Clock;
+  /** How long a pending key protects its request (default {@link STALE_AFTER_MS}). */
+  staleAfterMs?: number;
 }
 
 /**
@@ -157,7 +160,7 @@ async function attempt(options: IdempotentSubmitOptions, tries: number): Promise
            WHERE tenant = $1 AND scope = $2 AND key = $3 AND request_hash = $6
              AND (status = 'done' OR updated_at < $7)
            RETURNING 1`,
-          [tenant, scope, key, claim, now, hash, now - STALE_AFTER_MS],
+          [tenant, scope, key, claim, now, hash, now - (options.staleAfterMs ?? STALE_AFTER_MS)],
         )
       ).rows.length > 0;
     if (!mine) throw idempotencyErrors.inFlight();

@@ -15,6 +15,8 @@ const server = await createGridflowServer({
     host: '127.0.0.1',
     tickIntervalMs: 100,
     rateLimit: { max: 1_000_000, windowMs: 60_000 },
+    // A killed process leaves its submission's key pending: the retry takes it over after 2 s, not 60.
+    idempotencyStaleMs: 2_000,
   },
   processes: [timerProcess],
   seed: false,

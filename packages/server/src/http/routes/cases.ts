@@ -200,6 +200,7 @@ async function submit(
           body: request.body,
           submit: once,
           load: (id) => ctx.store.getCase(tenant, id),
+          ...(ctx.config.idempotencyStaleMs ? { staleAfterMs: ctx.config.idempotencyStaleMs } : {}),
         })
       : { record: await once(), replayed: false };
   void reply.code(replayed ? 200 : 201);
