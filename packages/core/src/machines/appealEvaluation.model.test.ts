@@ -146,7 +146,6 @@ describe('appealEvaluation: model-based (@xstate/graph)', () => {
   });
 
   it('finds simple paths through rating and through the rated sub-flows, within a depth limit', () => {
-    const started = Date.now();
     // Enumerating simple paths is exponential in the graph's size: walk the two halves separately.
     const ratingEvents = events.filter((e) => e.type === 'evaluation.rate' || e.type.startsWith('evaluation.revisit.'));
     const ended = (s: Snapshot) => s.status === 'done' || s.matches('rated');
@@ -182,7 +181,6 @@ describe('appealEvaluation: model-based (@xstate/graph)', () => {
       for (const step of replayable(p.steps)) [snapshot] = transition(machine, snapshot, step.event);
       expect(serializeState(snapshot)).toBe(serializeState(p.state));
     }
-    expect(Date.now() - started).toBeLessThan(8_000);
   });
 
   it('has no dead ends: every non-final snapshot can leave, and can still reach a final state or a standing rating', () => {

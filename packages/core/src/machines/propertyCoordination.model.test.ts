@@ -194,7 +194,6 @@ describe('propertyCoordination: model-based (@xstate/graph)', () => {
   });
 
   it('finds simple paths up to the meeting and from the meeting to closed, within a depth limit', () => {
-    const started = Date.now();
     const canonical = { ...options, events: (s: Snapshot) => eventsFor(s, true) };
     // Enumerating simple paths is exponential in the graph size: walk the two halves of the process separately.
     const atMeeting = (s: Snapshot) => s.matches('deliberation') || s.status === 'done';
@@ -221,7 +220,6 @@ describe('propertyCoordination: model-based (@xstate/graph)', () => {
       for (const step of replayable(p.steps)) [snapshot] = transition(machine, snapshot, step.event);
       expect(snapshot.status).toBe('done');
     }
-    expect(Date.now() - started).toBeLessThan(8_000);
   });
 
   it('has no dead ends: every non-final snapshot can leave, and can still reach a final state', () => {

@@ -324,13 +324,16 @@ export function buildStories(options: CatalogueOptions): {
     category: 'illegal_construction',
     plan: { stop: 'handling.parked', park },
   }));
-  const whistle = (until?: 'summoned' | 'checkedIn') => ({
+  const teams = [
+    ['urban_management', 'housing'],
+    ['market_regulation', 'public_security'],
+    ['urban_management', 'fire', 'utilities'],
+  ];
+  // `team` picks the departments: the open whistles take each team in turn, so every department demo user has a
+  // summons to answer now; closed ones pick at random.
+  const whistle = (until?: 'summoned' | 'checkedIn', team?: number) => ({
     kind: random.pick(['routine', 'tough'] as const),
-    departments: random.pick([
-      ['urban_management', 'housing'],
-      ['market_regulation', 'public_security'],
-      ['urban_management', 'fire', 'utilities'],
-    ]),
+    departments: team === undefined ? random.pick(teams) : teams[team % teams.length]!,
     note: '多部门联合处置',
     ...(until ? { until } : {}),
   });
@@ -340,19 +343,19 @@ export function buildStories(options: CatalogueOptions): {
     category: 'neighbour_dispute',
     source: 'hotline',
     urgency: 'complex',
-    plan: { stop: 'handling.whistle', whistle: whistle('summoned') },
+    plan: { stop: 'handling.whistle', whistle: whistle('summoned', 2) },
   }));
   many(2, (i) => ({
     name: `whistle-checked-in-${i}`,
     when: 'recent',
     category: gridCat(),
-    plan: { stop: 'handling.whistle', handleAt: 'street', whistle: whistle('checkedIn') },
+    plan: { stop: 'handling.whistle', handleAt: 'street', whistle: whistle('checkedIn', i) },
   }));
   many(2, (i) => ({
     name: `whistle-feedback-${i}`,
     when: 'recent',
     category: gridCat(),
-    plan: { stop: 'handling.feedback', handleAt: 'street', whistle: whistle() },
+    plan: { stop: 'handling.feedback', handleAt: 'street', whistle: whistle(undefined, i + 1) },
   }));
   const wrongLocality = { reason: 'wrong_locality' as const, note: '经现场核实，该点位不属于本单位管辖范围' };
   many(2, (i) => ({

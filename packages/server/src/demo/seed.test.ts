@@ -153,12 +153,12 @@ describe('seedDemo: the organisation', () => {
 });
 
 describe('seedDemo: the cases', () => {
-  it(`creates at least 200 cases, quickly (${'<'} 15 s on PGlite)`, () => {
+  // How long the seed takes is a benchmark (bench/seed.mjs), not an assertion here.
+  it('creates at least 200 cases', () => {
     expect(cases.length).toBeGreaterThanOrEqual(200);
     expect(first.cases).toBe(cases.length);
     expect(first.historyEntries).toBeGreaterThan(cases.length * 4);
     expect(first.deadlinesFired).toBeGreaterThan(50);
-    expect(firstMs).toBeLessThan(15_000);
     console.info(
       `demo seed: ${first.cases} cases, ${first.historyEntries} history entries, ${first.deadlinesFired} deadlines fired, ${Math.round(firstMs)} ms`,
     );
