@@ -110,6 +110,16 @@ describe('loadConfig', () => {
     expect(problems.every((p) => p.message.zh && p.message.en)).toBe(true);
   });
 
+  it('reads the request log level, in any case, and refuses one pino does not know', () => {
+    expect(loadConfig({}).logLevel).toBeUndefined();
+    expect(loadConfig({ GRIDFLOW_LOG_LEVEL: 'WARN' }).logLevel).toBe('warn');
+    expect(loadConfig({ GRIDFLOW_LOG_LEVEL: 'silent' }).logLevel).toBe('silent');
+    const [problem] = problemsOf(() => loadConfig({ GRIDFLOW_LOG_LEVEL: 'verbose' }));
+    expect(problem).toMatchObject({ variable: 'GRIDFLOW_LOG_LEVEL' });
+    expect(problem!.message.en).toContain('"verbose"');
+    expect(CONFIG_VARIABLES.map((v) => v.name)).toContain('GRIDFLOW_LOG_LEVEL');
+  });
+
   it('refuses to start production without a key, or with a short HS256 secret', () => {
     const production = loadConfig({ GRIDFLOW_MODE: 'production' });
     expect(() => assertStartable(production)).toThrow(expect.objectContaining({ code: 'config.missing_keys' }));

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { GridflowError } from '@gridflow/core';
 import type { AttachmentStorage, S3Settings } from './attachments/index.js';
 import type { ServerConfig } from './context.js';
+import { LOG_LEVELS, type LogLevel } from './http/requestLog.js';
 import { DEFAULT_DATA_DIR } from './store/openStore.js';
 
 /** One environment variable the server reads, for documentation (`gridflow serve --help`, docs/operations.md). */
@@ -93,6 +94,12 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     default: '60000',
     description:
       'How long a submission still running holds its Idempotency-Key (1000–3600000): after that a retry takes the key over (the process that held it is taken to have died).',
+  },
+  {
+    name: 'GRIDFLOW_LOG_LEVEL',
+    default: 'info (gridflow serve)',
+    description:
+      'Request log level (JSON lines on stdout; tokens redacted): fatal, error, warn, info, debug, trace or silent.',
   },
 ];
 
@@ -307,6 +314,18 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     3_600_000,
     config.idempotencyStaleMs ?? 60_000,
   );
+
+  const logLevelText = get('GRIDFLOW_LOG_LEVEL')?.toLowerCase();
+  if (logLevelText !== undefined) {
+    const level = LOG_LEVELS.find((l) => l === logLevelText);
+    if (level === undefined)
+      bad(
+        'GRIDFLOW_LOG_LEVEL',
+        `应为 ${LOG_LEVELS.join('、')} 之一，而不是“${logLevelText}”`,
+        `must be one of ${LOG_LEVELS.join(', ')}, not "${logLevelText}"`,
+      );
+    else config.logLevel = level satisfies LogLevel;
+  }
 
   if (problems.length > 0) throw invalidConfig(problems);
   return config;

@@ -10,6 +10,7 @@ import type {
   Runtime,
 } from '@gridflow/core';
 import type { AttachmentStorage, S3Settings } from './attachments/index.js';
+import type { LogLevel } from './http/requestLog.js';
 import type { SqlClient } from './store/sql.js';
 
 /**
@@ -62,6 +63,12 @@ export interface ServerConfig {
    * 60 000 ms): a process killed mid-request leaves its key pending, and a retry gets 409 until then.
    */
   idempotencyStaleMs?: number;
+  /**
+   * The request log's level (Fastify's pino logger, JSON lines): every request and its answer at `info`, server
+   * faults at `error` with the request id. Unset: no request log (faults go to the server's `log`); `gridflow
+   * serve` logs at `info` then.
+   */
+  logLevel?: LogLevel;
   /**
    * Demo mode only: whether it may listen on a non-loopback `host` (default false: the server refuses to start,
    * since demo mode lets anyone list users, mint tokens and move the clock).

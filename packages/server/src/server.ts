@@ -15,6 +15,7 @@ import type { ServerConfig, ServerContext } from './context.js';
 import { claimDueOnly, startDeadlineWorker, type DeadlineWorker } from './deadlines/index.js';
 import { seedDemo } from './demo/index.js';
 import { buildHttpApp } from './http/index.js';
+import type { LogStream } from './http/requestLog.js';
 import { policyResolver, projectIndicators, rebuildIndicators } from './indicators/index.js';
 import { createEventHub, observeStore } from './live/index.js';
 import { createOrgRepository } from './org/index.js';
@@ -37,8 +38,13 @@ export interface GridflowServerOptions {
   seed?: boolean;
   /** Deadline worker tuning (tests and benchmarks). */
   worker?: { concurrency?: number; batchSize?: number; enabled?: boolean };
-  /** Where operational messages go (default: `console.error` for errors, nothing else). */
+  /**
+   * Where operational messages go (default: `console.error` for errors, nothing else). HTTP server faults go here
+   * too (naming the request id) unless `config.logLevel` turns the request log on; they are in that log then.
+   */
   log?: (level: 'info' | 'error', message: string, error?: unknown) => void;
+  /** Where the request log's JSON lines go when `config.logLevel` is set (default: standard output). */
+  logStream?: LogStream;
 }
 
 /** A started (not yet listening) Gridflow server. */
@@ -155,6 +161,7 @@ export async function createGridflowServer(options: GridflowServerOptions = {}):
 
     const app = await buildHttpApp(ctx, {
       processes,
+      ...(options.logStream ? { logStream: options.logStream } : {}),
       onServerFault: (message, error) => log('error', message, error),
     });
     cleanup.push(() => app.close());

@@ -211,8 +211,10 @@ async function serve(
   processes: ProcessDefinition[],
 ): Promise<number> {
   const server = await createGridflowServer({
-    config,
+    // Request logs are on when serving (JSON lines on stdout), at GRIDFLOW_LOG_LEVEL or `info`.
+    config: { ...config, logLevel: config.logLevel ?? 'info' },
     processes,
+    logStream: { write: (line) => io.out(line.replace(/\n$/, '')) },
     log: (level, message, error) => {
       if (level === 'error') printError(error ?? new Error(message), io, lang);
       else io.out(message);

@@ -12,6 +12,7 @@ import { createAttachmentStore, type AttachmentStorage, type AttachmentStore } f
 import type { ServerContext } from '../context.js';
 import { bearerToken, createTokenVerifier } from './auth.js';
 import { faultLogger } from './faultLogger.js';
+import { requestIdOf, requestLogger, type LogStream } from './requestLog.js';
 import { createHttpEnv } from './env.js';
 import { clientErrorHandler, frameworkErrors, HttpError, httpErrors, installErrorHandling } from './errors.js';
 import { registerDocs, registerOpenApi } from './openapi.js';
@@ -43,9 +44,17 @@ export interface HttpAppOptions {
   attachmentStorage?: AttachmentStorage;
   /** An attachment store of one's own (embedding, tests); overrides the configured storage. */
   attachments?: AttachmentStore;
-  /** Fastify logging (default off). */
+  /**
+   * Fastify logging of one's own, instead of the request log `config.logLevel` turns on (default: that log when
+   * the level is set, otherwise none).
+   */
   logger?: FastifyServerOptions['logger'];
-  /** Told about every server fault (a 5xx answer, an unhandled error) when `logger` is not set. */
+  /** Where the request log's JSON lines go (default: standard output). */
+  logStream?: LogStream;
+  /**
+   * Told about every server fault (a 5xx answer, an unhandled error) when there is no request log (neither
+   * `logger` nor `config.logLevel`); the message names the request id. With a request log, faults are in it.
+   */
   onServerFault?: (message: string, error: unknown) => void;
   /** Serve `config.portalDir` at `/` when it exists (default true). */
   servePortal?: boolean;
@@ -92,10 +101,24 @@ function routeTable(): { add(method: string | string[], url: string): void; allo
  */
 export async function buildHttpApp(ctx: ServerContext, options: HttpAppOptions = {}): Promise<FastifyInstance> {
   const { config } = ctx;
+  const logging: Pick<FastifyServerOptions, 'logger' | 'loggerInstance'> =
+    options.logger !== undefined
+      ? { logger: options.logger }
+      : config.logLevel !== undefined
+        ? {
+            logger: requestLogger({
+              level: config.logLevel,
+              ...(options.logStream ? { stream: options.logStream } : {}),
+            }),
+          }
+        : options.onServerFault
+          ? { loggerInstance: faultLogger(options.onServerFault) }
+          : { logger: false };
   const app = Fastify({
-    ...(options.logger === undefined && options.onServerFault
-      ? { loggerInstance: faultLogger(options.onServerFault) }
-      : { logger: options.logger ?? false }),
+    ...logging,
+    // A proxy's `X-Request-ID` is kept when it is plain (REQUEST_ID_PATTERN); otherwise a UUID is made.
+    genReqId: requestIdOf,
+    requestIdHeader: false,
     bodyLimit: config.bodyLimitBytes,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
@@ -136,14 +159,16 @@ export async function buildHttpApp(ctx: ServerContext, options: HttpAppOptions =
     strictTransportSecurity: config.mode === 'production',
   });
   app.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
     securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error instanceof Error ? error : undefined));
   });
   await app.register(fastifyCors, {
     origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,
     methods: ['GET', 'POST', 'PUT', 'DELETE'],
-    allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'Last-Event-ID'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'Last-Event-ID', 'X-Request-ID'],
     exposedHeaders: [
       'Location',
+      'X-Request-ID',
       'Idempotent-Replayed',
       'Retry-After',
       'X-RateLimit-Limit',

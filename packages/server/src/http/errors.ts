@@ -10,6 +10,8 @@ export interface ErrorBody {
   message_en: string;
   path?: string;
   details?: unknown;
+  /** On a 5xx answer: the request id the server logged the fault with (also the `X-Request-ID` header). */
+  requestId?: string;
 }
 
 /**
@@ -107,9 +109,13 @@ function body(code: string, zh: string, en: string, path?: string, details?: unk
   };
 }
 
-/** Sends an error body with a status (used by hooks that answer before a route runs). */
+/**
+ * Sends an error body with a status (used by hooks that answer before a route runs). A 5xx body carries the
+ * request id its fault was logged with, for the operator to find it.
+ */
 export function sendError(reply: FastifyReply, status: number, error: ErrorBody): FastifyReply {
-  return reply.code(status).type('application/json; charset=utf-8').send(error);
+  const sent = status >= 500 ? { ...error, requestId: reply.request.id } : error;
+  return reply.code(status).type('application/json; charset=utf-8').send(sent);
 }
 
 /**

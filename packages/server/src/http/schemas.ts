@@ -33,6 +33,10 @@ export const errorSchema: Schema = {
       description: 'JSON Pointer into the request body (or the query parameter / path parameter).',
     },
     details: {},
+    requestId: {
+      type: 'string',
+      description: 'On a 5xx answer only: the request id the fault was logged with (also the `X-Request-ID` header).',
+    },
   },
 };
 
