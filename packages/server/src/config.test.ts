@@ -120,6 +120,23 @@ describe('loadConfig', () => {
     expect(CONFIG_VARIABLES.map((v) => v.name)).toContain('GRIDFLOW_LOG_LEVEL');
   });
 
+  it('trusts no proxy by default, and reads proxy addresses, CIDR ranges or a hop count', () => {
+    expect(loadConfig({}).trustProxy).toBeUndefined();
+    expect(loadConfig({ GRIDFLOW_TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ GRIDFLOW_TRUST_PROXY: '10.0.0.5, 10.1.0.0/16,fd00::/8, loopback, ::1' }).trustProxy).toEqual([
+      '10.0.0.5',
+      '10.1.0.0/16',
+      'fd00::/8',
+      'loopback',
+      '::1',
+    ]);
+    for (const wrong of ['0', '11', 'true', '*', '10.0.0.0/33', '300.1.1.1', 'proxy.example.gov.cn', '10.0.0.1/8/2']) {
+      const [problem] = problemsOf(() => loadConfig({ GRIDFLOW_TRUST_PROXY: wrong }));
+      expect(problem, wrong).toMatchObject({ variable: 'GRIDFLOW_TRUST_PROXY' });
+    }
+    expect(CONFIG_VARIABLES.map((v) => v.name)).toContain('GRIDFLOW_TRUST_PROXY');
+  });
+
   it('refuses to start production without a key, or with a short HS256 secret', () => {
     const production = loadConfig({ GRIDFLOW_MODE: 'production' });
     expect(() => assertStartable(production)).toThrow(expect.objectContaining({ code: 'config.missing_keys' }));

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { GridflowError } from '@gridflow/core';
 import type { AttachmentStorage, S3Settings } from './attachments/index.js';
@@ -86,7 +87,8 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   {
     name: 'GRIDFLOW_RATE_LIMIT_MAX',
     default: '1200',
-    description: 'Requests per client and window before 429 (0 turns the limit off).',
+    description:
+      'Requests per caller (a valid token) or else per client address, and window, before 429 (0 turns the limit off).',
   },
   { name: 'GRIDFLOW_RATE_LIMIT_WINDOW_MS', default: '60000', description: 'Rate-limit window in milliseconds.' },
   {
@@ -94,6 +96,12 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     default: '60000',
     description:
       'How long a submission still running holds its Idempotency-Key (1000–3600000): after that a retry takes the key over (the process that held it is taken to have died).',
+  },
+  {
+    name: 'GRIDFLOW_TRUST_PROXY',
+    default: '(none)',
+    description:
+      'Reverse proxies whose X-Forwarded-For gives the client address (and rate limit): comma-separated addresses or CIDRs (or loopback, linklocal, uniquelocal), or a hop count (1–10).',
   },
   {
     name: 'GRIDFLOW_LOG_LEVEL',
@@ -315,6 +323,22 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     config.idempotencyStaleMs ?? 60_000,
   );
 
+  const trustProxy = get('GRIDFLOW_TRUST_PROXY');
+  if (trustProxy !== undefined) {
+    if (/^\d+$/.test(trustProxy)) config.trustProxy = integer('GRIDFLOW_TRUST_PROXY', 1, 10, 1);
+    else {
+      const proxies = list('GRIDFLOW_TRUST_PROXY', []);
+      const wrong = proxies.filter((p) => !isProxyAddress(p));
+      if (wrong.length > 0 || proxies.length === 0)
+        bad(
+          'GRIDFLOW_TRUST_PROXY',
+          `应为代理的地址或网段（如 10.0.0.5、10.0.0.0/8、loopback），以逗号分隔，或代理层数（1–10），而不是“${wrong.join(',') || trustProxy}”`,
+          `must be proxy addresses or CIDR ranges (e.g. 10.0.0.5, 10.0.0.0/8, loopback), comma-separated, or a hop count (1–10), not "${wrong.join(',') || trustProxy}"`,
+        );
+      else config.trustProxy = proxies;
+    }
+  }
+
   const logLevelText = get('GRIDFLOW_LOG_LEVEL')?.toLowerCase();
   if (logLevelText !== undefined) {
     const level = LOG_LEVELS.find((l) => l === logLevelText);
@@ -513,6 +537,16 @@ export function assertStartable(config: ServerConfig): void {
       },
     ]);
   }
+}
+
+/** An address, a CIDR range or a named range (`loopback`, `linklocal`, `uniquelocal`) of trusted proxies. */
+function isProxyAddress(text: string): boolean {
+  if (text === 'loopback' || text === 'linklocal' || text === 'uniquelocal') return true;
+  const [address = '', prefix, ...rest] = text.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
 /** Parses `1048576`, `512kb`, `2mb`, `1gb` (binary multiples, case-insensitive). */

@@ -57,7 +57,14 @@ export interface ServerConfig {
   attachments: { storage?: AttachmentStorage; dir: string; s3?: S3Settings; maxBytes: number; types: string[] };
   /** How often the deadline worker looks for due deadlines. */
   tickIntervalMs: number;
+  /** Requests per caller (verified token) or, without one, per client address and window; `max` 0: no limit. */
   rateLimit: { max: number; windowMs: number };
+  /**
+   * Which reverse proxies' `X-Forwarded-For` is believed for the client address (and so the rate limit): their
+   * addresses or CIDR ranges (also `loopback`, `linklocal`, `uniquelocal`), or how many proxy hops stand in front.
+   * Unset: none (the address is the connection's).
+   */
+  trustProxy?: number | string[];
   /**
    * How long a submission still running holds its `Idempotency-Key` before a retry may take it over (default
    * 60 000 ms): a process killed mid-request leaves its key pending, and a retry gets 409 until then.

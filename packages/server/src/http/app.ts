@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { existsSync } from 'node:fs';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import fastifyCors from '@fastify/cors';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
@@ -116,6 +116,8 @@ export async function buildHttpApp(ctx: ServerContext, options: HttpAppOptions =
           : { logger: false };
   const app = Fastify({
     ...logging,
+    // Behind a reverse proxy: whose X-Forwarded-For is believed (none unless configured), for `request.ip`.
+    trustProxy: trustedProxies(config.trustProxy),
     // A proxy's `X-Request-ID` is kept when it is plain (REQUEST_ID_PATTERN); otherwise a UUID is made.
     genReqId: requestIdOf,
     requestIdHeader: false,
@@ -177,12 +179,14 @@ export async function buildHttpApp(ctx: ServerContext, options: HttpAppOptions =
     ],
     maxAge: 600,
   });
-  // GRIDFLOW_RATE_LIMIT_MAX=0 turns rate limiting off (as documented).
+  // GRIDFLOW_RATE_LIMIT_MAX=0 turns rate limiting off (as documented). The limit runs after the token hook below
+  // (route hooks run after the app's), so it counts per verified caller, and per client address without one.
   if (config.rateLimit.max > 0)
     await app.register(fastifyRateLimit, {
       global: true,
       max: config.rateLimit.max,
       timeWindow: config.rateLimit.windowMs,
+      keyGenerator: rateLimitKey,
       errorResponseBuilder: (_request, context) =>
         new HttpError(
           429,
@@ -203,9 +207,22 @@ export async function buildHttpApp(ctx: ServerContext, options: HttpAppOptions =
   });
 
   const verify = createTokenVerifier(config.jwt);
+  const refused = new WeakMap<FastifyRequest, Error>();
   app.addHook('onRequest', async (request) => {
-    const token = bearerToken(request, request.routeOptions.config?.queryToken === true);
-    request.caller = token === undefined ? null : await verify(token);
+    try {
+      const token = bearerToken(request, request.routeOptions.config?.queryToken === true);
+      request.caller = token === undefined ? null : await verify(token);
+    } catch (error) {
+      // Answered (401) in preParsing, after the rate limit has counted the request by its address: a flood of bad
+      // tokens is limited like any other.
+      request.caller = null;
+      refused.set(request, error instanceof Error ? error : httpErrors.invalidToken('it cannot be read'));
+    }
+  });
+  app.addHook('preParsing', (request, _reply, payload, done) => {
+    const error = refused.get(request);
+    if (error) done(error);
+    else done(null, payload);
   });
   app.addHook('preValidation', (request, _reply, done) => {
     if (request.method !== 'POST' && request.method !== 'PUT' && request.method !== 'PATCH') return done();
@@ -253,6 +270,25 @@ export async function buildHttpApp(ctx: ServerContext, options: HttpAppOptions =
     });
   }
   return app;
+}
+
+/**
+ * Fastify's `trustProxy` of the configuration: nothing, the given addresses and ranges, or the nearest `hops`
+ * proxies (as Fastify's own hop count, written as a function for its types).
+ */
+function trustedProxies(trust: number | string[] | undefined): FastifyServerOptions['trustProxy'] {
+  if (trust === undefined) return false;
+  if (typeof trust === 'number') return (_address: string, hop: number) => hop < trust;
+  return trust;
+}
+
+/**
+ * What a request's rate limit is counted by: the verified caller (tenant and subject of a valid token), or the
+ * client address (`request.ip`: the proxy's forwarded address only from a trusted proxy, see `trustProxy`).
+ */
+export function rateLimitKey(request: FastifyRequest): string {
+  const { caller } = request;
+  return caller ? `caller:${caller.tenant}:${caller.actor.id}` : `ip:${request.ip}`;
 }
 
 /** @deprecated Use {@link buildHttpApp}. */
