@@ -41,6 +41,12 @@ export {
 } from './validatePolicy.js';
 export { POLICY_PROBLEM_CODES, type PolicyProblemCodeDef } from './problemCodes.js';
 export { createDefaultPolicy, defaultPolicy } from './defaultPolicy.js';
+export {
+  COORDINATION_RULE_KEYS,
+  COORDINATION_RULE_PREFIX,
+  DEFAULT_COORDINATION_RULES,
+  coordinationFacts,
+} from './defaults/coordinationRules.js';
 export { diffPolicies, type PolicyChange, type PolicyChangeKind } from './diffPolicies.js';
 export {
   caseFacts,

@@ -1,3 +1,5 @@
+import { COORDINATION_RULE_KEYS } from './defaults/coordinationRules.js';
+
 /**
  * The JSON Schema (draft 2020-12) of the policy document and of its parts. The schema checks shape only
  * (types, enums, formats, required fields, no unknown fields); meaning (references, ranges that depend on
@@ -271,6 +273,7 @@ export const policyDefs = {
         ],
       ),
       actionItemDays: { type: 'integer', minimum: 1 },
+      rules: strictObject(Object.fromEntries(COORDINATION_RULE_KEYS.map((k) => [k, ref('rule')])), []),
     },
     ['requiredParties', 'noticeDays', 'quorum', 'matterTypes', 'ownersVote', 'actionItemDays'],
   ),
@@ -320,6 +323,14 @@ export const policyDefs = {
       command: { type: 'string', maxLength: 200, pattern: PolicyPattern.COMMAND },
       scope: { type: 'string', enum: scopeEnum },
       levels: { type: 'array', minItems: 1, maxItems: 7, uniqueItems: true, items: level },
+      actFor: {
+        type: 'array',
+        minItems: 1,
+        maxItems: 50,
+        uniqueItems: true,
+        description: 'Parties the role may act for in commands that name a party (`*`: any).',
+        items: { type: 'string', maxLength: 164, pattern: '^(\\*|[a-z][a-z0-9_]{0,63}(:[A-Za-z0-9_.-]{1,100})?)$' },
+      },
     },
     ['id', 'role', 'command', 'scope'],
   ),

@@ -323,7 +323,27 @@ export interface CoordinationPolicy {
   };
   /** Days allowed for an action item by default. */
   actionItemDays: number;
+  /**
+   * The meeting's checks as named rules (notice, confirmation, attendance, meeting time, quorum, consensus,
+   * majority, signature, the owners' vote thresholds), evaluated as `coordination.<name>` and recorded in history
+   * with their values. A rule left out is the default (`DEFAULT_COORDINATION_RULES`).
+   */
+  rules?: Partial<Record<CoordinationRuleKey, RuleDef>>;
 }
+
+/** The names of the coordination rules (see `DEFAULT_COORDINATION_RULES`). */
+export type CoordinationRuleKey =
+  | 'notice'
+  | 'confirmation'
+  | 'attendance'
+  | 'meetingTime'
+  | 'quorum'
+  | 'consensus'
+  | 'majority'
+  | 'signature'
+  | 'ownersParticipation'
+  | 'ownersOrdinary'
+  | 'ownersMajor';
 
 export interface IndicatorDef {
   /** e.g. `response_rate`. */
@@ -385,6 +405,12 @@ export interface PermissionRow {
    * Reading is not limited by it.
    */
   levels?: OrgLevel[];
+  /**
+   * Parties this row lets the role act for in a command that names a party (`matter.resolution.sign` with
+   * `party`, completing another party's action item): party codes (`property_company`, `department:housing`) or
+   * `*` for any. Absent: the role acts only as its own party.
+   */
+  actFor?: string[];
 }
 
 /** Who may see residents' personal data (name, phone, ID number, exact address) unmasked. */

@@ -2,6 +2,7 @@ import { createBusinessCalendar } from '../calendar/index.js';
 import { createRuleEngine, type RuleEngine } from '../rules/engine.js';
 import type { Policy } from '../policy/types.js';
 import { GridflowError } from '../errors.js';
+import { COORDINATION_RULE_PREFIX, DEFAULT_COORDINATION_RULES } from '../policy/defaults/coordinationRules.js';
 import type { Decision, ProcessEnv, RuleValue, RuleValueOf } from './types.js';
 
 /** Collects the decisions rules make during one transition. */
@@ -45,6 +46,13 @@ function getPath(data: unknown, path: string): unknown {
   return cur === undefined ? null : cur;
 }
 
+/** Where a rule key lives in the policy, as a JSON Pointer. */
+function rulePath(policy: Policy, key: string): string {
+  if (key.startsWith(COORDINATION_RULE_PREFIX))
+    return `/coordination/rules/${key.slice(COORDINATION_RULE_PREFIX.length)}`;
+  return `/rules/${key in (policy.rules.custom ?? {}) && !(key in policy.rules) ? `custom/${key}` : key}`;
+}
+
 /**
  * Builds the environment a process machine runs in for one policy: its business calendar, its named rules
  * and its routing table, with every rule evaluation recorded into `recorder` (the runtime swaps the array
@@ -62,7 +70,16 @@ export function createProcessEnv(
 ): ProcessEnv {
   const calendar = createBusinessCalendar(policy.calendar);
   // Built-in rules by key, then the rules a developer's own processes added under `rules.custom`.
+  // The three-party meeting's checks live with the coordination settings, as `coordination.<name>` (the
+  // defaults where the policy has none).
+  const coordinationRules = Object.fromEntries(
+    Object.entries({ ...DEFAULT_COORDINATION_RULES, ...(policy.coordination.rules ?? {}) }).map(([k, def]) => [
+      `${COORDINATION_RULE_PREFIX}${k}`,
+      def,
+    ]),
+  );
   const rules: Record<string, { logic?: unknown } | undefined> = {
+    ...coordinationRules,
     ...((policy.rules as { custom?: Record<string, { logic?: unknown }> }).custom ?? {}),
     ...(policy.rules as unknown as Record<string, { logic?: unknown } | undefined>),
   };
@@ -76,7 +93,7 @@ export function createProcessEnv(
         throw (recorder.failure = new GridflowError(
           'rule.unknown',
           { zh: `政策中没有规则 ${key}`, en: `The policy has no rule ${key}` },
-          { path: `/rules/${key}` },
+          { path: rulePath(policy, key) },
         ));
       }
       fn = engine.compile(def.logic);
@@ -99,7 +116,7 @@ export function createProcessEnv(
           zh: `规则 ${key} 的结果应为 ${expect}，实际为 ${got}`,
           en: `The rule ${key} should give a ${expect}, but gave a ${got}`,
         },
-        { path: `/rules/${key in (policy.rules.custom ?? {}) && !(key in policy.rules) ? `custom/${key}` : key}` },
+        { path: rulePath(policy, key) },
       ));
     }
     return result;

@@ -1,5 +1,11 @@
 import { localize, type Locale, type LocalizedText } from '../i18n.js';
+import {
+  COORDINATION_RULE_PREFIX,
+  coordinationFacts,
+  DEFAULT_COORDINATION_RULES,
+} from '../policy/defaults/coordinationRules.js';
 import { caseFacts, routingFacts } from '../policy/facts.js';
+import type { CoordinationRuleKey } from '../policy/types.js';
 import type { Policy, RuleDef } from '../policy/types.js';
 import { explainRule } from '../rules/explain.js';
 import type { FactDictionary } from '../rules/types.js';
@@ -44,6 +50,11 @@ function ruleOf(
   if (key.startsWith('routing:')) {
     const row = policy.routing.rows.find((r) => r.id === key.slice('routing:'.length));
     return row ? { logic: row.when, name: row.note ?? routingName, facts: routingFacts(policy) } : null;
+  }
+  if (key.startsWith(COORDINATION_RULE_PREFIX)) {
+    const name = key.slice(COORDINATION_RULE_PREFIX.length) as CoordinationRuleKey;
+    const def = policy.coordination.rules?.[name] ?? DEFAULT_COORDINATION_RULES[name];
+    return def ? { logic: def.logic, name: def.name, facts: coordinationFacts() } : null;
   }
   const rules = policy.rules as unknown as Record<string, RuleDef | undefined> & { custom?: Record<string, RuleDef> };
   const builtIn = key !== 'custom' ? rules[key] : undefined;

@@ -3,6 +3,7 @@ import { toPointer } from '../../problems.js';
 import { lintRule } from '../../rules/portability.js';
 import type { FactDictionary } from '../../rules/types.js';
 import { operation, varPath } from '../conditions.js';
+import { coordinationFacts } from '../defaults/coordinationRules.js';
 import { indicatorFacts, routingFacts, ruleFactsFor } from '../facts.js';
 import { RULE_KEYS } from '../types.js';
 import { quoteList, type CheckContext } from './context.js';
@@ -89,6 +90,9 @@ export function checkRules(ctx: CheckContext): void {
     const rule = p.rules[key];
     if (rule !== undefined) lint(ctx, rule.logic, ruleFactsFor(key, p), ['rules', key, 'logic']);
   }
+  const coordination = coordinationFacts();
+  for (const [key, rule] of Object.entries(p.coordination.rules ?? {}))
+    if (rule !== undefined) lint(ctx, rule.logic, coordination, ['coordination', 'rules', key, 'logic']);
   for (const [key, rule] of Object.entries(p.rules.custom ?? {})) {
     const at = ['rules', 'custom', key, 'logic'];
     if (ctx.customFacts) lint(ctx, rule.logic, ctx.customFacts, at);

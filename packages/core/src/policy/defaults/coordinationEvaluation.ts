@@ -1,5 +1,6 @@
 import type { LocalizedText } from '../../i18n.js';
 import type { CoordinationPolicy, EvaluationPolicy, IndicatorDef } from '../types.js';
+import { DEFAULT_COORDINATION_RULES } from './coordinationRules.js';
 
 /** The default three-party coordination (Process 2) and appeal evaluation (Process 3). */
 
@@ -55,6 +56,7 @@ export const defaultCoordination: CoordinationPolicy = {
     majorMatters: ['repair_funds_raise', 'rebuilding', 'public_rooms'],
   },
   actionItemDays: 15,
+  rules: { ...DEFAULT_COORDINATION_RULES },
 };
 
 /** `numerator / denominator`, or null when nothing was counted. */
