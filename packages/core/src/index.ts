@@ -22,6 +22,7 @@ export {
   type Decision,
   type Effect,
   type MachineInput,
+  type PartyDef,
   type ProcessContextBase,
   type ProcessDefinition,
   type ProcessEnv,

@@ -83,6 +83,7 @@ function eventsFor(snapshot: Snapshot, canonical = false): PropertyCoordinationE
   );
   const meeting = ctx.meetings[ctx.meetings.length - 1];
   const confirming = canonical ? PARTIES.filter((p) => meeting?.confirmations[p] === undefined).slice(0, 1) : PARTIES;
+  const attending = canonical ? PARTIES.filter((p) => meeting?.presence?.[p] === undefined).slice(0, 1) : PARTIES;
   const signing = canonical ? PARTIES.filter((p) => ctx.resolution?.signatures[p] === undefined).slice(0, 1) : PARTIES;
   return [
     ev('matter.triage.routine', { dueAt: T0 + 2 * DAY }),
@@ -91,8 +92,9 @@ function eventsFor(snapshot: Snapshot, canonical = false): PropertyCoordinationE
     ev('matter.meeting.schedule', { meetingAt: MEETING_AT, invited: [] }),
     ev('matter.meeting.schedule', { meetingAt: T0 + DAY }), // too short notice
     ...confirming.map((party) => ev('matter.meeting.confirm', { party }, T0 + HOUR)),
-    ev('matter.meeting.hold', { attending: [...PARTIES] }, MEETING_AT),
-    ev('matter.meeting.hold', { attending: ['community'] }, MEETING_AT), // no quorum
+    ...attending.map((party) => ev('matter.meeting.attend', { party }, MEETING_AT)),
+    ev('matter.meeting.hold', {}, MEETING_AT), // held with the presence recorded (no quorum below three)
+    ev('matter.meeting.hold', {}, MEETING_AT - DAY), // before its time
     ev('matter.resolution.adopt', { decision: '按摇号分配', votes: votes(true, true, false) }, MEETING_AT + HOUR),
     ev('matter.resolution.adopt', { decision: '按摇号分配', votes: votes(true, false, false) }, MEETING_AT + HOUR), // no majority
     ...signing.map((party) => ev('matter.resolution.sign', { party }, MEETING_AT + 2 * HOUR)),
@@ -121,6 +123,7 @@ function project(s: Snapshot): unknown {
   const meeting = ctx.meetings[ctx.meetings.length - 1];
   return {
     confirmations: s.matches('confirming') && meeting ? Object.keys(meeting.confirmations).sort() : null,
+    presence: s.matches('confirming') && meeting ? Object.keys(meeting.presence ?? {}).sort() : null,
     signatures: s.matches('signing') && ctx.resolution ? Object.keys(ctx.resolution.signatures).sort() : null,
     linked: s.matches('escalated') ? ctx.escalation?.linkedCaseId !== undefined : null,
     items: ctx.actionItems
@@ -252,6 +255,10 @@ describe('propertyCoordination: model-based (@xstate/graph)', () => {
   });
 
   it('reads exactly the policy rules its definition declares (after the walks above)', () => {
+    // The decision rule and the vote thresholds depend on the matter type: walk a consensus matter (property
+    // fees) and a major one (raising repair funds) too.
+    for (const matterType of ['property_fees', 'repair_funds_raise'])
+      getAdjacencyMap(machine, { ...options, input: { ...input, matterType } });
     expect(ruleReads).toEqual(declaredRuleReads(propertyCoordinationProcess));
   });
 });

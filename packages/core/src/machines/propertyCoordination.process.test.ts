@@ -12,6 +12,8 @@ import { createRuntime } from '../runtime/createRuntime.js';
 import { createMemoryStore } from '../runtime/memoryStore.js';
 import { createPolicyRegistry } from '../runtime/policyRegistry.js';
 import { validateJson } from '../runtime/validateJson.js';
+import { GridflowError } from '../errors.js';
+import type { Policy } from '../policy/types.js';
 import type { PropertyCoordinationContext } from './propertyCoordination.js';
 
 const DAY = 86_400_000;
@@ -83,7 +85,9 @@ describe('propertyCoordinationProcess: the definition', () => {
     const schema = (type: string) => propertyCoordinationProcess.commands.find((c) => c.type === type)!.inputSchema;
     const ok: [string, unknown][] = [
       ['matter.meeting.schedule', { meetingAt: 1_800_000_000_000, invited: ['department:housing'], place: '会议室' }],
-      ['matter.meeting.hold', { attending: ['community', 'owners_committee'] }],
+      ['matter.meeting.attend', { party: 'community' }],
+      ['matter.meeting.attend', { party: 'department:housing', reason: '无账号，由社区登记' }],
+      ['matter.meeting.hold', { note: '按时召开' }],
       ['matter.resolution.adopt', { decision: '同意', votes: { community: 'yes', property_company: 'abstain' } }],
       [
         'matter.vote.record',
@@ -118,6 +122,8 @@ describe('propertyCoordinationProcess: the definition', () => {
       ],
       ['matter.action.add', { id: 'a1', party: 'property_company' }],
       ['matter.meeting.confirm', {}],
+      // Attendance is recorded per party, not listed when the meeting is held.
+      ['matter.meeting.hold', { attending: ['community', 'owners_committee'] }],
     ];
     for (const [type, value] of bad) expect(validateJson(schema(type), value), type).not.toEqual([]);
   });
@@ -149,7 +155,10 @@ describe('propertyCoordinationProcess: in the runtime', () => {
     const meetingAt = clock.now() + 4 * DAY;
     await send('matter.meeting.schedule', { meetingAt });
     clock.set(meetingAt);
-    await send('matter.meeting.hold', { attending: ['community', 'owners_committee', 'property_company'] });
+    await send('matter.meeting.attend', { party: 'community' });
+    for (const party of ['owners_committee', 'property_company'])
+      await send('matter.meeting.attend', { party, reason: '代表无系统账号，由召集人登记' });
+    await send('matter.meeting.hold', {});
     await send('matter.no_consensus', { reason: '物业不同意摇号' });
     const escalated = await send('matter.escalate.street', { reason: '三方协商未果，提请街道协调' });
 
@@ -160,5 +169,156 @@ describe('propertyCoordinationProcess: in the runtime', () => {
     expect(street.process).toBe('gridEscalation');
     expect(street.summary.units).toEqual(expect.arrayContaining(['grid:g-01', 'community:c-01', 'street:s-01']));
     expect(street.summary.category).toBe('property_dispute');
+  });
+});
+
+describe('propertyCoordinationProcess: each party acts for itself (finding 1), with reasons (finding 3)', () => {
+  const HOUR = 3_600_000;
+  const secretary: Actor = { id: 'u-secretary', roles: ['community_secretary'], units: ['community:c-01'] };
+  const owners: Actor = { id: 'u-owners', roles: ['owners_committee'], units: ['compound:x-01'] };
+  const company: Actor = { id: 'u-company', roles: ['property_company'], units: ['compound:x-01'] };
+  const housing: Actor = { id: 'u-housing', roles: ['department_liaison'], units: ['department:housing'] };
+
+  async function setup(policyOverride?: Policy) {
+    const clock = createManualClock(Date.parse('2026-03-02T09:00:00+08:00'));
+    let n = 0;
+    const runtime = createRuntime({
+      store: createMemoryStore(),
+      clock,
+      policies: createPolicyRegistry([policyOverride ?? createDefaultPolicy()]),
+      processes: [gridEscalationProcess, propertyCoordinationProcess, appealEvaluationProcess],
+      newId: () => `c${++n}`,
+    });
+    const matter = await runtime.submit({ process: 'propertyCoordination', input, actor: secretary });
+    const send = (type: string, commandInput: Record<string, unknown> = {}, actor: Actor = secretary) =>
+      runtime.send(matter.id, { type, input: commandInput }, { actor });
+    const refusal = async (type: string, commandInput: Record<string, unknown>, actor: Actor) => {
+      const error = await send(type, commandInput, actor).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error, `${actor.id} ${type}`).toBeInstanceOf(GridflowError);
+      return error as GridflowError;
+    };
+    await send('matter.triage.consult');
+    await send('matter.preconsult.done');
+    const meetingAt = clock.now() + 4 * DAY;
+    await send('matter.meeting.schedule', { meetingAt, invited: ['department:housing'] });
+    return { runtime, clock, matter, send, refusal, meetingAt };
+  }
+
+  it('refuses a party confirming, recording presence or signing for another (403 permission.not_party)', async () => {
+    const { clock, send, refusal, meetingAt } = await setup();
+    const forCompany = await refusal('matter.meeting.confirm', { party: 'property_company' }, owners);
+    expect(forCompany.code).toBe('permission.not_party');
+    expect(forCompany.messages.zh).toContain('不能代表物业服务企业');
+    expect(forCompany.messages.zh).toContain('业主委员会');
+    expect(forCompany.messages.en).toContain('for the property company');
+    await send('matter.meeting.confirm', { party: 'owners_committee' }, owners);
+    await send('matter.meeting.confirm', { party: 'property_company' }, company);
+    await send('matter.meeting.confirm', { party: 'community' });
+    await send('matter.meeting.confirm', { party: 'department:housing' }, housing);
+
+    clock.set(meetingAt);
+    expect((await refusal('matter.meeting.attend', { party: 'owners_committee' }, company)).code).toBe(
+      'permission.not_party',
+    );
+    // Only the convener records another party's presence, and only with a reason.
+    expect(
+      (await refusal('matter.meeting.attend', { party: 'owners_committee', reason: '代登记' }, company)).code,
+    ).toBe('permission.not_party');
+    expect((await refusal('matter.meeting.attend', { party: 'owners_committee' }, secretary)).code).toBe(
+      'permission.not_party',
+    );
+    await send('matter.meeting.attend', { party: 'owners_committee', reason: '业委会主任手机没电，由社区登记' });
+    await send('matter.meeting.attend', { party: 'property_company' }, company);
+    await send('matter.meeting.attend', { party: 'community' });
+    await send('matter.meeting.attend', { party: 'department:housing' }, housing);
+    await send('matter.meeting.hold', {});
+    await send('matter.resolution.adopt', {
+      decision: '按楼栋摇号分配',
+      votes: { community: 'yes', owners_committee: 'yes', property_company: 'yes' },
+    });
+    expect((await refusal('matter.resolution.sign', { party: 'owners_committee' }, company)).code).toBe(
+      'permission.not_party',
+    );
+    expect((await refusal('matter.resolution.sign', { party: 'department:housing' }, secretary)).code).toBe(
+      'permission.not_party',
+    );
+    // Every attending party signs for itself, the invited department too (finding 4).
+    await send('matter.resolution.sign', { party: 'owners_committee' }, owners);
+    await send('matter.resolution.sign', { party: 'property_company' }, company);
+    await send('matter.resolution.sign', { party: 'community' });
+    const signed = await send('matter.resolution.sign', { party: 'department:housing' }, housing);
+    expect(signed.state).toBe('implementation');
+
+    await send('matter.action.add', { id: 'a-1', party: 'property_company', title: '重新划线' });
+    const other = await refusal('matter.action.done', { id: 'a-1' }, owners);
+    expect(other.code).toBe('permission.not_party');
+    expect((await send('matter.action.done', { id: 'a-1' }, company)).version).toBeGreaterThan(signed.version);
+  });
+
+  it('lets a permission row with actFor act for a named party', async () => {
+    const policy = createDefaultPolicy();
+    const withRow: Policy = {
+      ...policy,
+      permissions: [
+        ...policy.permissions,
+        {
+          id: 'p-owners-confirm-company',
+          role: 'owners_committee',
+          command: 'matter.meeting.confirm',
+          scope: 'compound',
+          actFor: ['property_company'],
+        },
+      ],
+    };
+    const { send } = await setup(withRow);
+    const confirmed = await send('matter.meeting.confirm', { party: 'property_company' }, owners);
+    const ctx = confirmed.snapshot.context as unknown as PropertyCoordinationContext;
+    expect(Object.keys(ctx.meetings[0]!.confirmations)).toEqual(['property_company']);
+  });
+
+  it('refuses to hold a meeting before its time with the rule explained, and records decisions in history', async () => {
+    const { runtime, clock, matter, send, refusal, meetingAt } = await setup();
+    clock.set(meetingAt - 96 * HOUR);
+    const early = await refusal('matter.meeting.hold', {}, secretary);
+    expect(early.code).toBe('command.refused');
+    expect(early.messages.zh).toBe(
+      '规则不允许执行 matter.meeting.hold：“会议时间已到”不成立：距会议开始 96 小时，超过 0 小时',
+    );
+    expect(early.messages.en).toContain('meeting time reached');
+    clock.set(meetingAt);
+    for (const [party, actor] of [
+      ['community', secretary],
+      ['owners_committee', owners],
+    ] as const)
+      await send('matter.meeting.attend', { party }, actor);
+    await send('matter.meeting.hold', {});
+    const history = await runtime.history(matter.id, { actor: secretary, locale: 'zh' });
+    const hold = history.find((e) => e.command === 'matter.meeting.hold')!;
+    expect(hold.to).toBe('scheduling');
+    expect(hold.decisions.map((d) => [d.rule, d.result])).toEqual([
+      ['coordination.meetingTime', true],
+      ['coordination.quorum', false],
+    ]);
+    expect((hold.decisions[1] as { explanation: string }).explanation).toContain('到会的必到方 2');
+    const schedule = history.find((e) => e.command === 'matter.meeting.schedule')!;
+    expect(schedule.decisions.map((d) => d.rule)).toEqual(['coordination.notice']);
+  });
+
+  it('describes its context with a JSON Schema that real contexts satisfy (finding 5)', async () => {
+    const { clock, send, meetingAt } = await setup();
+    clock.set(meetingAt);
+    await send('matter.meeting.attend', { party: 'community' });
+    const failed = await send('matter.meeting.hold', {});
+    const schema = propertyCoordinationProcess.contextSchema!;
+    expect(validateJson(schema, failed.snapshot.context)).toEqual([]);
+    expect(validateJson(schema, { ...failed.snapshot.context, surprise: 1 })).not.toEqual([]);
+    expect(Object.keys(propertyCoordinationProcess.parties!)).toEqual([
+      'community',
+      'owners_committee',
+      'property_company',
+    ]);
   });
 });

@@ -3,6 +3,7 @@ import { createDefaultPolicy } from '../policy/defaultPolicy.js';
 import type { CoordinationPolicy, Policy } from '../policy/types.js';
 import type { Actor, Effect } from '../process/types.js';
 import { propertyCoordinationProcess } from '../processes/propertyCoordination.js';
+import { explainDecision } from '../runtime/explainHistory.js';
 import { createProcessDriver, DRIVER_DEFAULT_NOW, type ProcessDriver } from './testing.js';
 import {
   decisionRuleMet,
@@ -57,11 +58,17 @@ function toConfirming(d: Driver, invited: string[] = []): number {
   return meetingAt;
 }
 
-/** … → meeting held with these parties at the meeting time. */
+/** Each party records its own presence at the meeting time. */
+function attend(d: Driver, parties: readonly string[], at: number): void {
+  for (const party of parties) expect(d.send('matter.meeting.attend', { party }, { at }).changed).toBe(true);
+}
+
+/** … → meeting held with these parties present at the meeting time. */
 function toDeliberation(d: Driver, attending: string[] = PARTIES): void {
   const meetingAt = toConfirming(d);
   for (const party of PARTIES) d.send('matter.meeting.confirm', { party });
-  d.send('matter.meeting.hold', { attending }, { at: meetingAt });
+  attend(d, attending, meetingAt);
+  d.send('matter.meeting.hold', {}, { at: meetingAt });
   expect(d.state).toBe('deliberation');
 }
 
@@ -108,7 +115,8 @@ describe('propertyCoordination: a whole case', () => {
     d.send('matter.meeting.confirm', { party: 'owners_committee' }, { at: T0 + DAY });
     expect(d.context.times.allConfirmedAt).toBe(T0 + DAY);
 
-    d.send('matter.meeting.hold', { attending: [...PARTIES, 'department:housing'] }, { at: meetingAt });
+    attend(d, [...PARTIES, 'department:housing'], meetingAt);
+    d.send('matter.meeting.hold', {}, { at: meetingAt });
     expect(d.state).toBe('deliberation');
     expect(d.pending('meeting')).toBeUndefined();
 
@@ -256,19 +264,25 @@ describe('propertyCoordination: quorum (quorumMet)', () => {
   it('holds the meeting when all three required parties attend (quorum 3)', () => {
     const d = start();
     const meetingAt = toConfirming(d);
-    d.send('matter.meeting.hold', { attending: PARTIES }, { at: meetingAt });
+    attend(d, PARTIES, meetingAt);
+    d.send('matter.meeting.hold', {}, { at: meetingAt });
     expect(d.state).toBe('deliberation');
     expect(d.context.meetings[0]!.status).toBe('held');
+    expect(d.decisions).toEqual([
+      { rule: 'coordination.meetingTime', inputs: { 'meeting.hoursToStart': 0 }, result: true },
+      {
+        rule: 'coordination.quorum',
+        inputs: { 'meeting.requiredPresent': 3, 'coordination.quorum': 3 },
+        result: true,
+      },
+    ]);
   });
 
   it('fails the meeting one party short and goes back to scheduling; invited units do not count', () => {
     const d = start();
     const meetingAt = toConfirming(d, ['department:housing']);
-    d.send(
-      'matter.meeting.hold',
-      { attending: ['community', 'owners_committee', 'department:housing'] },
-      { at: meetingAt },
-    );
+    attend(d, ['community', 'owners_committee', 'department:housing'], meetingAt);
+    d.send('matter.meeting.hold', {}, { at: meetingAt });
     expect(d.state).toBe('scheduling');
     expect(d.context.meetings[0]).toMatchObject({
       status: 'failed',
@@ -278,18 +292,68 @@ describe('propertyCoordination: quorum (quorumMet)', () => {
     expect(d.context.times.heldAt).toBeUndefined();
   });
 
-  it('counts a party listed twice once', () => {
+  it('records a party’s presence once: a second record is refused and counts nothing', () => {
     const d = start({ policy: withCoordination({ quorum: 2 }) });
     const meetingAt = toConfirming(d);
-    d.send('matter.meeting.hold', { attending: ['community', 'community'] }, { at: meetingAt });
+    attend(d, ['community'], meetingAt);
+    expect(d.send('matter.meeting.attend', { party: 'community' }, { at: meetingAt }).changed).toBe(false);
+    d.send('matter.meeting.hold', {}, { at: meetingAt });
     expect(d.state).toBe('scheduling');
   });
 
   it('reads the quorum from the policy: two of three suffices at quorum 2', () => {
     const d = start({ policy: withCoordination({ quorum: 2 }) });
     const meetingAt = toConfirming(d);
-    d.send('matter.meeting.hold', { attending: ['community', 'property_company'] }, { at: meetingAt });
+    attend(d, ['community', 'property_company'], meetingAt);
+    d.send('matter.meeting.hold', {}, { at: meetingAt });
     expect(d.state).toBe('deliberation');
+  });
+});
+
+describe('propertyCoordination: attendance is recorded presence, at the meeting’s time (finding 2)', () => {
+  it('holds with the parties recorded present, not a list in the request', () => {
+    const d = start({ policy: withCoordination({ quorum: 2 }) });
+    const meetingAt = toConfirming(d);
+    attend(d, ['community', 'owners_committee'], meetingAt);
+    // The old request shape (a list of attendees) is no longer taken: hold has only a note.
+    const hold = propertyCoordinationProcess.commands.find((c) => c.type === 'matter.meeting.hold')!;
+    expect(Object.keys((hold.inputSchema as { properties: object }).properties)).toEqual(['note']);
+    d.send('matter.meeting.hold', {}, { at: meetingAt });
+    expect(d.context.meetings[0]!.attending).toEqual(['community', 'owners_committee']);
+    expect(d.context.meetings[0]!.presence?.community).toEqual({ at: meetingAt, by: secretary.id });
+  });
+
+  it('refuses to hold the meeting 96 hours before its time, recording why', () => {
+    const d = start();
+    const meetingAt = toConfirming(d);
+    for (const party of PARTIES) d.send('matter.meeting.confirm', { party });
+    const early = d.send('matter.meeting.hold', {}, { at: meetingAt - 96 * HOUR });
+    expect(early.changed).toBe(false);
+    expect(d.state).toBe('confirming');
+    expect(early.decisions).toEqual([
+      { rule: 'coordination.meetingTime', inputs: { 'meeting.hoursToStart': 96 }, result: false },
+    ]);
+    // One millisecond early is still early.
+    expect(d.send('matter.meeting.hold', {}, { at: meetingAt - 1 }).changed).toBe(false);
+  });
+
+  it('takes presence only from expected parties, from one hour before the meeting', () => {
+    const d = start();
+    const meetingAt = toConfirming(d, ['department:housing']);
+    expect(d.send('matter.meeting.attend', { party: 'community' }, { at: meetingAt - 2 * HOUR }).changed).toBe(false);
+    expect(d.send('matter.meeting.attend', { party: 'karaoke_bar' }, { at: meetingAt }).changed).toBe(false);
+    expect(d.send('matter.meeting.attend', { party: 'community' }, { at: meetingAt - HOUR }).changed).toBe(true);
+    const byConvener = d.send(
+      'matter.meeting.attend',
+      { party: 'department:housing', reason: '住建局代表无系统账号，由社区登记' },
+      { at: meetingAt },
+    );
+    expect(byConvener.changed).toBe(true);
+    expect(d.context.meetings[0]!.presence?.['department:housing']).toEqual({
+      at: meetingAt,
+      by: secretary.id,
+      reason: '住建局代表无系统账号，由社区登记',
+    });
   });
 });
 
@@ -358,9 +422,19 @@ describe('propertyCoordination: signing the minutes (canSign, completesSignature
     const d = start();
     toDeliberation(d);
     d.send('matter.resolution.adopt', { decision: '同意', votes: allYes });
-    expect(d.send('matter.resolution.sign', { party: 'department:housing' }).changed).toBe(false);
+    const absent = d.send('matter.resolution.sign', { party: 'department:housing' });
+    expect(absent.changed).toBe(false);
+    expect(absent.decisions).toEqual([
+      {
+        rule: 'coordination.signature',
+        inputs: { 'party.code': 'department:housing', 'meeting.present': PARTIES, 'party.signed': false },
+        result: false,
+      },
+    ]);
     expect(d.send('matter.resolution.sign', { party: 'community' }).changed).toBe(true);
-    expect(d.send('matter.resolution.sign', { party: 'community' }).changed).toBe(false);
+    const twice = d.send('matter.resolution.sign', { party: 'community' });
+    expect(twice.changed).toBe(false);
+    expect(twice.decisions.map((x) => [x.rule, x.result])).toEqual([['coordination.signature', false]]);
     d.send('matter.resolution.sign', { party: 'owners_committee' });
     expect(d.state).toBe('signing');
     d.send('matter.resolution.sign', { party: 'property_company' });
@@ -654,5 +728,84 @@ describe('propertyCoordination: implementation and action items', () => {
     });
     expect(d.state).toBe('implementation');
     expect(d.context.times.implementationAt).toBeDefined();
+  });
+});
+
+describe('propertyCoordination: every check is a policy rule, explained with its values (finding 3)', () => {
+  const explain = (d: Driver, locale: 'zh' | 'en') =>
+    d.decisions.filter((x) => !x.result).map((x) => explainDecision(x, d.policy, locale));
+
+  it('explains a notice that is too short with the days given and required', () => {
+    const d = start();
+    d.send('matter.triage.consult');
+    d.send('matter.preconsult.done');
+    expect(d.send('matter.meeting.schedule', { meetingAt: T0 + 2 * DAY }).changed).toBe(false);
+    expect(d.decisions).toEqual([
+      {
+        rule: 'coordination.notice',
+        inputs: { 'meeting.noticeDays': 2, 'coordination.noticeDays': 3 },
+        result: false,
+      },
+    ]);
+    expect(explain(d, 'zh')[0]).toContain('提前通知天数 2 天');
+    expect(explain(d, 'zh')[0]).toContain('3 天');
+    expect(explain(d, 'en')[0]).toContain('meeting notice given');
+  });
+
+  it('records the consensus check with the votes it counted', () => {
+    const d = start({ matterType: 'property_fees' });
+    toDeliberation(d);
+    const r = d.send('matter.resolution.adopt', {
+      decision: '物业费上调5%',
+      votes: { community: 'yes', owners_committee: 'yes', property_company: 'no' },
+    });
+    expect(r.changed).toBe(false);
+    expect(r.decisions).toEqual([
+      { rule: 'coordination.consensus', inputs: { 'votes.yesShare': 66.666667 }, result: false },
+    ]);
+    expect(explain(d, 'zh')[0]).toBe('“各方协商一致”不成立：同意方占表决方 66.67%，未达到 100%');
+  });
+
+  it('explains an owners’ vote on raising repair funds that missed three quarters by area', () => {
+    const d = start({ matterType: 'repair_funds_raise' });
+    toNoConsensus(d);
+    d.send('matter.escalate.vote');
+    d.send('matter.vote.record', {
+      totalArea: 10000,
+      totalOwners: 100,
+      participatingArea: 8000,
+      participatingOwners: 80,
+      yesArea: 5600,
+      yesOwners: 64,
+    });
+    expect(d.state).toBe('closed');
+    expect(d.context.outcome).toBe('rejected');
+    expect(d.decisions.map((x) => [x.rule, x.result])).toEqual([
+      ['coordination.ownersParticipation', true],
+      ['coordination.ownersMajor', false],
+    ]);
+    expect(d.decisions[1]!.inputs).toMatchObject({
+      'vote.yesAreaShare': 70,
+      'coordination.ownersVote.majorByArea': 75,
+    });
+    const [zh] = explain(d, 'zh');
+    expect(zh).toContain('业主大会表决通过（重大事项）');
+    expect(zh).toContain('同意的专有部分面积占参与表决面积 70%');
+    expect(zh).toContain('75%');
+    expect(explain(d, 'en')[0]).toContain('floor area in favour, of the area voting 70%');
+  });
+
+  it('reads a rule the policy changed: a quorum rule of “two parties” holds with two present', () => {
+    const policy = createDefaultPolicy();
+    const quorumOfTwo = {
+      id: 'cr-quorum',
+      name: { zh: '两方到会即可', en: 'two parties suffice' },
+      logic: { '>=': [{ var: 'meeting.requiredPresent' }, 2] },
+    };
+    const d = start({
+      policy: { ...policy, coordination: { ...policy.coordination, rules: { quorum: quorumOfTwo } } },
+    });
+    toDeliberation(d, ['community', 'owners_committee']);
+    expect(d.decisions.find((x) => x.rule === 'coordination.quorum')?.result).toBe(true);
   });
 });

@@ -1,7 +1,8 @@
 import { and, assign, setup } from 'xstate';
 import { clearDeadlines, markFired, setDeadline } from '../process/deadlines.js';
 import type { Actor, CaseEvent, DeadlineDueEvent, Effect, ProcessContextBase, ProcessEnv } from '../process/types.js';
-import type { AttributeDef, CoordinationPolicy, DecisionRule } from '../policy/types.js';
+import { COORDINATION_RULE_PREFIX } from '../policy/defaults/coordinationRules.js';
+import type { AttributeDef, CoordinationPolicy, CoordinationRuleKey, DecisionRule } from '../policy/types.js';
 
 /*
  * Process 2 — three-party property coordination (三方联动, "1+2+N").
@@ -67,13 +68,28 @@ export interface Meeting {
   place?: string;
   /** Party → when it confirmed. */
   confirmations: Record<string, number>;
+  /**
+   * Party → its presence at the meeting (签到), recorded by the party itself or by the convener with a reason.
+   * The meeting's attendance is this, not a list given when it is held. Absent on meetings stored before presence
+   * was recorded.
+   */
+  presence?: Record<string, Presence>;
   /** Required parties that had not confirmed when the meeting time came. */
   unconfirmedAtMeetingTime?: string[];
   status: 'scheduled' | 'held' | 'failed' | 'rescheduled';
   heldAt?: number;
-  /** Parties (required ones and invited units) present. */
+  /** Parties (required ones and invited units) present: the parties whose presence was recorded. */
   attending?: string[];
   note?: string;
+}
+
+/** One party's presence at a meeting. */
+export interface Presence {
+  at: number;
+  /** The user who recorded it. */
+  by: string;
+  /** Why someone other than the party recorded it (the convener for a party without a login, say). */
+  reason?: string;
 }
 
 export interface Resolution {
@@ -199,7 +215,8 @@ export type PropertyCoordinationEvent =
   | CaseEvent<'matter.preconsult.done', NoteInput>
   | CaseEvent<'matter.meeting.schedule', { meetingAt: number; invited?: string[]; place?: string }>
   | CaseEvent<'matter.meeting.confirm', { party: string }>
-  | CaseEvent<'matter.meeting.hold', NoteInput & { attending: string[] }>
+  | CaseEvent<'matter.meeting.attend', { party: string; reason?: string }>
+  | CaseEvent<'matter.meeting.hold', NoteInput>
   | CaseEvent<'matter.resolution.adopt', { decision: string; votes: Record<string, PartyVote> }>
   | CaseEvent<'matter.resolution.sign', { party: string }>
   | CaseEvent<'matter.no_consensus', { reason?: string }>
@@ -230,6 +247,14 @@ export type CoordinationDeadlineKind = (typeof CoordinationDeadlineKind)[keyof t
 export type CoordinationSettings = CoordinationPolicy & { overdueActionsEscalate?: boolean };
 
 const EPSILON = 1e-9;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/** Rounded down / up to hundredths, so a rule's values read well and the rounding never lets a check pass early. */
+const floor2 = (x: number): number => Math.floor(x * 100) / 100;
+const ceil2 = (x: number): number => Math.ceil(x * 100) / 100;
+/** `part / whole` as a percentage rounded to 6 decimals (0 when the whole is 0), as the rules read shares. */
+const percentOf = (part: number, whole: number): number => (whole > 0 ? Math.round((part / whole) * 1e8) / 1e6 : 0);
 
 // ---------------------------------------------------------------------------------------------------------
 // Pure helpers (exported for the process definition and tests).
@@ -316,8 +341,13 @@ const openItems = (ctx: PropertyCoordinationContext): ActionItem[] =>
 const liveItems = (ctx: PropertyCoordinationContext): ActionItem[] =>
   ctx.actionItems.filter((i) => i.cancelledAt === undefined);
 
-/** The item a `matter.action.done` names, or the only open item when it names none. */
-const itemToComplete = (ctx: PropertyCoordinationContext, id: string | undefined): ActionItem | undefined => {
+/**
+ * The item a `matter.action.done` names, or the only open item when it names none.
+ *
+ * @example
+ * itemToComplete(context, 'a-1')?.party; // 'property_company'
+ */
+export const itemToComplete = (ctx: PropertyCoordinationContext, id: string | undefined): ActionItem | undefined => {
   const open = openItems(ctx);
   if (id === undefined) return open.length === 1 ? open[0] : undefined;
   return open.find((i) => i.id === id);
@@ -389,6 +419,51 @@ export function createPropertyCoordinationMachine(env: ProcessEnv) {
   const dayMs = (at: number, days: number, counting: 'working' | 'calendar'): number =>
     env.calendar.addDuration(at, `P${Math.max(0, Math.floor(days))}D`, counting);
 
+  // Each coordination check is a policy rule (`coordination.<name>`), evaluated once per event: guards of several
+  // transitions of one event may ask the same question, and history should record each decision once.
+  const decided = new WeakMap<object, Map<CoordinationRuleKey, boolean>>();
+  const decide = (event: object, key: CoordinationRuleKey, facts: () => Record<string, unknown>): boolean => {
+    let memo = decided.get(event);
+    if (!memo) decided.set(event, (memo = new Map<CoordinationRuleKey, boolean>()));
+    const known = memo.get(key);
+    if (known !== undefined) return known;
+    const result = env.rule(`${COORDINATION_RULE_PREFIX}${key}`, facts(), 'boolean');
+    memo.set(key, result);
+    return result;
+  };
+  const expectedParties = (m: Meeting): string[] => unique([...coordination().requiredParties, ...m.invited]);
+  const meetingFacts = (m: Meeting, at: number) => ({
+    expected: expectedParties(m),
+    present: Object.keys(m.presence ?? {}),
+    hoursToStart: ceil2((m.meetingAt - at) / HOUR_MS),
+  });
+
+  /**
+   * Judges an owners' vote with the rules `ownersParticipation` and `ownersOrdinary` / `ownersMajor` (the
+   * thresholds as percentages of `coordination.ownersVote`).
+   */
+  const judgeVote = (event: object, matterType: string, totals: OwnersVoteTotals) => {
+    const c = coordination();
+    const major = c.ownersVote.majorMatters.includes(matterType);
+    const thresholds = Object.fromEntries(
+      Object.entries(c.ownersVote)
+        .filter(([, value]) => typeof value === 'number')
+        .map(([k, value]) => [k, percentOf(value as number, 1)]),
+    );
+    const facts = () => ({
+      vote: {
+        participatingAreaShare: percentOf(totals.participatingArea, totals.totalArea),
+        participatingOwnersShare: percentOf(totals.participatingOwners, totals.totalOwners),
+        yesAreaShare: percentOf(totals.yesArea, totals.participatingArea),
+        yesOwnersShare: percentOf(totals.yesOwners, totals.participatingOwners),
+      },
+      coordination: { ownersVote: thresholds },
+    });
+    const participationMet = decide(event, 'ownersParticipation', facts);
+    const approvalMet = decide(event, major ? 'ownersMajor' : 'ownersOrdinary', facts);
+    return { major, participationMet, approvalMet, passed: participationMet && approvalMet };
+  };
+
   /**
    * The submission of the street-level grid case (Process 1) this matter escalates into. The category is the
    * command's, else the matter's, else `property_dispute` when the policy has it, else the matter type; the
@@ -431,48 +506,78 @@ export function createPropertyCoordinationMachine(env: ProcessEnv) {
       input: {} as PropertyCoordinationMachineInput,
     },
     guards: {
-      /** The meeting is at least `noticeDays` calendar days after the notice (event time) and names a time. */
+      /** Rule `notice`: the meeting is at least `noticeDays` days after the notice (event time). */
       noticeSufficient: ({ event }) => {
         const e = eventOf(event, 'matter.meeting.schedule');
         if (!e || !Number.isFinite(e.input.meetingAt)) return false;
-        return e.input.meetingAt >= dayMs(e.at, coordination().noticeDays, 'calendar');
+        return decide(e, 'notice', () => ({
+          meeting: { noticeDays: floor2((e.input.meetingAt - e.at) / DAY_MS) },
+          coordination: { noticeDays: coordination().noticeDays },
+        }));
       },
-      /** The confirming party is a required party or an invited unit, and has not confirmed yet. */
+      /** Rule `confirmation`: the party is a required party or an invited unit, and has not confirmed yet. */
       isExpectedParty: ({ context, event }) => {
         const e = eventOf(event, 'matter.meeting.confirm');
         const m = currentMeeting(context);
         if (!e || !m) return false;
-        const expected = coordination().requiredParties.includes(e.input.party) || m.invited.includes(e.input.party);
-        return expected && m.confirmations[e.input.party] === undefined;
+        return decide(e, 'confirmation', () => ({
+          party: { code: e.input.party, confirmed: m.confirmations[e.input.party] !== undefined },
+          meeting: meetingFacts(m, e.at),
+        }));
       },
-      /** Attending required parties ≥ `coordination.quorum`. */
-      quorumMet: ({ event }) => {
-        const e = eventOf(event, 'matter.meeting.hold');
-        if (!e) return false;
+      /** Rule `attendance`: an expected party not yet present, from shortly before the meeting. */
+      canAttend: ({ context, event }) => {
+        const e = eventOf(event, 'matter.meeting.attend');
+        const m = currentMeeting(context);
+        if (!e || !m) return false;
+        return decide(e, 'attendance', () => ({
+          party: { code: e.input.party, present: m.presence?.[e.input.party] !== undefined },
+          meeting: meetingFacts(m, e.at),
+        }));
+      },
+      /** Rule `meetingTime`: a meeting is held at its time, not before. */
+      meetingStarted: ({ context, event }) => {
+        const m = currentMeeting(context);
+        if (event.type !== 'matter.meeting.hold' || !m) return false;
+        return decide(event, 'meetingTime', () => ({ meeting: meetingFacts(m, event.at) }));
+      },
+      /** Rule `quorum`: required parties recorded present ≥ `coordination.quorum`. */
+      quorumMet: ({ context, event }) => {
+        const m = currentMeeting(context);
+        if (event.type !== 'matter.meeting.hold' || !m) return false;
         const { requiredParties, quorum } = coordination();
-        return unique(e.input.attending).filter((p) => requiredParties.includes(p)).length >= quorum;
+        return decide(event, 'quorum', () => ({
+          meeting: {
+            ...meetingFacts(m, event.at),
+            requiredPresent: Object.keys(m.presence ?? {}).filter((p) => requiredParties.includes(p)).length,
+          },
+          coordination: { quorum },
+        }));
       },
-      /** The votes meet the matter type's decision rule (consensus | majority) among the required parties present. */
+      /**
+       * Rule `consensus` or `majority` (the matter type's decision rule): the votes of the required parties
+       * present.
+       */
       decisionRuleMet: ({ context, event }) => {
         const e = eventOf(event, 'matter.resolution.adopt');
         if (!e || e.input.decision.trim() === '') return false;
         const c = coordination();
-        return decisionRuleMet(
-          decisionRuleOf(c, context.matterType),
-          votersOf(context, c.requiredParties),
-          e.input.votes,
-        );
+        const voters = votersOf(context, c.requiredParties);
+        const yes = voters.filter((p) => e.input.votes[p] === 'yes').length;
+        return decide(e, decisionRuleOf(c, context.matterType), () => ({
+          votes: { voters: voters.length, yes, yesShare: percentOf(yes, voters.length) },
+        }));
       },
-      /** The signing party attended the meeting and has not signed yet. */
+      /** Rule `signature`: the signing party attended the meeting and has not signed yet. */
       canSign: ({ context, event }) => {
         const e = eventOf(event, 'matter.resolution.sign');
-        const attending = currentMeeting(context)?.attending ?? [];
-        return (
-          !!e &&
-          !!context.resolution &&
-          attending.includes(e.input.party) &&
-          context.resolution.signatures[e.input.party] === undefined
-        );
+        const m = currentMeeting(context);
+        if (!e || !m || !context.resolution) return false;
+        const signatures = context.resolution.signatures;
+        return decide(e, 'signature', () => ({
+          party: { code: e.input.party, signed: signatures[e.input.party] !== undefined },
+          meeting: { present: m.attending ?? [] },
+        }));
       },
       /** This signature is the last one missing. */
       completesSignatures: ({ context, event }) => {
@@ -486,10 +591,10 @@ export function createPropertyCoordinationMachine(env: ProcessEnv) {
         const e = eventOf(event, 'matter.vote.record');
         return !!e && judgeOwnersVote(coordination(), context.matterType, e.input).valid;
       },
-      /** Participation and approval thresholds met by area AND by headcount. */
+      /** Rules `ownersParticipation` and `ownersOrdinary` / `ownersMajor`: by area AND by headcount. */
       votePassed: ({ context, event }) => {
         const e = eventOf(event, 'matter.vote.record');
-        return !!e && judgeOwnersVote(coordination(), context.matterType, e.input).passed;
+        return !!e && judgeVote(e, context.matterType, e.input).passed;
       },
       /** A new item with an unused id, a party, a title and (if given) a due date after now. */
       actionItemValid: ({ context, event }) => {
@@ -644,6 +749,17 @@ export function createPropertyCoordinationMachine(env: ProcessEnv) {
         };
       }),
 
+      recordPresence: assign(({ context, event }) => {
+        const e = eventOf(event, 'matter.meeting.attend')!;
+        const m = currentMeeting(context)!;
+        const reason = e.input.reason?.trim();
+        const presence = {
+          ...(m.presence ?? {}),
+          [e.input.party]: { at: e.at, by: e.actor.id, ...(reason ? { reason } : {}) },
+        };
+        return { meetings: context.meetings.map((x) => (x === m ? { ...m, presence } : x)) };
+      }),
+
       holdMeeting: assign(({ context, event }) => {
         const e = eventOf(event, 'matter.meeting.hold')!;
         const m = currentMeeting(context)!;
@@ -651,7 +767,7 @@ export function createPropertyCoordinationMachine(env: ProcessEnv) {
           ...m,
           status: 'held',
           heldAt: e.at,
-          attending: unique(e.input.attending),
+          attending: Object.keys(m.presence ?? {}),
           ...(e.input.note ? { note: e.input.note } : {}),
         };
         return {
@@ -669,7 +785,7 @@ export function createPropertyCoordinationMachine(env: ProcessEnv) {
           ...m,
           status: 'failed',
           heldAt: e.at,
-          attending: unique(e.input.attending),
+          attending: Object.keys(m.presence ?? {}),
           ...(e.input.note ? { note: e.input.note } : {}),
         };
         return {
@@ -732,7 +848,7 @@ export function createPropertyCoordinationMachine(env: ProcessEnv) {
 
       recordVote: assign(({ context, event }) => {
         const e = eventOf(event, 'matter.vote.record')!;
-        const j = judgeOwnersVote(coordination(), context.matterType, e.input);
+        const j = judgeVote(e, context.matterType, e.input);
         const { totalArea, totalOwners, participatingArea, participatingOwners, yesArea, yesOwners } = e.input;
         return {
           ownersVote: {
@@ -936,11 +1052,13 @@ export function createPropertyCoordinationMachine(env: ProcessEnv) {
       confirming: {
         on: {
           'matter.meeting.confirm': { guard: 'isExpectedParty', actions: 'recordConfirmation' },
+          'matter.meeting.attend': { guard: 'canAttend', actions: 'recordPresence' },
           // Rescheduling: a new meeting, confirmations start again.
           'matter.meeting.schedule': { guard: 'noticeSufficient', actions: 'scheduleMeeting' },
+          // Not before its time; the attendance is the presence recorded, and below the quorum the meeting fails.
           'matter.meeting.hold': [
-            { guard: 'quorumMet', target: 'deliberation', actions: 'holdMeeting' },
-            { target: 'scheduling', actions: 'failMeeting' },
+            { guard: and(['meetingStarted', 'quorumMet']), target: 'deliberation', actions: 'holdMeeting' },
+            { guard: 'meetingStarted', target: 'scheduling', actions: 'failMeeting' },
           ],
           'deadline.due': { guard: 'meetingDue', actions: 'noteUnconfirmed' },
         },
@@ -955,7 +1073,7 @@ export function createPropertyCoordinationMachine(env: ProcessEnv) {
         on: {
           'matter.resolution.sign': [
             {
-              guard: and(['canSign', 'completesSignatures']),
+              guard: and(['completesSignatures', 'canSign']),
               target: 'implementation',
               actions: ['recordSignature', 'stampSigned', 'startImplementation'],
             },

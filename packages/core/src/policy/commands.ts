@@ -73,6 +73,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = Object.freeze([
   c('matter.preconsult.done', '完成预协商', 'finish pre-consultation'),
   c('matter.meeting.schedule', '安排会议', 'schedule the meeting'),
   c('matter.meeting.confirm', '确认参会', 'confirm attendance'),
+  c('matter.meeting.attend', '登记到会', 'record presence at the meeting'),
   c('matter.meeting.hold', '召开会议', 'hold the meeting'),
   c('matter.resolution.adopt', '形成决议', 'adopt a resolution'),
   c('matter.resolution.sign', '会议纪要签字', 'sign the minutes'),

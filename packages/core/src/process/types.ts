@@ -148,6 +148,12 @@ export interface RulesRead {
   actions?: Record<string, readonly string[]>;
 }
 
+/** A party of a process: its name and the roles whose holders act for it. */
+export interface PartyDef {
+  name: LocalizedText;
+  roles: readonly string[];
+}
+
 /** Indexable fields of a case that stores keep in columns (for inboxes, scopes and indicators). */
 export interface CaseSummary {
   /** Org level currently responsible (grid, community, street, department, district…). */
@@ -222,6 +228,23 @@ export interface ProcessDefinition<TContext = unknown> {
   inputLabels?: Record<string, LocalizedText>;
   /** The policy rules the machine reads, by guard and action. */
   rulesRead?: RulesRead;
+  /**
+   * JSON Schema of the machine's context (what a case's `context` holds: a matter's meetings, votes and outcome),
+   * for the processes API and the OpenAPI document.
+   */
+  contextSchema?: JsonSchema;
+  /**
+   * The parties that act in the process's cases (三方联动: the community, the owners' committee, the property
+   * company), each with its name and the roles whose holders act for it. An actor also acts for each org unit it
+   * belongs to (a liaison of `department:housing` for the invited unit `department:housing`).
+   */
+  parties?: Record<string, PartyDef>;
+  /**
+   * The parties a command is given as (a signature's `party`, the owner of the action item being completed). The
+   * runtime refuses the command (403 `permission.not_party`) unless the actor acts for each of them
+   * ({@link parties}) or a permission row that lets it give the command names the party in `actFor`.
+   */
+  actingParties?(command: { type: string; input: Record<string, unknown> }, context: TContext): string[];
   /** The kinds of deadline the machine sets (`sign`, `handle`…), with their names. */
   deadlineKinds?: Record<string, LocalizedText>;
   /** Extracts the indexable fields from a machine context and state value. */

@@ -4,6 +4,12 @@ import { gridEscalationProcess } from './gridEscalation.js';
 import { propertyCoordinationProcess } from './propertyCoordination.js';
 
 export { gridEscalationProcess, propertyCoordinationProcess, appealEvaluationProcess, EVALUATION_OPENED };
+export {
+  CONVENER_PARTY,
+  propertyCoordinationActingParties,
+  propertyCoordinationParties,
+} from './propertyCoordination.js';
+export { propertyCoordinationContextSchema } from './propertyCoordination.context.js';
 export { createGridEscalationMachine, type GridEscalationContext } from '../machines/gridEscalation.js';
 export { createPropertyCoordinationMachine } from '../machines/propertyCoordination.js';
 export { createAppealEvaluationMachine } from '../machines/appealEvaluation.js';

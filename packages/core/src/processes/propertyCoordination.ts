@@ -2,11 +2,13 @@ import type { LocalizedText } from '../i18n.js';
 import { commandDef } from '../policy/commands.js';
 import type { Policy } from '../policy/types.js';
 import type { Problem } from '../problems.js';
-import type { CaseSummary, CommandDef, JsonSchema, ProcessDefinition } from '../process/types.js';
+import type { CaseSummary, CommandDef, JsonSchema, PartyDef, ProcessDefinition } from '../process/types.js';
 import {
   createPropertyCoordinationMachine,
+  itemToComplete,
   type PropertyCoordinationContext,
 } from '../machines/propertyCoordination.js';
+import { propertyCoordinationContextSchema } from './propertyCoordination.context.js';
 
 /*
  * Process 2 as the runtime sees it: the machine plus the schemas, command list, state names and summary that
@@ -88,9 +90,20 @@ export const propertyCoordinationCommands: CommandDef[] = [
   ),
   cmd('matter.meeting.confirm', obj({ party }, ['party'])),
   cmd(
-    'matter.meeting.hold',
-    obj({ attending: { type: 'array', items: party, uniqueItems: true, maxItems: 30 }, note }, ['attending']),
+    'matter.meeting.attend',
+    obj(
+      {
+        party,
+        reason: {
+          ...text(500),
+          description:
+            'Given when the convener (the community) records the presence of another party, e.g. one without a login.',
+        },
+      },
+      ['party'],
+    ),
   ),
+  cmd('matter.meeting.hold', obj({ note })),
   cmd(
     'matter.resolution.adopt',
     obj(
@@ -161,6 +174,45 @@ export const propertyCoordinationCommands: CommandDef[] = [
     t('期限到期', 'deadline due'),
   ),
 ];
+
+/** The convener of three-party meetings: the community party organisation / residents' committee. */
+export const CONVENER_PARTY = 'community';
+
+/** The three parties ("1+2") and the roles that act for each; invited units act as their org unit. */
+export const propertyCoordinationParties: Record<string, PartyDef> = {
+  community: { name: t('社区（党组织、居委会）', 'the community'), roles: ['community_staff', 'community_secretary'] },
+  owners_committee: { name: t('业主委员会', 'the owners’ committee'), roles: ['owners_committee'] },
+  property_company: { name: t('物业服务企业', 'the property company'), roles: ['property_company'] },
+};
+
+/**
+ * The parties a command is given as: the party confirming, recording its presence or signing; the convener when it
+ * records another party's presence with a reason; the owner of the action item being completed.
+ *
+ * @example
+ * propertyCoordinationActingParties({ type: 'matter.resolution.sign', input: { party: 'owners_committee' } }, ctx);
+ * // ['owners_committee']
+ */
+export function propertyCoordinationActingParties(
+  command: { type: string; input: Record<string, unknown> },
+  context: unknown,
+): string[] {
+  const { party, reason, id } = command.input as { party?: unknown; reason?: unknown; id?: unknown };
+  switch (command.type) {
+    case 'matter.meeting.confirm':
+    case 'matter.resolution.sign':
+      return typeof party === 'string' ? [party] : [];
+    case 'matter.meeting.attend':
+      if (typeof reason === 'string' && reason.trim() !== '') return [CONVENER_PARTY];
+      return typeof party === 'string' ? [party] : [];
+    case 'matter.action.done': {
+      const item = itemToComplete(context as PropertyCoordinationContext, typeof id === 'string' ? id : undefined);
+      return item ? [item.party] : [];
+    }
+    default:
+      return [];
+  }
+}
 
 /** Names of every state, keyed by state path. */
 export const propertyCoordinationStates: ProcessDefinition['states'] = {
@@ -282,7 +334,21 @@ export const propertyCoordinationProcess: ProcessDefinition = {
   validateInput: validatePropertyCoordinationInput,
   commands: propertyCoordinationCommands,
   states: propertyCoordinationStates,
-  rulesRead: {},
+  rulesRead: {
+    guards: {
+      noticeSufficient: ['coordination.notice'],
+      isExpectedParty: ['coordination.confirmation'],
+      canAttend: ['coordination.attendance'],
+      meetingStarted: ['coordination.meetingTime'],
+      quorumMet: ['coordination.quorum'],
+      decisionRuleMet: ['coordination.consensus', 'coordination.majority'],
+      canSign: ['coordination.signature'],
+      votePassed: ['coordination.ownersParticipation', 'coordination.ownersOrdinary', 'coordination.ownersMajor'],
+    },
+  },
+  contextSchema: propertyCoordinationContextSchema,
+  parties: propertyCoordinationParties,
+  actingParties: propertyCoordinationActingParties,
   deadlineKinds: {
     meeting: t('会议时间', 'Meeting time'),
     action_item: t('落实事项期限', 'Action item due'),

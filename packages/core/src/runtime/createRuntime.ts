@@ -15,7 +15,7 @@ import {
   type ProcessDefinition,
   type ProcessEnv,
 } from '../process/types.js';
-import { allowedBy, canRead, readCommandsOf } from './permissions.js';
+import { allowedBy, canRead, partiesOf, partyRefused, readCommandsOf } from './permissions.js';
 import type { PolicyRegistry } from './policyRegistry.js';
 import type {
   CasePage,
@@ -30,7 +30,7 @@ import { validateJson } from './validateJson.js';
 import { errors } from './runtimeErrors.js';
 import { GridflowError } from '../errors.js';
 import { describeProcess, type ProcessDescription } from './describeProcess.js';
-import { explainEntry, type ExplainedHistoryEntry } from './explainHistory.js';
+import { explainDecision, explainEntry, type ExplainedHistoryEntry } from './explainHistory.js';
 import { availabilityOf, createCommandProber, type AvailableCommand, type CommandProber } from './probeCommand.js';
 import type { Locale } from '../i18n.js';
 import { computeIndicators, type IndicatorReport } from './indicators.js';
@@ -377,7 +377,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         deadlines: fired ? markFired(context.deadlines ?? [], id, event.at, fired.dueAt) : (context.deadlines ?? []),
       };
     } else if (!changed) {
-      throw errors.commandRefused(event.type, decisions);
+      // The rules that said no, explained with the values they read.
+      const said = decisions.filter((d) => !d.result);
+      const explain = (locale: Locale) => said.map((d) => explainDecision(d, policy, locale, def.facts));
+      throw errors.commandRefused(event.type, decisions, { zh: explain('zh'), en: explain('en') });
     }
     const snap = c.machine.resolveState({ value: after.value as never, context });
     const next = toRecord(def, record, snap, event.at);
@@ -581,17 +584,33 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         const cmd = compile(def, policy).commands.get(command.type);
         if (!cmd || (cmd.internal && opts.actor.id !== SYSTEM_ACTOR.id))
           throw errors.unknownCommand(def.id, command.type);
-        if (
-          opts.actor.id !== SYSTEM_ACTOR.id &&
-          allowedBy(policy, opts.actor, command.type, record.summary).length === 0
-        ) {
-          throw errors.forbidden(command.type);
-        }
+        const rows =
+          opts.actor.id === SYSTEM_ACTOR.id ? [] : allowedBy(policy, opts.actor, command.type, record.summary);
+        if (opts.actor.id !== SYSTEM_ACTOR.id && rows.length === 0) throw errors.forbidden(command.type);
         const input = command.input ?? {};
         const problems = validateJson(cmd.inputSchema, input);
         if (problems.length) throw errors.invalidInput(problems);
         const c = compile(def, policy);
         const snapshot = restore(def, c, record);
+        // The party a command names must be the caller's own, or one a permission row lets it act for.
+        const refused =
+          opts.actor.id === SYSTEM_ACTOR.id
+            ? undefined
+            : partyRefused(def, opts.actor, rows, { type: command.type, input }, snapshot.context);
+        if (refused !== undefined) {
+          const named = (code: string) => ({
+            code,
+            zh: def.parties?.[code]?.name.zh ?? code,
+            en: def.parties?.[code]?.name.en ?? code,
+          });
+          throw errors.notParty(
+            command.type,
+            named(refused),
+            partiesOf(def, opts.actor)
+              .filter((p) => def.parties?.[p] !== undefined || p.startsWith('department:'))
+              .map(named),
+          );
+        }
         const accepts = ruleErrors(c, () => getNextTransitions(snapshot)).some((t) => t.eventType === command.type);
         if (!accepts) throw errors.notNow(command.type, record.state);
         const next = await apply(tx, record, { type: command.type, input, actor: opts.actor, at }, policy, 0, snapshot);

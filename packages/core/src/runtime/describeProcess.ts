@@ -1,7 +1,8 @@
 import type { AnyStateMachine } from 'xstate';
 import type { LocalizedText } from '../i18n.js';
 import { commandMatches } from '../policy/commands.js';
-import type { OrgLevel, Policy, Scope } from '../policy/types.js';
+import { COORDINATION_RULE_PREFIX, DEFAULT_COORDINATION_RULES } from '../policy/defaults/coordinationRules.js';
+import type { CoordinationRuleKey, OrgLevel, Policy, Scope } from '../policy/types.js';
 import { FIELD_LABELS } from '../process/fieldLabels.js';
 import type { CommandDef, JsonSchema, ProcessDefinition } from '../process/types.js';
 
@@ -110,6 +111,10 @@ export interface ProcessDescription {
   deadlineKinds: { kind: string; name: LocalizedText }[];
   /** The policy rules it reads. */
   rules: RuleUse[];
+  /** JSON Schema of a case's machine context (a matter's meetings, votes and outcome), when the process has one. */
+  contextSchema?: JsonSchema;
+  /** The parties that act in its cases, with the roles that act for each (see `ProcessDefinition.parties`). */
+  parties?: { code: string; name: LocalizedText; roles: string[] }[];
 }
 
 interface NodeLike {
@@ -199,6 +204,10 @@ const ROUTING_NAME: LocalizedText = { zh: '路由表', en: 'Routing table' };
 
 function ruleName(policy: Policy | null, key: string): LocalizedText | undefined {
   if (key === 'routing') return ROUTING_NAME;
+  if (key.startsWith(COORDINATION_RULE_PREFIX)) {
+    const name = key.slice(COORDINATION_RULE_PREFIX.length) as CoordinationRuleKey;
+    return (policy?.coordination.rules?.[name] ?? DEFAULT_COORDINATION_RULES[name])?.name;
+  }
   if (policy === null) return undefined;
   const rules = policy.rules as unknown as Record<string, { name?: LocalizedText } | undefined> & {
     custom?: Record<string, { name?: LocalizedText }>;
@@ -300,5 +309,9 @@ export function describeProcess(
       const name = ruleName(policy, key);
       return { key, ...(name ? { name } : {}) };
     }),
+    ...(def.contextSchema ? { contextSchema: def.contextSchema } : {}),
+    ...(def.parties
+      ? { parties: Object.entries(def.parties).map(([code, p]) => ({ code, name: p.name, roles: [...p.roles] })) }
+      : {}),
   };
 }

@@ -21,7 +21,16 @@ export {
 } from './describeProcess.js';
 export { createMemoryStore, encodeCursor, decodeCursor, matchesQuery } from './memoryStore.js';
 export { createPolicyRegistry, type PolicyRegistry } from './policyRegistry.js';
-export { allowedBy, atLevel, canRead, commandsOverlap, inScope, readCommandsOf } from './permissions.js';
+export {
+  allowedBy,
+  atLevel,
+  canRead,
+  commandsOverlap,
+  inScope,
+  partiesOf,
+  partyRefused,
+  readCommandsOf,
+} from './permissions.js';
 export { validateJson } from './validateJson.js';
 export { checkBounds, type CheckBoundsOptions } from './checkBounds.js';
 export type {

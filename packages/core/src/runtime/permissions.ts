@@ -2,6 +2,42 @@ import { commandMatches } from '../policy/commands.js';
 import type { OrgLevel, Policy, PermissionRow } from '../policy/types.js';
 import type { Actor, CaseSummary, ProcessDefinition } from '../process/types.js';
 
+/**
+ * The parties an actor acts for in a process's cases: those whose roles it holds, and the org units it belongs to
+ * (`department:housing`).
+ *
+ * @example
+ * partiesOf(propertyCoordinationProcess, { id: 'u-1', roles: ['property_company'], units: ['compound:x-01'] });
+ * // ['property_company', 'compound:x-01']
+ */
+export function partiesOf(def: Pick<ProcessDefinition, 'parties'>, actor: Actor): string[] {
+  const byRole = Object.entries(def.parties ?? {})
+    .filter(([, party]) => party.roles.some((r) => actor.roles.includes(r)))
+    .map(([code]) => code);
+  return [...new Set([...byRole, ...actor.units])];
+}
+
+/**
+ * The first party a command is given as that the actor may not act for: not one of its own parties, and no row
+ * among `rows` (those allowing the command) names it (or `*`) in `actFor`. Undefined when it may act for all.
+ *
+ * @example
+ * partyRefused(def, actor, rows, { type: 'matter.resolution.sign', input: { party: 'owners_committee' } }, ctx);
+ */
+export function partyRefused(
+  def: Pick<ProcessDefinition, 'parties' | 'actingParties'>,
+  actor: Actor,
+  rows: readonly PermissionRow[],
+  command: { type: string; input: Record<string, unknown> },
+  context: unknown,
+): string | undefined {
+  if (!def.actingParties) return undefined;
+  const own = partiesOf(def, actor);
+  return def
+    .actingParties(command, context)
+    .find((p) => !own.includes(p) && !rows.some((r) => r.actFor?.includes(p) || r.actFor?.includes('*')));
+}
+
 /** True when the case lies within the actor's reach for a scope. */
 export function inScope(scope: PermissionRow['scope'], actor: Actor, summary: CaseSummary): boolean {
   switch (scope) {

@@ -2,6 +2,9 @@ import { GridflowError } from '../errors.js';
 import type { Decision } from '../process/types.js';
 import type { Problem } from '../problems.js';
 
+/** A party named in an error: its code and words for it. */
+type NamedParty = { code: string; zh: string; en: string };
+
 /** The errors the runtime throws, each with a stable code and Chinese and English messages. */
 export const errors = {
   notFound: (id: string) =>
@@ -33,10 +36,15 @@ export const errors = {
       { zh: `案件当前状态（${state}）不能执行 ${type}`, en: `${type} cannot be given in the current state (${state})` },
       { path: '/type', details: { state } },
     ),
-  commandRefused: (type: string, decisions: Decision[]) =>
+  commandRefused: (type: string, decisions: Decision[], because?: { zh: string[]; en: string[] }) =>
     new GridflowError(
       'command.refused',
-      { zh: `规则不允许执行 ${type}`, en: `The policy's rules do not allow ${type} now` },
+      because && because.zh.length > 0
+        ? {
+            zh: `规则不允许执行 ${type}：${because.zh.join('；')}`,
+            en: `The policy's rules do not allow ${type} now: ${because.en.join('; ')}`,
+          }
+        : { zh: `规则不允许执行 ${type}`, en: `The policy's rules do not allow ${type} now` },
       { path: '/type', details: { decisions } },
     ),
   forbidden: (type: string) =>
@@ -44,6 +52,15 @@ export const errors = {
       'permission.denied',
       { zh: `无权执行 ${type}`, en: `Not allowed to give ${type}` },
       { path: '/type' },
+    ),
+  notParty: (type: string, party: NamedParty, own: NamedParty[]) =>
+    new GridflowError(
+      'permission.not_party',
+      {
+        zh: `不能代表${party.zh}执行 ${type}：您代表的是${own.map((p) => p.zh).join('、') || '其他方'}，每一方只能为自己确认、签字和完成事项`,
+        en: `You cannot give ${type} for ${party.en || party.zh}: you act for ${own.map((p) => p.en || p.zh).join(', ') || 'another party'}, and each party confirms, signs and completes its own items`,
+      },
+      { path: '/input', details: { party: party.code, own: own.map((p) => p.code) } },
     ),
   invalidInput: (problems: Problem[]) =>
     new GridflowError(
