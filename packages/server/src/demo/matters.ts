@@ -71,6 +71,7 @@ interface MatterView {
     meetingAt: number;
     invited: string[];
     confirmations: Record<string, number>;
+    presence?: Record<string, unknown>;
     status: string;
     attending?: string[];
   }[];
@@ -111,11 +112,12 @@ export async function* matterStory(env: StoryEnv, def: MatterStoryDef): Story {
   const x = def.compound;
   const staff = people.communityStaff(x.community);
   const secretary = people.secretary(x.community);
-  const partyActor = (party: string, signing = false): DemoUser => {
+  /** Who acts for a party: each party confirms, records its presence and signs for itself. */
+  const partyActor = (party: string): DemoUser => {
     if (party === 'owners_committee') return people.ownersCommittee(x.id);
     if (party === 'property_company') return people.propertyCompany(x.id);
-    if (party.startsWith('department:') && !signing) return people.liaison(party.slice('department:'.length));
-    // The community's own confirmation and signature, and the secretary recording an invited unit's signature.
+    if (party.startsWith('department:')) return people.liaison(party.slice('department:'.length));
+    // The community's own confirmation, presence and signature.
     return secretary;
   };
   const wait = (minutes: [number, number]): number => later(env, minutes, plan.office);
@@ -185,9 +187,13 @@ export async function* matterStory(env: StoryEnv, def: MatterStoryDef): Story {
           const quorumFails: boolean = plan.failedMeetingFirst === true && !failedMeeting;
           failedMeeting ||= quorumFails;
           const attending = quorumFails ? ['community', 'owners_committee'] : parties;
+          // Each party present signs in for itself; then the convener holds the meeting.
+          for (const party of attending)
+            if (meeting.presence?.[party] === undefined)
+              await send('matter.meeting.attend', { party }, partyActor(party));
           await send(
             'matter.meeting.hold',
-            { attending, note: quorumFails ? '物业公司未到会，会议改期' : '三方到会，充分协商' },
+            { note: quorumFails ? '物业公司未到会，会议改期' : '三方到会，充分协商' },
             secretary,
           );
           yield sim.now() + random.int(60, 150) * MINUTE;
@@ -219,7 +225,7 @@ export async function* matterStory(env: StoryEnv, def: MatterStoryDef): Story {
         if (plan.stop === 'signing' && signed >= (plan.signatures ?? 0)) return;
         const next = attending.find((p) => signatures[p] === undefined);
         if (next === undefined) throw new Error('signing with every signature given');
-        await send('matter.resolution.sign', { party: next }, partyActor(next, true));
+        await send('matter.resolution.sign', { party: next }, partyActor(next));
         yield sim.now() + random.int(10, 8 * 60) * MINUTE;
         break;
       }

@@ -232,7 +232,7 @@ export async function buildHttpApp(ctx: ServerContext, options: HttpAppOptions =
     done();
   });
 
-  await registerOpenApi(app, { demo: config.mode === 'demo' });
+  await registerOpenApi(app, { demo: config.mode === 'demo', processes: options.processes ?? builtInProcesses });
   const attachments =
     options.attachments ??
     createAttachmentStore(ctx.sql, {

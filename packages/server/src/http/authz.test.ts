@@ -8,7 +8,7 @@ import {
   type Policy,
   type Scope,
 } from '@gridflow/core';
-import { holderLevel, recipes, FIXTURE_UNITS, gridInTriage } from './fixtures.js';
+import { holderLevel, recipeParties, recipes, FIXTURE_UNITS, gridInTriage, type Fixture } from './fixtures.js';
 import { ENGINES, noiseReport, parkingMatter, startHarness, TENANTS, type Harness } from './harness.js';
 
 /**
@@ -78,17 +78,40 @@ const READERS: Record<string, readonly string[]> = {
 };
 const overlap = (a: string, b: string) => commandMatches(a, b) || commandMatches(b, a);
 
-/** The specification: may this actor give this command on a case with this summary? May they see it at all? */
-function expected(actor: Actor, command: string, summary: CaseSummary): { allowed: boolean; readable: boolean } {
+/** The roles that act for each party of a three-party meeting; an actor also acts for its own org units. */
+const PARTY_ROLES: Record<string, readonly string[]> = {
+  community: ['community_staff', 'community_secretary'],
+  owners_committee: ['owners_committee'],
+  property_company: ['property_company'],
+};
+const actsFor = (actor: Actor, party: string): boolean =>
+  actor.units.includes(party) || (PARTY_ROLES[party] ?? []).some((r) => actor.roles.includes(r));
+
+/**
+ * The specification: may this actor give this command on a case with this summary? May they see it at all? With
+ * `parties` (those the command is given as), a row allows it only if the actor acts for each, or the row names
+ * the party in `actFor`.
+ */
+function expected(
+  actor: Actor,
+  command: string,
+  summary: CaseSummary,
+  parties: readonly string[] = [],
+): { allowed: boolean; readable: boolean; asParty: boolean } {
   const readers = READERS[command.slice(0, command.indexOf('.'))] ?? [];
   const rows = policy.permissions.filter((r) => actor.roles.includes(r.role));
   // A row limited to levels holds only while the case is at one of them (the holder of an order acts on it).
   const levelOk = (levels: readonly string[] | undefined) =>
     levels === undefined || (summary.level !== undefined && levels.includes(summary.level));
+  const allowing = rows.filter(
+    (r) => commandMatches(r.command, command) && scopeOk(r.scope, actor, summary) && levelOk(r.levels),
+  );
+  const asParty = parties.every(
+    (p) => actsFor(actor, p) || allowing.some((r) => r.actFor?.includes(p) || r.actFor?.includes('*')),
+  );
   return {
-    allowed: rows.some(
-      (r) => commandMatches(r.command, command) && scopeOk(r.scope, actor, summary) && levelOk(r.levels),
-    ),
+    asParty,
+    allowed: allowing.length > 0 && asParty,
     // Policy rows are about policies: they let nobody see residents' cases.
     readable: rows.some(
       (r) =>
@@ -160,34 +183,47 @@ describe.each(ENGINES)('authorisation matrix on %s', (engine) => {
   });
 
   it('every role × command × scope: allowed ones succeed, others get 403 or 404', async () => {
-    const counts = { checked: 0, allowed: 0, forbidden403: 0, hidden404: 0 };
+    const counts = { checked: 0, allowed: 0, forbidden403: 0, notParty403: 0, hidden404: 0 };
     const failures: string[] = [];
     for (const [command, recipe] of Object.entries(recipes)) {
       const shared = await recipe(h.ctx, T, 'none');
       for (const role of roles) {
         for (const variant of variantsOf(role)) {
           const actor = actorFor(role, variant);
-          let fx = shared;
-          let want = expected(actor, command, shared.summary);
-          if (want.allowed || holderLevel(role, command) !== undefined) {
-            // Success changes the case: a fresh one, prepared for this role (at the level it holds orders at).
-            fx = await recipe(h.ctx, T, role);
-            want = expected(actor, command, fx.summary);
+          const probes: [Fixture, ReturnType<typeof expected>][] = [];
+          const onShared = expected(actor, command, shared.summary, recipeParties(command, shared.input));
+          // The shared case names the community (or the property company's item): a role whose row allows the
+          // command acts there for another party, and is refused; then it acts for its own on a fresh case.
+          if (!onShared.asParty && expected(actor, command, shared.summary).allowed) probes.push([shared, onShared]);
+          if (onShared.allowed || holderLevel(role, command) !== undefined || !onShared.asParty) {
+            // Success changes the case: a fresh one, prepared for this role (at the level it holds orders at, for
+            // the party it acts for).
+            const fx = await recipe(h.ctx, T, role);
+            probes.push([fx, expected(actor, command, fx.summary, recipeParties(command, fx.input))]);
+          } else probes.push([shared, onShared]);
+          for (const [fx, want] of probes) {
+            const res = await h.request(actor, {
+              method: 'POST',
+              url: `/api/v1/cases/${fx.caseId}/commands`,
+              payload: { type: command, input: fx.input, expectedVersion: fx.version },
+            });
+            counts.checked++;
+            const status = want.allowed ? 200 : want.readable ? 403 : 404;
+            if (res.statusCode !== status)
+              failures.push(
+                `${role}/${variant} ${command} ${JSON.stringify(fx.input).slice(0, 60)}: expected ${status}, got ${res.statusCode} ${res.body.slice(0, 200)}`,
+              );
+            else if (status === 200) counts.allowed++;
+            else if (status === 403) {
+              counts.forbidden403++;
+              // A row allows the command but not for that party: refused as acting for another party.
+              const code = (res.json() as { code: string }).code;
+              const rowAllows = expected(actor, command, fx.summary).allowed;
+              if (rowAllows && code !== 'permission.not_party')
+                failures.push(`${role}/${variant} ${command}: expected permission.not_party, got ${code}`);
+              else if (rowAllows) counts.notParty403++;
+            } else counts.hidden404++;
           }
-          const res = await h.request(actor, {
-            method: 'POST',
-            url: `/api/v1/cases/${fx.caseId}/commands`,
-            payload: { type: command, input: fx.input, expectedVersion: fx.version },
-          });
-          counts.checked++;
-          const status = want.allowed ? 200 : want.readable ? 403 : 404;
-          if (res.statusCode !== status)
-            failures.push(
-              `${role}/${variant} ${command}: expected ${status}, got ${res.statusCode} ${res.body.slice(0, 200)}`,
-            );
-          else if (status === 200) counts.allowed++;
-          else if (status === 403) counts.forbidden403++;
-          else counts.hidden404++;
         }
       }
     }
@@ -199,6 +235,47 @@ describe.each(ENGINES)('authorisation matrix on %s', (engine) => {
     expect(counts.allowed).toBeGreaterThan(100);
     expect(counts.forbidden403).toBeGreaterThan(100);
     expect(counts.hidden404).toBeGreaterThan(100);
+    // The finding (issue 8 §7): a party acted for another — the owners' committee confirmed for the property
+    // company, the property company signed for the owners' committee, one party completed another's item.
+    expect(counts.notParty403).toBeGreaterThan(5);
+  });
+
+  it('each party acts for itself: confirming, signing and completing for another party is 403 permission.not_party', async () => {
+    const owners: Actor = { id: 'u-owners', roles: ['owners_committee'], units: ['compound:x-01'] };
+    const company: Actor = { id: 'u-company', roles: ['property_company'], units: ['compound:x-01'] };
+    const liaison: Actor = { id: 'u-um', roles: ['department_liaison'], units: ['department:urban_management'] };
+    const secretary: Actor = { id: 'u-sec', roles: ['community_secretary'], units: ['community:c-01'] };
+    const attempts: [Actor, string, Record<string, unknown>][] = [
+      [owners, 'matter.meeting.confirm', { party: 'property_company' }],
+      [company, 'matter.resolution.sign', { party: 'owners_committee' }],
+      [owners, 'matter.action.done', { id: 'a-1' }],
+      [secretary, 'matter.resolution.sign', { party: 'department:urban_management' }],
+      [company, 'matter.meeting.attend', { party: 'owners_committee' }],
+    ];
+    for (const [actor, command, input] of attempts) {
+      const fx = await recipes[command]!(h.ctx, T, actor.roles[0]!);
+      const before = await h.digest();
+      const res = await h.request(actor, {
+        method: 'POST',
+        url: `/api/v1/cases/${fx.caseId}/commands`,
+        payload: { type: command, input, expectedVersion: fx.version },
+      });
+      expect(res.statusCode, `${actor.id} ${command} ${res.body}`).toBe(403);
+      const body = res.json() as { code: string; message_zh: string; message_en: string };
+      expect(body.code).toBe('permission.not_party');
+      expect(body.message_zh).toMatch(/^不能代表/);
+      expect(body.message_en).toMatch(/^You cannot give/);
+      expect(await h.digest()).toBe(before);
+    }
+    // An invited department present at the meeting signs the minutes for itself (it could not before).
+    const sign = await recipes['matter.resolution.sign']!(h.ctx, T, 'department_liaison');
+    expect(sign.input).toEqual({ party: 'department:urban_management' });
+    const ok = await h.request(liaison, {
+      method: 'POST',
+      url: `/api/v1/cases/${sign.caseId}/commands`,
+      payload: { type: 'matter.resolution.sign', input: sign.input, expectedVersion: sign.version },
+    });
+    expect(ok.statusCode, ok.body).toBe(200);
   });
 
   it('every role × evidence kind × process × scope: attaching is its own permission (201, else 403 or 404)', async () => {
@@ -260,7 +337,7 @@ describe.each(ENGINES)('authorisation matrix on %s', (engine) => {
     console.log(`[${engine}] attachment matrix: ${roles.length} roles × 3 kinds × 3 processes × scope →`, counts);
     expect(failures).toEqual([]);
     // The finding: an assessor may read every case but attaches nothing.
-    expect(expected(actorFor('assessor', 'in'), 'case.attach.after', { units: [], open: true })).toEqual({
+    expect(expected(actorFor('assessor', 'in'), 'case.attach.after', { units: [], open: true })).toMatchObject({
       allowed: false,
       readable: true,
     });

@@ -90,6 +90,7 @@ export function statusFor(code: string): number {
   if (
     code.endsWith('.forbidden') ||
     code === 'permission.denied' ||
+    code === 'permission.not_party' ||
     code === 'policy.self_approval' ||
     code === 'policy.author_cannot_approve'
   )

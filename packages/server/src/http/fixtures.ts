@@ -291,7 +291,7 @@ async function matter(ctx: ServerContext, tenant: string, steps: readonly Step[]
   return drive(ctx, tenant, m, steps);
 }
 
-/** The party a role confirms or signs for. */
+/** The party a role confirms, attends or signs for (its own; the community for roles of no party). */
 const partyOf = (role: string): string =>
   ({
     property_company: 'property_company',
@@ -300,27 +300,42 @@ const partyOf = (role: string): string =>
   })[role] ?? 'community';
 
 const PARTIES = ['community', 'owners_committee', 'property_company'];
+/** Who is present at a fixture meeting: the three parties and the invited department. */
+const PRESENT = [...PARTIES, 'department:urban_management'];
 const consult: Step[] = [['matter.triage.consult'], ['matter.preconsult.done']];
 /** Scheduled with urban management invited (so its liaison is in the matter), confirmed by nobody yet. */
 const scheduled = (ctx: ServerContext): Step[] => [
   ...consult,
   ['matter.meeting.schedule', { meetingAt: ctx.clock.now() + 4 * DAY, invited: ['department:urban_management'] }],
 ];
-const held = (ctx: ServerContext): Step[] => [...scheduled(ctx), ['matter.meeting.hold', { attending: PARTIES }]];
-const noConsensus = (ctx: ServerContext): Step[] => [...held(ctx), ['matter.no_consensus', { reason: '分歧较大' }]];
-const adopted = (ctx: ServerContext): Step[] => [
-  ...held(ctx),
+
+/**
+ * A matter whose meeting is now: scheduled with the least notice the policy allows, then the server clock (demo
+ * mode) moves forward to the meeting time — a meeting cannot be held, nor presence recorded, much earlier.
+ */
+async function meetingNow(ctx: ServerContext, tenant: string, steps: readonly Step[] = []): Promise<CaseRecord> {
+  const notice = createDefaultPolicy().coordination.noticeDays * DAY;
+  const m = await matter(ctx, tenant, [
+    ...consult,
+    ['matter.meeting.schedule', { meetingAt: ctx.clock.now() + notice, invited: ['department:urban_management'] }],
+  ]);
+  ctx.clock.advance(notice);
+  return drive(ctx, tenant, m, steps);
+}
+
+const present: Step[] = PRESENT.map((party): Step => ['matter.meeting.attend', { party }]);
+const held: Step[] = [...present, ['matter.meeting.hold']];
+const noConsensus: Step[] = [...held, ['matter.no_consensus', { reason: '分歧较大' }]];
+const adopted: Step[] = [
+  ...held,
   [
     'matter.resolution.adopt',
     { decision: '按楼栋摇号分配', votes: { community: 'yes', owners_committee: 'yes', property_company: 'yes' } },
   ],
 ];
-const implementing = (ctx: ServerContext): Step[] => [
-  ...adopted(ctx),
-  ...PARTIES.map((party): Step => ['matter.resolution.sign', { party }]),
-];
-const actionsDone = (ctx: ServerContext): Step[] => [
-  ...implementing(ctx),
+const implementing: Step[] = [...adopted, ...PRESENT.map((party): Step => ['matter.resolution.sign', { party }])];
+const actionsDone: Step[] = [
+  ...implementing,
   ['matter.action.add', { id: 'a-0', party: 'property_company', title: '张贴告示' }],
   ['matter.action.done', { id: 'a-0' }],
 ];
@@ -333,24 +348,25 @@ const matterRecipes: Record<string, Recipe> = {
     fixture(await matter(ctx, t, consult), { meetingAt: ctx.clock.now() + 5 * DAY, place: '社区会议室' }),
   'matter.meeting.confirm': async (ctx, t, role) =>
     fixture(await matter(ctx, t, scheduled(ctx)), { party: partyOf(role) }),
-  'matter.meeting.hold': async (ctx, t) => fixture(await matter(ctx, t, scheduled(ctx)), { attending: PARTIES }),
+  'matter.meeting.attend': async (ctx, t, role) => fixture(await meetingNow(ctx, t), { party: partyOf(role) }),
+  'matter.meeting.hold': async (ctx, t) => fixture(await meetingNow(ctx, t, present)),
   'matter.resolution.adopt': async (ctx, t) =>
-    fixture(await matter(ctx, t, held(ctx)), {
+    fixture(await meetingNow(ctx, t, held), {
       decision: '同意',
       votes: { community: 'yes', owners_committee: 'yes', property_company: 'no' },
     }),
   'matter.resolution.sign': async (ctx, t, role) =>
-    fixture(await matter(ctx, t, adopted(ctx)), {
-      party: PARTIES.includes(partyOf(role)) ? partyOf(role) : 'community',
+    fixture(await meetingNow(ctx, t, adopted), {
+      party: PRESENT.includes(partyOf(role)) ? partyOf(role) : 'community',
     }),
-  'matter.no_consensus': async (ctx, t) => fixture(await matter(ctx, t, held(ctx)), { reason: '物业不同意' }),
+  'matter.no_consensus': async (ctx, t) => fixture(await meetingNow(ctx, t, held), { reason: '物业不同意' }),
   'matter.escalate.street': async (ctx, t) =>
-    fixture(await matter(ctx, t, noConsensus(ctx)), { reason: '提请街道协调' }),
+    fixture(await meetingNow(ctx, t, noConsensus), { reason: '提请街道协调' }),
   'matter.escalate.mediation': async (ctx, t) =>
-    fixture(await matter(ctx, t, noConsensus(ctx)), { reason: '转人民调解' }),
-  'matter.escalate.vote': async (ctx, t) => fixture(await matter(ctx, t, noConsensus(ctx)), {}),
+    fixture(await meetingNow(ctx, t, noConsensus), { reason: '转人民调解' }),
+  'matter.escalate.vote': async (ctx, t) => fixture(await meetingNow(ctx, t, noConsensus), {}),
   'matter.vote.record': async (ctx, t) =>
-    fixture(await matter(ctx, t, [...noConsensus(ctx), ['matter.escalate.vote']]), {
+    fixture(await meetingNow(ctx, t, [...noConsensus, ['matter.escalate.vote']]), {
       totalArea: 10000,
       totalOwners: 100,
       participatingArea: 8000,
@@ -359,21 +375,34 @@ const matterRecipes: Record<string, Recipe> = {
       yesOwners: 70,
     }),
   'matter.action.add': async (ctx, t) =>
-    fixture(await matter(ctx, t, implementing(ctx)), { id: 'a-1', party: 'property_company', title: '重新划线' }),
+    fixture(await meetingNow(ctx, t, implementing), { id: 'a-1', party: 'property_company', title: '重新划线' }),
+  // The item belongs to the property company: only it completes it.
   'matter.action.done': async (ctx, t) =>
     fixture(
-      await matter(ctx, t, [
-        ...implementing(ctx),
+      await meetingNow(ctx, t, [
+        ...implementing,
         ['matter.action.add', { id: 'a-1', party: 'property_company', title: '重新划线' }],
       ]),
       { id: 'a-1' },
     ),
-  'matter.publicise': async (ctx, t) => fixture(await matter(ctx, t, actionsDone(ctx)), { note: '公示七天' }),
+  'matter.publicise': async (ctx, t) => fixture(await meetingNow(ctx, t, actionsDone), { note: '公示七天' }),
   'matter.verify': async (ctx, t) =>
-    fixture(await matter(ctx, t, [...actionsDone(ctx), ['matter.publicise']]), { passed: true }),
+    fixture(await meetingNow(ctx, t, [...actionsDone, ['matter.publicise']]), { passed: true }),
   'matter.close': async (ctx, t) =>
-    fixture(await matter(ctx, t, [...noConsensus(ctx), ['matter.escalate.mediation']]), { note: '调解成功' }),
+    fixture(await meetingNow(ctx, t, [...noConsensus, ['matter.escalate.mediation']]), { note: '调解成功' }),
 };
+
+/**
+ * The parties a command of these recipes is given as (the specification the authorisation matrix checks the
+ * server against): the `party` it names, the convener's when it records another's presence with a reason, the
+ * owner of the action item it completes (the recipes' items all belong to the property company).
+ */
+export function recipeParties(command: string, input: Record<string, unknown>): string[] {
+  if (command === 'matter.meeting.confirm' || command === 'matter.resolution.sign') return [String(input.party)];
+  if (command === 'matter.meeting.attend') return input.reason ? ['community'] : [String(input.party)];
+  if (command === 'matter.action.done') return ['property_company'];
+  return [];
+}
 
 /** A recipe for every user command of the built-in processes. */
 export const recipes: Readonly<Record<string, Recipe>> = { ...gridRecipes, ...evaluationRecipes, ...matterRecipes };

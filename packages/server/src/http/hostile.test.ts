@@ -120,8 +120,8 @@ describe.each(ENGINES)('hostile sizes on %s', (engine) => {
       [
         `/api/v1/cases/${matter.caseId}/commands`,
         {
-          type: 'matter.meeting.hold',
-          input: { attending: many(100_000, (i) => `d:${i.toString(36)}`) },
+          type: 'matter.meeting.schedule',
+          input: { meetingAt: 1, invited: many(100_000, (i) => `d:${i.toString(36)}`) },
           expectedVersion: 1,
         },
       ],

@@ -1,9 +1,22 @@
 import type { FastifyInstance } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import { policySchema } from '@gridflow/core';
+import { policySchema, type ProcessDefinition } from '@gridflow/core';
 import type { Schema } from './validation.js';
 import { processStateSchema } from './processSchemas.js';
+import { embed } from './schemas.js';
+
+/** The OpenAPI component describing a process's machine context (`Context.propertyCoordination`). */
+export const contextComponentName = (process: string): string => `Context.${process}`;
+
+/** A component for the context of each process that describes it (`ProcessDefinition.contextSchema`). */
+function contextComponents(
+  processes: readonly Pick<ProcessDefinition, 'id' | 'contextSchema'>[],
+): Record<string, Schema> {
+  return Object.fromEntries(
+    processes.flatMap((p) => (p.contextSchema ? [[contextComponentName(p.id), embed(p.contextSchema)]] : [])),
+  );
+}
 
 /** Version of the API the document describes. */
 export const API_VERSION = '1.0.0';
@@ -59,7 +72,10 @@ function resolvePlaceholders(value: unknown): unknown {
  * Registers the OpenAPI 3.1 generator. It must be registered before the routes: it collects their schemas (the very
  * schemas that validate the requests) as they are added.
  */
-export async function registerOpenApi(app: FastifyInstance, options: { demo: boolean }): Promise<void> {
+export async function registerOpenApi(
+  app: FastifyInstance,
+  options: { demo: boolean; processes?: readonly Pick<ProcessDefinition, 'id' | 'contextSchema'>[] },
+): Promise<void> {
   await app.register(fastifySwagger, {
     // OpenAPI 3.1 has `const`: keep the schemas exactly as they validate.
     convertConstToEnum: false,
@@ -88,7 +104,12 @@ export async function registerOpenApi(app: FastifyInstance, options: { demo: boo
       const schemas = (resolved.components?.schemas ?? {}) as Record<string, unknown>;
       resolved.components = {
         ...(resolved.components ?? {}),
-        schemas: { ...schemas, ...policyComponents(), ProcessState: resolvePlaceholders(processStateSchema) },
+        schemas: {
+          ...schemas,
+          ...policyComponents(),
+          ...contextComponents(options.processes ?? []),
+          ProcessState: resolvePlaceholders(processStateSchema),
+        },
       };
       return resolved;
     },

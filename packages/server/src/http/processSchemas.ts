@@ -114,7 +114,28 @@ export const processDescriptionSchema: Schema = {
     },
     rules: {
       type: 'array',
+      description:
+        'Policy rules the process reads: keys of `policy.rules` (or `rules.custom`), `routing`, or `coordination.<name>` for the three-party meeting’s checks in `policy.coordination.rules`.',
       items: { type: 'object', properties: { key: { type: 'string' }, name: localizedTextSchema } },
+    },
+    contextSchema: {
+      type: 'object',
+      description:
+        'JSON Schema of a case’s machine context (`context` of a case): for propertyCoordination the meetings (confirmations, presence, attendance), the resolution (votes, signatures), the owners’ vote and the outcome.',
+    },
+    parties: {
+      type: 'array',
+      description:
+        'The parties that act in the process’s cases and the roles that act for each; an actor also acts for its org units (`department:housing`). A command naming another party is refused 403 `permission.not_party` unless a permission row’s `actFor` names it.',
+      items: {
+        type: 'object',
+        required: ['code', 'name', 'roles'],
+        properties: {
+          code: { type: 'string', examples: ['owners_committee'] },
+          name: localizedTextSchema,
+          roles: stringList,
+        },
+      },
     },
   },
 };

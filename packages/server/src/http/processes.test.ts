@@ -122,6 +122,46 @@ describe.each(ENGINES)('processes and intake on %s', (engine) => {
     });
   });
 
+  describe('the three-party meeting described (issue 8 §7, finding 5)', () => {
+    it('describes a matter’s context (meetings, votes, outcome), its parties and its rules in GET /processes/{id}', async () => {
+      const res = await get(actors.secretary, '/api/v1/processes/propertyCoordination');
+      expect(res.status).toBe(200);
+      const d = res.body;
+      const meeting = d.contextSchema.properties.meetings.items;
+      expect(Object.keys(meeting.properties)).toEqual(
+        expect.arrayContaining(['meetingAt', 'confirmations', 'presence', 'attending', 'status']),
+      );
+      expect(Object.keys(d.contextSchema.properties.resolution.properties)).toEqual(
+        expect.arrayContaining(['votes', 'signatures', 'rule']),
+      );
+      expect(d.contextSchema.properties.ownersVote.properties.passed).toEqual({ type: 'boolean' });
+      expect(d.contextSchema.properties.outcome.enum).toContain('rejected');
+      expect(d.parties.map((p: Json) => p.code)).toEqual(['community', 'owners_committee', 'property_company']);
+      expect(d.parties.find((p: Json) => p.code === 'owners_committee').roles).toEqual(['owners_committee']);
+      expect(d.rules).toContainEqual({
+        key: 'coordination.ownersMajor',
+        name: expect.objectContaining({ zh: expect.any(String) }),
+      });
+      expect(d.commands.map((c: Json) => c.type)).toContain('matter.meeting.attend');
+    });
+
+    it('puts the context schema in the OpenAPI document and refers to it from the matter routes', async () => {
+      const doc = (await h.app.inject({ method: 'GET', url: '/openapi.json' })).json() as Json;
+      const component = doc.components.schemas['Context.propertyCoordination'];
+      expect(component.properties.meetings.items.properties.presence).toBeDefined();
+      expect(component.properties.ownersVote.properties.major).toBeDefined();
+      const sign = doc.paths['/api/v1/matters/{id}/minutes/signatures'].post;
+      expect(sign.responses['200'].content['application/json'].schema.properties.context).toMatchObject({
+        $ref: '#/components/schemas/Context.propertyCoordination',
+      });
+      expect(doc.paths['/api/v1/matters/{id}/meeting/attendance'].post.description).toContain('matter.meeting.attend');
+      expect(doc.paths['/api/v1/matters/{id}/meeting/hold'].post.description).toContain('coordination.meetingTime');
+      const list = doc.paths['/api/v1/processes'].get.responses['200'].content['application/json'].schema;
+      expect(list.properties.items.items.properties.contextSchema).toBeDefined();
+      expect(list.properties.items.items.properties.parties).toBeDefined();
+    });
+  });
+
   describe('GET /api/v1/intake', () => {
     it('serves a report form’s data without a token where the tenant accepts anonymous reports', async () => {
       const res = await get(null, `/api/v1/intake?tenant=${T}`);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '@gridflow/core';
 import { createAttachmentStore } from '../attachments/index.js';
 import { buildHttpApp } from './app.js';
-import { actors, ENGINES, noiseReport, parkingMatter, startHarness, START, TENANTS, type Harness } from './harness.js';
+import { actors, ENGINES, noiseReport, parkingMatter, startHarness, TENANTS, type Harness } from './harness.js';
 
 /** Evaluations and revisits, three-party meetings, and attachments. */
 
@@ -187,24 +187,43 @@ describe.each(ENGINES)('evaluations, meetings and attachments on %s', (engine) =
       expect(res.status, JSON.stringify(res.body)).toBe(201);
       return res.body;
     };
-    const PARTIES = ['community', 'owners_committee', 'property_company'];
+    /** Each party records its own presence (the convener for the community). */
+    const attendAll = async (id: string) => {
+      await act(actors.secretary, '/api/v1/matters/:id/meeting/attendance', id, { party: 'community' });
+      await act(actors.owners, '/api/v1/matters/:id/meeting/attendance', id, { party: 'owners_committee' });
+      await act(actors.property, '/api/v1/matters/:id/meeting/attendance', id, { party: 'property_company' });
+    };
+    /** The server clock moves to the meeting time (demo mode). */
+    const toMeeting = (meetingAt: number) => h.ctx.clock.advance(Math.max(0, meetingAt - h.ctx.clock.now()));
 
     it('schedules, confirms, holds, resolves, signs, implements, publicises and verifies', async () => {
       const m = await raise();
       await act(actors.secretary, '/api/v1/matters/:id/triage/consult', m.id);
       await act(actors.secretary, '/api/v1/matters/:id/preconsultation/done', m.id, { note: '已与各方沟通' });
+      const meetingAt = h.ctx.clock.now() + 4 * DAY;
       const scheduled = await act(actors.secretary, '/api/v1/matters/:id/meeting', m.id, {
-        meetingAt: START + 4 * DAY,
-        invited: ['department:housing'],
+        meetingAt,
+        invited: ['department:urban_management'],
         place: '社区会议室',
       });
       expect(scheduled.state).toBe('confirming');
       await act(actors.secretary, '/api/v1/matters/:id/meeting/confirm', m.id, { party: 'community' });
       await act(actors.owners, '/api/v1/matters/:id/meeting/confirm', m.id, { party: 'owners_committee' });
       await act(actors.property, '/api/v1/matters/:id/meeting/confirm', m.id, { party: 'property_company' });
-      expect(
-        (await act(actors.secretary, '/api/v1/matters/:id/meeting/attendance', m.id, { attending: PARTIES })).state,
-      ).toBe('deliberation');
+      await act(actors.liaison, '/api/v1/matters/:id/meeting/confirm', m.id, { party: 'department:urban_management' });
+      // Finding 2: a meeting cannot be held 96 hours before its time; the refusal says why, in words.
+      const early = await post(actors.secretary, `/api/v1/matters/${m.id}/meeting/hold`, {
+        expectedVersion: (await h.ctx.store.getCase(T, m.id))!.version,
+      });
+      expect(early).toMatchObject({ status: 422, body: { code: 'command.refused' } });
+      expect(early.body.message_zh).toContain('距会议开始 96 小时');
+      expect(early.body.message_en).toContain('meeting time reached');
+      toMeeting(meetingAt);
+      await attendAll(m.id);
+      await act(actors.liaison, '/api/v1/matters/:id/meeting/attendance', m.id, {
+        party: 'department:urban_management',
+      });
+      expect((await act(actors.secretary, '/api/v1/matters/:id/meeting/hold', m.id)).state).toBe('deliberation');
       expect(
         (
           await act(actors.secretary, '/api/v1/matters/:id/resolution', m.id, {
@@ -215,9 +234,14 @@ describe.each(ENGINES)('evaluations, meetings and attachments on %s', (engine) =
       ).toBe('signing');
       await act(actors.secretary, '/api/v1/matters/:id/minutes/signatures', m.id, { party: 'community' });
       await act(actors.owners, '/api/v1/matters/:id/minutes/signatures', m.id, { party: 'owners_committee' });
+      await act(actors.property, '/api/v1/matters/:id/minutes/signatures', m.id, { party: 'property_company' });
+      // Finding 4: the department present signs for itself (it was 403 and the secretary signed for it).
       expect(
-        (await act(actors.property, '/api/v1/matters/:id/minutes/signatures', m.id, { party: 'property_company' }))
-          .state,
+        (
+          await act(actors.liaison, '/api/v1/matters/:id/minutes/signatures', m.id, {
+            party: 'department:urban_management',
+          })
+        ).state,
       ).toBe('implementation');
       await act(actors.secretary, '/api/v1/matters/:id/actions', m.id, {
         id: 'a-1',
@@ -231,6 +255,53 @@ describe.each(ENGINES)('evaluations, meetings and attachments on %s', (engine) =
       expect((await act(actors.secretary, '/api/v1/matters/:id/verification', m.id, { passed: true })).state).toBe(
         'closed',
       );
+      // Finding 3: history records each check with its values, explained.
+      const history = (
+        await h.request(actors.secretary, { method: 'GET', url: `/api/v1/cases/${m.id}/history` })
+      ).json() as {
+        items: { command: string; decisions: { rule: string; result: unknown; explanation?: string }[] }[];
+      };
+      const decided = (command: string) => history.items.find((e) => e.command === command)?.decisions ?? [];
+      expect(decided('matter.meeting.hold').map((d) => d.rule)).toEqual([
+        'coordination.meetingTime',
+        'coordination.quorum',
+      ]);
+      expect(decided('matter.resolution.adopt')[0]).toMatchObject({ rule: 'coordination.majority', result: true });
+      expect(decided('matter.resolution.adopt')[0]!.explanation).toContain('66.67%');
+      expect(decided('matter.resolution.sign').map((d) => d.rule)).toEqual(['coordination.signature']);
+    });
+
+    it('puts a repair-fund matter to the owners and explains why it failed (three quarters by area not met)', async () => {
+      const m = (await post(actors.owners, '/api/v1/matters', parkingMatter({ matterType: 'repair_funds_raise' })))
+        .body;
+      await act(actors.secretary, '/api/v1/matters/:id/triage/consult', m.id);
+      await act(actors.secretary, '/api/v1/matters/:id/preconsultation/done', m.id);
+      const meetingAt = h.ctx.clock.now() + 3 * DAY;
+      await act(actors.secretary, '/api/v1/matters/:id/meeting', m.id, { meetingAt });
+      toMeeting(meetingAt);
+      await attendAll(m.id);
+      await act(actors.secretary, '/api/v1/matters/:id/meeting/hold', m.id);
+      await act(actors.secretary, '/api/v1/matters/:id/no-consensus', m.id, { reason: '物业不同意' });
+      await act(actors.secretary, '/api/v1/matters/:id/escalation/vote', m.id);
+      const voted = await act(actors.owners, '/api/v1/matters/:id/votes', m.id, {
+        totalArea: 10000,
+        totalOwners: 100,
+        participatingArea: 8000,
+        participatingOwners: 80,
+        yesArea: 5600,
+        yesOwners: 70,
+      });
+      expect(voted.context).toMatchObject({ outcome: 'rejected', ownersVote: { major: true, passed: false } });
+      const history = (
+        await h.request(actors.secretary, { method: 'GET', url: `/api/v1/cases/${m.id}/history?lang=zh` })
+      ).json() as { items: { command: string; decisions: { rule: string; result: unknown; explanation: string }[] }[] };
+      const vote = history.items.find((e) => e.command === 'matter.vote.record')!;
+      expect(vote.decisions.map((d) => [d.rule, d.result])).toEqual([
+        ['coordination.ownersParticipation', true],
+        ['coordination.ownersMajor', false],
+      ]);
+      expect(vote.decisions[1]!.explanation).toContain('同意的专有部分面积占参与表决面积 70%');
+      expect(vote.decisions[1]!.explanation).toContain('75%');
     });
 
     it('records an owners’ assembly vote after no consensus, escalates another to the street, refers a third to mediation', async () => {
@@ -238,8 +309,11 @@ describe.each(ENGINES)('evaluations, meetings and attachments on %s', (engine) =
         const m = await raise();
         await act(actors.secretary, '/api/v1/matters/:id/triage/consult', m.id);
         await act(actors.secretary, '/api/v1/matters/:id/preconsultation/done', m.id);
-        await act(actors.secretary, '/api/v1/matters/:id/meeting', m.id, { meetingAt: START + 4 * DAY });
-        await act(actors.secretary, '/api/v1/matters/:id/meeting/attendance', m.id, { attending: PARTIES });
+        const meetingAt = h.ctx.clock.now() + 3 * DAY;
+        await act(actors.secretary, '/api/v1/matters/:id/meeting', m.id, { meetingAt });
+        toMeeting(meetingAt);
+        await attendAll(m.id);
+        await act(actors.secretary, '/api/v1/matters/:id/meeting/hold', m.id);
         await act(actors.secretary, '/api/v1/matters/:id/no-consensus', m.id, { reason: '分歧较大' });
         return m;
       };
@@ -272,14 +346,17 @@ describe.each(ENGINES)('evaluations, meetings and attachments on %s', (engine) =
       await act(actors.secretary, '/api/v1/matters/:id/triage/consult', m.id);
       await act(actors.secretary, '/api/v1/matters/:id/preconsultation/done', m.id);
       const tooSoon = await post(actors.secretary, `/api/v1/matters/${m.id}/meeting`, {
-        meetingAt: START + DAY,
+        meetingAt: h.ctx.clock.now() + DAY,
         expectedVersion: 3,
       });
       expect(tooSoon).toMatchObject({ status: 422, body: { code: 'command.refused' } });
+      expect(tooSoon.body.message_zh).toBe(
+        '规则不允许执行 matter.meeting.schedule：“会议提前通知”不成立：提前通知天数 1 天，未达到规定的通知天数 3 天',
+      );
       expect(
         (
           await post(actors.property, `/api/v1/matters/${m.id}/meeting`, {
-            meetingAt: START + 5 * DAY,
+            meetingAt: h.ctx.clock.now() + 5 * DAY,
             expectedVersion: 3,
           })
         ).status,
@@ -288,7 +365,7 @@ describe.each(ENGINES)('evaluations, meetings and attachments on %s', (engine) =
       expect(
         (
           await post(actors.secretary, `/api/v1/matters/${g.id}/meeting`, {
-            meetingAt: START + 5 * DAY,
+            meetingAt: h.ctx.clock.now() + 5 * DAY,
             expectedVersion: 1,
           })
         ).body,

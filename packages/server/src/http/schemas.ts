@@ -12,6 +12,8 @@ export interface ProcessSchemas {
   id: string;
   inputSchema: CommandDef['inputSchema'];
   commands: readonly CommandDef[];
+  /** JSON Schema of a case's machine context, when the process describes it. */
+  contextSchema?: CommandDef['inputSchema'];
 }
 
 /** A process or command schema made embeddable: `$schema` and `$id` belong to a document root, not to a part. */
@@ -140,7 +142,11 @@ export const caseDetailSchema: Schema = {
     processVersion: { type: 'integer' },
     policyId: { type: 'string' },
     value: { description: 'The XState state value.' },
-    context: { type: 'object', description: 'The machine context (personal data masked as above).' },
+    context: {
+      type: 'object',
+      description:
+        'The machine context (personal data masked as above). Its JSON Schema is the process’s `contextSchema` in `GET /processes/{id}` and the component `Context.<process>` (e.g. `Context.propertyCoordination`: meetings with confirmations and presence, the resolution with votes and signatures, the owners’ vote, action items, the outcome).',
+    },
     deadlines: { type: 'array', items: deadlineSchema },
     personalData: { type: 'string', enum: ['masked', 'unmasked', 'own'] },
   },

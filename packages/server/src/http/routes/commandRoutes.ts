@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Caller } from '../auth.js';
 import { callerOf, readableCase, type HttpEnv } from '../env.js';
-import { caseDetailSchema, caseIdParams, commandRouteBody, embed, errorResponses } from '../schemas.js';
+import { contextComponentName } from '../openapi.js';
+import { caseDetailSchema, caseIdParams, commandRouteBody, componentRef, embed, errorResponses } from '../schemas.js';
 import type { Schema } from '../validation.js';
 import { sendCommand, viewCase, wrongProcess } from './cases.js';
 
@@ -27,6 +28,7 @@ export function registerCommandRoutes(
   env: HttpEnv,
   options: { kind: 'evaluation' | 'matter'; process: string; tag: string; routes: readonly CommandRoute[] },
 ): void {
+  const response = caseDetailOf(env, options.process);
   for (const route of options.routes) {
     const pathParams = Object.keys(route.fromPath ?? {});
     const params: Schema = {
@@ -47,7 +49,7 @@ export function registerCommandRoutes(
           security: [{ bearer: [] }],
           params,
           body: commandRouteBody(env.processes, route.command, Object.values(route.fromPath ?? {})),
-          response: { 200: caseDetailSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422, 429) },
+          response: { 200: response, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422, 429) },
         },
       },
       async (request) => {
@@ -59,6 +61,26 @@ export function registerCommandRoutes(
       },
     );
   }
+}
+
+/**
+ * The case detail of one process's cases: its `context` is the process's context schema (an OpenAPI component)
+ * when the process describes it. Documentation only: responses are written with `JSON.stringify`.
+ */
+function caseDetailOf(env: HttpEnv, process: string): Schema {
+  const definition = env.processes.find((p) => p.id === process);
+  if (!definition?.contextSchema) return caseDetailSchema;
+  const properties = caseDetailSchema.properties as Record<string, Schema>;
+  return {
+    ...caseDetailSchema,
+    properties: {
+      ...properties,
+      context: componentRef(
+        contextComponentName(process),
+        `The ${process} machine context (personal data masked as for every case).`,
+      ),
+    },
+  };
 }
 
 /** 404 unless the case is readable by the caller and of the process. */

@@ -31,13 +31,22 @@ const routes: readonly CommandRoute[] = [
     url: '/api/v1/matters/:id/meeting/confirm',
     command: 'matter.meeting.confirm',
     summary: 'Confirm attendance (确认参会)',
-    description: 'One party at a time; all required parties confirm.',
+    description:
+      'One party at a time, each for itself (403 `permission.not_party` for another party unless a permission row’s `actFor` names it); all required parties confirm.',
   },
   {
     url: '/api/v1/matters/:id/meeting/attendance',
+    command: 'matter.meeting.attend',
+    summary: 'Record a party’s presence (到会签到)',
+    description:
+      'One party at a time, by that party itself (403 `permission.not_party` otherwise), or by the convener (the community) with a `reason`; from one hour before the meeting (rule `coordination.attendance`).',
+  },
+  {
+    url: '/api/v1/matters/:id/meeting/hold',
     command: 'matter.meeting.hold',
-    summary: 'Record attendance and hold the meeting (召开会议)',
-    description: 'Below the quorum of required parties the meeting fails and is rescheduled.',
+    summary: 'Hold the meeting (召开会议)',
+    description:
+      'Not before its time (rule `coordination.meetingTime`). The attendance is the presence recorded, not a list in the request; below the quorum of required parties (rule `coordination.quorum`) the meeting fails and is rescheduled.',
   },
   {
     url: '/api/v1/matters/:id/resolution',
@@ -48,7 +57,8 @@ const routes: readonly CommandRoute[] = [
     url: '/api/v1/matters/:id/minutes/signatures',
     command: 'matter.resolution.sign',
     summary: 'Sign the minutes (会议纪要签字)',
-    description: 'Every attending party signs.',
+    description:
+      'Every attending party, invited departments included, signs for itself (rule `coordination.signature`: present, not signed before).',
   },
   {
     url: '/api/v1/matters/:id/no-consensus',
@@ -74,13 +84,15 @@ const routes: readonly CommandRoute[] = [
     url: '/api/v1/matters/:id/votes',
     command: 'matter.vote.record',
     summary: 'Record the owners’ vote (登记表决结果)',
-    description: 'Thresholds by floor area and headcount (Civil Code art. 278), as the policy sets them.',
+    description:
+      'Thresholds by floor area and headcount (Civil Code art. 278), as the policy sets them: rules `coordination.ownersParticipation` and `coordination.ownersOrdinary` / `coordination.ownersMajor`, recorded in history with their values.',
   },
   { url: '/api/v1/matters/:id/actions', command: 'matter.action.add', summary: 'Add an action item (添加落实事项)' },
   {
     url: '/api/v1/matters/:id/actions/:itemId/done',
     command: 'matter.action.done',
     summary: 'Complete an action item (完成落实事项)',
+    description: 'Only the party that owns the item completes it (403 `permission.not_party` otherwise).',
     fromPath: { itemId: 'id' },
   },
   { url: '/api/v1/matters/:id/publicity', command: 'matter.publicise', summary: 'Publicise the result (公示)' },
