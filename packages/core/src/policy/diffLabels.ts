@@ -29,6 +29,7 @@ export const SECTION_NAMES: Readonly<Record<string, LocalizedText>> = {
   'coordination.matterTypes': t('议事类型', 'matter type'),
   'coordination.ownersVote': t('业主表决设置', 'owners’ vote setting'),
   'coordination.majorMatters': t('重大事项', 'major matter'),
+  'coordination.rules': t('三方协商规则', 'coordination rule'),
   'evaluation.scale': t('评价等级', 'rating'),
   'evaluation.unsatisfied': t('不满意等级', 'unsatisfied rating'),
   evaluation: t('评价设置', 'evaluation setting'),
@@ -100,6 +101,7 @@ const FIELD_NAMES: Readonly<Record<string, LocalizedText>> = {
   role: t('角色', 'role'),
   command: t('命令', 'command'),
   scope: t('范围', 'scope'),
+  actFor: t('可代表的一方', 'parties it may act for'),
   date: t('日期', 'date'),
 };
 

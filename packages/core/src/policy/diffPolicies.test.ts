@@ -268,3 +268,25 @@ describe('diffPolicies properties', () => {
     );
   });
 });
+
+describe('diffPolicies: three-party coordination rules and actFor', () => {
+  it('reports a changed coordination rule by its key, and a permission row’s actFor', () => {
+    const changes = edited((p) => {
+      p.coordination.rules = {
+        ...p.coordination.rules,
+        quorum: { ...p.coordination.rules!.quorum!, logic: { '>=': [{ var: 'meeting.requiredPresent' }, 2] } },
+      };
+      p.permissions[0] = { ...p.permissions[0]!, actFor: ['*'] };
+    });
+    expect(brief(changes).map(({ kind, section, id, path }) => ({ kind, section, id, path }))).toEqual([
+      { kind: 'changed', section: 'coordination.rules', id: 'quorum', path: '/coordination/rules/quorum/logic' },
+      {
+        kind: 'changed',
+        section: 'permissions',
+        id: createDefaultPolicy().permissions[0]!.id,
+        path: '/permissions/0/actFor',
+      },
+    ]);
+    expect(changes[0]!.summary.zh).toContain('三方协商规则');
+  });
+});

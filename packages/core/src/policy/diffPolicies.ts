@@ -216,6 +216,15 @@ export function diffPolicies(before: Policy, after: Policy): PolicyChange[] {
   );
   const mm: Path = ['coordination', 'ownersVote', 'majorMatters'];
   diffSet(c, 'coordination.majorMatters', bk.ownersVote.majorMatters, ak.ownersVote.majorMatters, mm, mm);
+  // The meeting's checks, by key (a rule left out is the default one).
+  const bcr = asItem(bk.rules ?? {});
+  const acr = asItem(ak.rules ?? {});
+  for (const k of [...new Set([...Object.keys(bcr), ...Object.keys(acr)])]) {
+    const at: Path = ['coordination', 'rules', k];
+    if (bcr[k] === undefined) c.added('coordination.rules', k, at, acr[k]);
+    else if (acr[k] === undefined) c.removed('coordination.rules', k, at, bcr[k]);
+    else diffFields(c, 'coordination.rules', k, bcr[k], acr[k], at);
+  }
 
   const be = before.evaluation;
   const ae = after.evaluation;

@@ -746,3 +746,26 @@ describe('problem code catalogue', () => {
     expect(semantic.filter((c) => !emitted.has(c))).toEqual([]);
   });
 });
+
+describe('three-party coordination rules and actFor', () => {
+  it('lints a coordination rule against the coordination facts', () => {
+    const problems = check((p) => {
+      p.coordination.rules = {
+        ...p.coordination.rules,
+        quorum: { id: 'cr-quorum', name: { zh: '到会', en: 'quorum' }, logic: { '>=': [v('meeting.nobody'), 2] } },
+      };
+    });
+    expectProblem(problems, 'rule.unknown_fact', '/coordination/rules/quorum/logic/>=/0');
+  });
+
+  it('takes a permission row acting for named parties or any, and refuses a malformed party', () => {
+    const row = { id: 'p-x', role: 'owners_committee', command: 'matter.resolution.sign', scope: 'compound' } as const;
+    expect(check((p) => p.permissions.push({ ...row, actFor: ['property_company', 'department:housing'] }))).toEqual(
+      [],
+    );
+    expect(check((p) => p.permissions.push({ ...row, actFor: ['*'] }))).toEqual([]);
+    expect(
+      check((p) => p.permissions.push({ ...row, actFor: ['Property Company'] })).map((x) => [x.code, x.path]),
+    ).toContainEqual(['schema.pattern', `/permissions/${createDefaultPolicy().permissions.length}/actFor/0`]);
+  });
+});

@@ -26,8 +26,9 @@ export function checkPermissions(ctx: CheckContext): void {
         en: `"${row.command}" is a policy command, not about a case: its level limit has no effect`,
       });
     }
-    // Rows limited to different levels complement each other (each holds at its own levels): not duplicates.
-    const key = `${row.role}\u0000${row.command}\u0000${(row.levels ?? []).join(',')}`;
+    // Rows limited to different levels complement each other (each holds at its own levels), and a row acting for
+    // other parties (`actFor`) adds to the role's own: not duplicates.
+    const key = `${row.role}\u0000${row.command}\u0000${(row.levels ?? []).join(',')}\u0000${(row.actFor ?? []).join(',')}`;
     const first = seen.get(key);
     if (first) {
       const same = first.scope === row.scope;
