@@ -4,6 +4,8 @@
 // a month (p95), a month's ranking of every street and of every grid, and a drill-down page. PostgreSQL when
 // DATABASE_URL is set (a private schema, dropped afterwards), and PGlite (in memory) at a smaller size.
 // Sizes: BENCH_INDICATOR_CASES (PostgreSQL, default 1,000,000), BENCH_INDICATOR_PGLITE_CASES (default 100,000).
+// BENCH_INDICATOR_SCHEMA names a PostgreSQL schema to keep: seeded on the first run, measured again on later ones
+// without seeding (for comparing changes at a size that takes long to seed); drop it by hand when done.
 // Needs a build first (`npm run build`, or `npx tsc -b`); run through bench/run.mjs, or alone: `node bench/indicators.mjs`.
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -130,8 +132,9 @@ async function bulkLoad(sql, n, log) {
 
 async function measure(engine, n, log) {
   const api = await import(SERVER.href);
-  const schema = `gridflow_bench_${randomBytes(4).toString('hex')}`;
   const databaseUrl = engine === 'PostgreSQL' ? process.env.DATABASE_URL : undefined;
+  const kept = databaseUrl ? process.env.BENCH_INDICATOR_SCHEMA : undefined;
+  const schema = kept ?? `gridflow_bench_${randomBytes(4).toString('hex')}`;
   const server = await api.createGridflowServer({
     config: {
       mode: 'demo',
@@ -150,12 +153,18 @@ async function measure(engine, n, log) {
     out.push({ suite: 'indicators', name: `${name}, ${engine}, ${n.toLocaleString('en')} cases`, ...fields });
   try {
     const { ctx, app } = server;
-    log(`indicators: seeding ${n.toLocaleString('en')} cases on ${engine}`);
-    const load = await bulkLoad(ctx.sql, n, log);
-    row('bulk seed (cases + projection)', {
-      ms: Math.round(load.seconds * 1000),
-      note: `${load.rows.toLocaleString('en')} projection rows`,
-    });
+    const { rows: had } = await ctx.sql.query('SELECT count(*) AS n FROM cases WHERE tenant = $1', [TENANT]);
+    if (Number(had[0].n) > 0) {
+      n = Number(had[0].n);
+      log(`indicators: measuring the ${n.toLocaleString('en')} cases kept in schema ${schema}`);
+    } else {
+      log(`indicators: seeding ${n.toLocaleString('en')} cases on ${engine}`);
+      const load = await bulkLoad(ctx.sql, n, log);
+      row('bulk seed (cases + projection)', {
+        ms: Math.round(load.seconds * 1000),
+        note: `${load.rows.toLocaleString('en')} projection rows`,
+      });
+    }
     const token = await new SignJWT({ tenant: TENANT, roles: ['assessor'], units: [] })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject('u-bench')
@@ -227,11 +236,7 @@ async function measure(engine, n, log) {
       for (let i = 0; i < 6; i++) {
         const [from, to] = month(1 + rand(12));
         const t0 = performance.now();
-        await ctx.sql.query(
-          `SELECT unit, kind, count(*) AS count FROM indicator_events
-            WHERE tenant = $1 AND level = $2 AND at >= $3 AND at < $4 GROUP BY unit, kind`,
-          [TENANT, level, from, to],
-        );
+        await api.levelCounts(ctx.sql, TENANT, level, from, to);
         if (i > 0) times.push(performance.now() - t0);
       }
       row(`SQL aggregate of the ${level} ranking alone`, { ms: ms(pct(times, 50)), max: ms(Math.max(...times)) });
@@ -243,7 +248,7 @@ async function measure(engine, n, log) {
     row('drill-down page of 50, one street, one month', { ms: ms(pct(drill, 50)), p95: ms(pct(drill, 95)) });
   } finally {
     await server.close();
-    if (databaseUrl) {
+    if (databaseUrl && !kept) {
       const { Client } = await import('pg');
       const admin = new Client({ connectionString: databaseUrl });
       await admin.connect();
