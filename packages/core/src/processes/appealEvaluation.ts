@@ -11,7 +11,8 @@ import { createAppealEvaluationMachine, type AppealEvaluationContext } from '../
 
 const t = (zh: string, en: string): LocalizedText => ({ zh, en });
 
-const id = { type: 'string', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_.:-]+$' } as const;
+/** An id (dots alone are refused: an id may become a URL path segment, where `.` and `..` are dot segments). */
+const id = { type: 'string', minLength: 1, maxLength: 100, pattern: '^(?!\\.+$)[A-Za-z0-9_.:-]+$' } as const;
 const unit = {
   type: 'string',
   minLength: 3,

@@ -17,7 +17,8 @@ import { propertyCoordinationContextSchema } from './propertyCoordination.contex
 
 const t = (zh: string, en: string): LocalizedText => ({ zh, en });
 
-const id = { type: 'string', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_.:-]+$' } as const;
+/** An id (dots alone are refused: an id may become a URL path segment, where `.` and `..` are dot segments). */
+const id = { type: 'string', minLength: 1, maxLength: 100, pattern: '^(?!\\.+$)[A-Za-z0-9_.:-]+$' } as const;
 const text = (maxLength: number, minLength = 1) => ({ type: 'string', minLength, maxLength }) as const;
 const epochMs = (description: string) => ({ type: 'integer', minimum: 0, description }) as const;
 const note = text(2000, 0);

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDefaultPolicy, type Actor } from '@gridflow/core';
@@ -156,6 +157,74 @@ describe.each(ENGINES)('hostile sizes on %s', (engine) => {
         expect(elapsed, url).toBeLessThan(5_000);
       }
     }
+  });
+
+  it('refuses dot-segment ids (`.`, `..`) in every string path parameter with 400, as the schema’s pattern states', async () => {
+    const caseId = (await gridInTriage(h.ctx, T)).id;
+    if (!h.app.server.address()) await h.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = h.app.server.address() as AddressInfo;
+    const authorization = `Bearer ${await h.token(everyone)}`;
+    /** A real client's request, the path sent as written (fetch and inject resolve dot segments first). */
+    const send = (method: string, path: string, body?: string, type = 'application/json') =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = httpRequest(
+          {
+            host: '127.0.0.1',
+            port,
+            method,
+            path,
+            agent: false,
+            headers: { authorization, 'content-type': type },
+          },
+          (res) => {
+            let text = '';
+            res.setEncoding('utf8');
+            res.on('data', (d: string) => (text += d));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+          },
+        );
+        req.on('error', reject);
+        req.end(body);
+      });
+    const valid: Record<string, string> = { id: caseId, policyId: 'default', version: '1', itemId: 'work-order' };
+    const tried: string[] = [];
+    for (const [path, item] of Object.entries(doc.paths as Record<string, Json>)) {
+      for (const [method, op] of Object.entries(item)) {
+        if (!['get', 'post', 'put', 'delete', 'patch'].includes(method)) continue;
+        for (const param of ((op as Json).parameters ?? []) as Json[]) {
+          if (param.in !== 'path' || param.schema?.type !== 'string') continue;
+          // The schema states the pattern that refuses dots alone (the OpenAPI document is what integrators read).
+          const pattern = new RegExp(param.schema.pattern as string, 'u');
+          expect(pattern.test('..'), `${method} ${path} ${param.name}: ${param.schema.pattern}`).toBe(false);
+          expect(pattern.test('.'), `${method} ${path} ${param.name}`).toBe(false);
+          for (const dots of ['.', '..', '%2E%2E']) {
+            const url = path.replace(/\{(\w+)\}/g, (_, name: string) =>
+              name === param.name ? dots : (valid[name] ?? 'a1b2c3d4-0000-4000-8000-000000000000'),
+            );
+            const multipart = Object.keys((op as Json).requestBody?.content ?? {}).includes('multipart/form-data');
+            const res = multipart
+              ? await send('POST', url, '--XX--\r\n', 'multipart/form-data; boundary=XX')
+              : await send(method.toUpperCase(), url, method === 'get' ? undefined : '{}');
+            expect(res.status, `${method} ${url}: ${res.body.slice(0, 200)}`).toBe(400);
+            expect(JSON.parse(res.body)).toMatchObject({
+              code: 'path.invalid',
+              path: `/${param.name}`,
+              message_zh: expect.any(String),
+              message_en: expect.any(String),
+            });
+            tried.push(`${method} ${path} ${param.name}`);
+          }
+        }
+      }
+    }
+    // Case, matter, evaluation, action item and policy ids are all among them.
+    for (const expected of ['get /api/v1/cases/{id} id', 'post /api/v1/matters/{id}/actions/{itemId}/done itemId'])
+      expect(tried).toContain(expected);
+    expect(tried.some((t) => t.endsWith(' policyId'))).toBe(true);
+    expect(new Set(tried).size).toBeGreaterThan(40);
+    // A plain id with dots inside is still an id (404, not 400); the same id over 200 characters is still 414.
+    expect((await send('GET', '/api/v1/cases/a..b')).status).toBe(404);
+    expect((await send('GET', `/api/v1/cases/${'.'.repeat(300)}`)).status).toBe(414);
   });
 
   it('answers what the framework and the parsers refuse in Gridflow’s error shape, never 500', async () => {

@@ -34,6 +34,21 @@ describe.each(ENGINES)('policies, indicators and organisation on %s', (engine) =
       expect((await call(null, 'GET', '/api/v1/policies')).status).toBe(401);
     });
 
+    it('answers an unknown policy id with 404 policy.not_found, not an empty list', async () => {
+      for (const url of ['/api/v1/policies?id=no-such-policy', '/api/v1/policies/no-such-policy/open-cases']) {
+        const res = await call(actors.approver, 'GET', url);
+        expect(res.status, url).toBe(404);
+        expect(res.body).toMatchObject({ code: 'policy.not_found', message_zh: expect.any(String) });
+      }
+      // A policy with only a draft is unknown to a resident (who sees published versions only), known to staff.
+      await h.ctx.policies.createDraft(T, 'draft-only', 'u-editor', createDefaultPolicy());
+      expect((await call(actors.resident, 'GET', '/api/v1/policies?id=draft-only')).status).toBe(404);
+      expect((await call(actors.editor, 'GET', '/api/v1/policies?id=draft-only')).body.items).toHaveLength(1);
+      const counts = await call(actors.approver, 'GET', '/api/v1/policies/default/open-cases');
+      expect(counts.status).toBe(200);
+      expect(counts.body.items.length).toBeGreaterThan(0);
+    });
+
     it('serves the policy in effect, even anonymously (intake forms)', async () => {
       const current = await call(null, 'GET', `/api/v1/policies/current?tenant=${T}`);
       expect(current.status).toBe(200);

@@ -73,11 +73,21 @@ export const unitSchema: Schema = {
   description: 'An org unit as `kind:id`, e.g. `grid:g-01`.',
 };
 
+/**
+ * What an id in a URL path may be: letters, digits and `_.:-`, but not dots alone (`.` and `..` are dot segments,
+ * which a proxy or a client library may resolve against the path). The schema states it, so the OpenAPI
+ * document says what the server refuses (400 `path.invalid`).
+ */
+export const PATH_ID_PATTERN = '^(?!\\.+$)[A-Za-z0-9_.:-]+$';
+
+/** An id in a URL path (case ids, action item ids): at most 100 characters of {@link PATH_ID_PATTERN}. */
+export const pathIdSchema: Schema = { type: 'string', minLength: 1, maxLength: 100, pattern: PATH_ID_PATTERN };
+
 export const caseIdParams: Schema = {
   type: 'object',
   required: ['id'],
   additionalProperties: false,
-  properties: { id: { type: 'string', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_.:-]+$' } },
+  properties: { id: pathIdSchema },
 };
 
 export const expectedVersionSchema: Schema = {

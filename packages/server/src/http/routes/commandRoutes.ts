@@ -2,7 +2,15 @@ import type { FastifyInstance } from 'fastify';
 import type { Caller } from '../auth.js';
 import { callerOf, readableCase, type HttpEnv } from '../env.js';
 import { contextComponentName } from '../openapi.js';
-import { caseDetailSchema, caseIdParams, commandRouteBody, componentRef, embed, errorResponses } from '../schemas.js';
+import {
+  caseDetailSchema,
+  caseIdParams,
+  commandRouteBody,
+  componentRef,
+  embed,
+  errorResponses,
+  pathIdSchema,
+} from '../schemas.js';
 import type { Schema } from '../validation.js';
 import { sendCommand, viewCase, wrongProcess } from './cases.js';
 
@@ -20,8 +28,6 @@ export interface CommandRoute {
   fromPath?: Record<string, string>;
 }
 
-const segment = { type: 'string', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_.:-]+$' };
-
 /** Registers convenience command routes of one process. */
 export function registerCommandRoutes(
   app: FastifyInstance,
@@ -36,7 +42,7 @@ export function registerCommandRoutes(
       required: ['id', ...pathParams],
       properties: {
         ...(caseIdParams.properties as Record<string, Schema>),
-        ...Object.fromEntries(pathParams.map((p) => [p, segment])),
+        ...Object.fromEntries(pathParams.map((p) => [p, pathIdSchema])),
       },
     };
     app.post<{ Params: Record<string, string>; Body: Record<string, unknown> & { expectedVersion: number } }>(

@@ -30,7 +30,7 @@ const bearer = [{ bearer: [] }];
 const EDIT = ['policy.edit'];
 const REVIEW = ['policy.edit', 'policy.approve', 'policy.publish'];
 
-const policyIdParam = { type: 'string', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_.-]+$' };
+const policyIdParam = { type: 'string', minLength: 1, maxLength: 100, pattern: '^(?!\\.+$)[A-Za-z0-9_.-]+$' };
 const versionParam = { type: 'integer', minimum: 1, maximum: 2147483647 };
 const idParams: Schema = {
   type: 'object',
@@ -112,6 +112,11 @@ async function require(
   requireAnywhere(await currentPolicy(env.ctx, caller.tenant), caller.actor, commands, { en, zh });
 }
 
+/** 404 `policy.not_found` for a policy id with no version (of those the caller may see). */
+function unknownPolicy(id: string): HttpError {
+  return new HttpError(404, 'policy.not_found', `找不到政策 ${id}`, `Policy ${id} not found`);
+}
+
 async function stored(env: HttpEnv, caller: Caller, id: string, version: number): Promise<StoredPolicy> {
   const found = await env.ctx.policies.get(caller.tenant, id, version);
   if (!found)
@@ -143,7 +148,8 @@ export function policyRoutes(app: FastifyInstance, env: HttpEnv): void {
       schema: {
         tags: [TAG],
         summary: 'List policy versions',
-        description: 'Policy staff see every version; others see published and retired ones.',
+        description:
+          'Policy staff see every version; others see published and retired ones. With `id`, a policy with no version the caller may see is 404 `policy.not_found`.',
         security: bearer,
         querystring: { type: 'object', additionalProperties: false, properties: { id: policyIdParam } },
         response: {
@@ -151,15 +157,16 @@ export function policyRoutes(app: FastifyInstance, env: HttpEnv): void {
             type: 'object',
             properties: { items: { type: 'array', items: { type: 'object', properties: metaProperties } } },
           },
-          ...errorResponses(400, 401, 429),
+          ...errorResponses(400, 401, 404, 429),
         },
       },
     },
     async (request) => {
       const caller = callerOf(request);
       const { staff } = await policyRights(env, caller);
-      const list = await ctx.policies.list(caller.tenant, request.query.id);
-      return { items: list.filter((p) => staff || isPublic(p)).map(meta) };
+      const list = (await ctx.policies.list(caller.tenant, request.query.id)).filter((p) => staff || isPublic(p));
+      if (request.query.id !== undefined && list.length === 0) throw unknownPolicy(request.query.id);
+      return { items: list.map(meta) };
     },
   );
 
@@ -607,7 +614,7 @@ export function policyRoutes(app: FastifyInstance, env: HttpEnv): void {
       schema: {
         tags: [TAG],
         summary: 'Open cases per version',
-        description: 'How many open cases each version governs.',
+        description: 'How many open cases each version governs. A policy with no version is 404 `policy.not_found`.',
         security: bearer,
         params: idParams,
         response: {
@@ -620,14 +627,16 @@ export function policyRoutes(app: FastifyInstance, env: HttpEnv): void {
               },
             },
           },
-          ...errorResponses(400, 401, 403, 429),
+          ...errorResponses(400, 401, 403, 404, 429),
         },
       },
     },
     async (request) => {
       const caller = callerOf(request);
       await require(env, caller, REVIEW, 'work on policies', '处理政策');
-      return { items: await ctx.policies.openCaseCounts(caller.tenant, request.params.policyId) };
+      const { policyId } = request.params;
+      if ((await ctx.policies.list(caller.tenant, policyId)).length === 0) throw unknownPolicy(policyId);
+      return { items: await ctx.policies.openCaseCounts(caller.tenant, policyId) };
     },
   );
 
