@@ -137,6 +137,21 @@ describe('loadConfig', () => {
     expect(CONFIG_VARIABLES.map((v) => v.name)).toContain('GRIDFLOW_TRUST_PROXY');
   });
 
+  it('limits live-update streams per caller and the bytes a stream may leave unread', () => {
+    expect(loadConfig({}).events).toEqual({ maxStreamsPerCaller: 5, maxBufferBytes: 1024 * 1024 });
+    expect(loadConfig({ GRIDFLOW_EVENTS_MAX_STREAMS: '2', GRIDFLOW_EVENTS_BUFFER_LIMIT: '256kb' }).events).toEqual({
+      maxStreamsPerCaller: 2,
+      maxBufferBytes: 256 * 1024,
+    });
+    const problems = problemsOf(() =>
+      loadConfig({ GRIDFLOW_EVENTS_MAX_STREAMS: '0', GRIDFLOW_EVENTS_BUFFER_LIMIT: 'lots' }),
+    );
+    expect(problems.map((p) => p.variable).sort()).toEqual([
+      'GRIDFLOW_EVENTS_BUFFER_LIMIT',
+      'GRIDFLOW_EVENTS_MAX_STREAMS',
+    ]);
+  });
+
   it('refuses to start production without a key, or with a short HS256 secret', () => {
     const production = loadConfig({ GRIDFLOW_MODE: 'production' });
     expect(() => assertStartable(production)).toThrow(expect.objectContaining({ code: 'config.missing_keys' }));

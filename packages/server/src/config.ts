@@ -98,6 +98,16 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
       'How long a submission still running holds its Idempotency-Key (1000–3600000): after that a retry takes the key over (the process that held it is taken to have died).',
   },
   {
+    name: 'GRIDFLOW_EVENTS_MAX_STREAMS',
+    default: '5',
+    description: 'Open live-update streams (/api/v1/events) per caller and server process before 429 (1–1000).',
+  },
+  {
+    name: 'GRIDFLOW_EVENTS_BUFFER_LIMIT',
+    default: '1mb',
+    description: 'Unread bytes a live-update stream may pile up before it is closed (bytes, or with kb/mb).',
+  },
+  {
     name: 'GRIDFLOW_TRUST_PROXY',
     default: '(none)',
     description:
@@ -141,6 +151,7 @@ export function defaultConfig(mode: ServerConfig['mode'] = 'demo'): ServerConfig
     tickIntervalMs: 1_000,
     rateLimit: { max: 1_200, windowMs: 60_000 },
     idempotencyStaleMs: 60_000,
+    events: { maxStreamsPerCaller: 5, maxBufferBytes: 1024 * 1024 },
     demoAllowRemote: false,
   };
 }
@@ -322,6 +333,12 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     3_600_000,
     config.idempotencyStaleMs ?? 60_000,
   );
+
+  const events = config.events ?? { maxStreamsPerCaller: 5, maxBufferBytes: 1024 * 1024 };
+  config.events = {
+    maxStreamsPerCaller: integer('GRIDFLOW_EVENTS_MAX_STREAMS', 1, 1_000, events.maxStreamsPerCaller),
+    maxBufferBytes: size('GRIDFLOW_EVENTS_BUFFER_LIMIT', events.maxBufferBytes),
+  };
 
   const trustProxy = get('GRIDFLOW_TRUST_PROXY');
   if (trustProxy !== undefined) {

@@ -60,6 +60,12 @@ export interface ServerConfig {
   /** Requests per caller (verified token) or, without one, per client address and window; `max` 0: no limit. */
   rateLimit: { max: number; windowMs: number };
   /**
+   * Live updates (`GET /api/v1/events`): at most `maxStreamsPerCaller` open streams per caller (tenant and user)
+   * in each server process (429 beyond), and a stream whose reader lets more than `maxBufferBytes` pile up
+   * unread is closed (default 5 and 1 MiB).
+   */
+  events?: { maxStreamsPerCaller: number; maxBufferBytes: number };
+  /**
    * Which reverse proxies' `X-Forwarded-For` is believed for the client address (and so the rate limit): their
    * addresses or CIDR ranges (also `loopback`, `linklocal`, `uniquelocal`), or how many proxy hops stand in front.
    * Unset: none (the address is the connection's).

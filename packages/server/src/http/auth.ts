@@ -18,6 +18,8 @@ import { httpErrors } from './errors.js';
 export interface Caller {
   actor: Actor;
   tenant: string;
+  /** When the token expires (ms since the epoch, its `exp` claim), if it does: an event stream ends then. */
+  expiresAt?: number;
 }
 
 /** The claims Gridflow reads from the host portal's JWT. */
@@ -120,7 +122,11 @@ export function callerFromClaims(payload: JWTPayload): Caller {
     throw httpErrors.invalidToken('claim name must be text');
   // `system` is the runtime's own actor, which skips permission checks: no token may claim it.
   if (sub === 'system' || roles.includes('system')) throw httpErrors.invalidToken('the system actor cannot log in');
-  return { tenant, actor: { id: sub, roles, units, ...(name ? { name } : {}) } };
+  return {
+    tenant,
+    actor: { id: sub, roles, units, ...(name ? { name } : {}) },
+    ...(typeof payload.exp === 'number' ? { expiresAt: payload.exp * 1000 } : {}),
+  };
 }
 
 /**
