@@ -1,4 +1,5 @@
 import type { ServerContext } from '../context.js';
+import { pruneIdempotencyKeys } from '../http/idempotency.js';
 import { dueSlots } from './claimDue.js';
 
 /** Options of {@link startDeadlineWorker}. */
@@ -25,7 +26,18 @@ export interface DeadlineWorkerOptions {
   onFired?: (result: TickTotals) => void;
   /** Start looking at once (default true); false waits one interval first. */
   immediate?: boolean;
+  /**
+   * Housekeeping after a look: idempotency keys past their retention are removed at most once per `everyMs`
+   * (default {@link PRUNE_EVERY_MS}); `retentionMs` defaults to 24 hours, `now` to real time (never the demo
+   * clock). `false` turns it off.
+   */
+  pruneIdempotency?: false | { everyMs?: number; retentionMs?: number; now?: () => number };
+  /** Told after each prune that removed something, with the number of keys removed. */
+  onPruned?: (removed: number) => void;
 }
+
+/** How often the worker removes idempotency keys past their retention. */
+export const PRUNE_EVERY_MS = 10 * 60 * 1000;
 
 /** What a look fired. */
 export interface TickTotals {
@@ -77,6 +89,27 @@ export function startDeadlineWorker(
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<TickTotals> | undefined;
   let again = false;
+  const prune = options.pruneIdempotency === false ? undefined : (options.pruneIdempotency ?? {});
+  let prunedAt = -Infinity;
+
+  /** Removes expired idempotency keys when the last prune is `everyMs` old; a failure is told and retried later. */
+  const housekeeping = async () => {
+    if (!prune || stopped) return;
+    const now = (prune.now ?? Date.now)();
+    if (now - prunedAt < (prune.everyMs ?? PRUNE_EVERY_MS)) return;
+    prunedAt = now;
+    try {
+      const removed = await pruneIdempotencyKeys(ctx.sql, {
+        now,
+        ...(prune.retentionMs === undefined ? {} : { retentionMs: prune.retentionMs }),
+        ...(ctx.config.idempotencyStaleMs ? { staleAfterMs: ctx.config.idempotencyStaleMs } : {}),
+      });
+      if (removed > 0) options.onPruned?.(removed);
+    } catch (error) {
+      totals.errors++;
+      if (!stopped) options.onError?.(error);
+    }
+  };
 
   const look = async (): Promise<TickTotals> => {
     const tenants = await ctx.policies.tenants();
@@ -128,6 +161,7 @@ export function startDeadlineWorker(
           break;
         }
       } while (again && !stopped);
+      await housekeeping();
       return sum;
     })().finally(() => {
       running = undefined;

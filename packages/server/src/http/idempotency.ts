@@ -24,6 +24,13 @@ import { HttpError } from './errors.js';
 /** How long a pending key protects its request: a submission that takes longer is taken to have died. */
 export const STALE_AFTER_MS = 60_000;
 
+/**
+ * How long a finished key is kept: 24 hours, the expiry the IETF draft suggests. After that the deadline worker
+ * removes it ({@link pruneIdempotencyKeys}); a retry with the key still gets the same case (the case carries the
+ * key), but a different body with it is no longer told 422 `idempotency.key_reused`.
+ */
+export const IDEMPOTENCY_RETENTION_MS = 24 * 60 * 60 * 1000;
+
 /** Whose key it is: a verified caller, or an anonymous report with this body. */
 export type IdempotencyOwner = { callerId: string } | { anonymous: true };
 
@@ -198,5 +205,49 @@ async function attempt(options: IdempotentSubmitOptions, tries: number): Promise
       ])
       .catch(() => undefined);
     throw error;
+  }
+}
+
+/** Options of {@link pruneIdempotencyKeys}. */
+export interface PruneIdempotencyOptions {
+  /** Real time now (epoch ms; never the demo clock). */
+  now: number;
+  /** How long a done key is kept (default {@link IDEMPOTENCY_RETENTION_MS}). */
+  retentionMs?: number;
+  /**
+   * How long a pending key protects its request (the server's `idempotencyStaleMs`, default
+   * {@link STALE_AFTER_MS}): a pending key is removed only once it is older than both this and the retention,
+   * i.e. long after any retry could have taken it over.
+   */
+  staleAfterMs?: number;
+  /** Rows deleted per statement (default 1000), so one prune never holds many row locks at once. */
+  batchSize?: number;
+}
+
+/**
+ * Removes the keys past their retention: done keys last written more than `retentionMs` ago, and pending keys
+ * abandoned by a process that died (older than the retention and the stale time). Deletes in batches until none
+ * is left; safe to run from several processes at once. Resolves to the number of rows removed.
+ *
+ * @example
+ * const removed = await pruneIdempotencyKeys(ctx.sql, { now: Date.now() });
+ */
+export async function pruneIdempotencyKeys(sql: SqlExecutor, options: PruneIdempotencyOptions): Promise<number> {
+  const retention = options.retentionMs ?? IDEMPOTENCY_RETENTION_MS;
+  const doneBefore = options.now - retention;
+  const pendingBefore = options.now - Math.max(retention, options.staleAfterMs ?? STALE_AFTER_MS);
+  const batch = Math.max(1, Math.floor(options.batchSize ?? 1000));
+  let removed = 0;
+  for (;;) {
+    const { rows } = await sql.query(
+      `DELETE FROM idempotency_keys WHERE (tenant, scope, key) IN (
+         SELECT tenant, scope, key FROM idempotency_keys
+         WHERE (status = 'done' AND updated_at < $1) OR (status = 'pending' AND updated_at < $2)
+         LIMIT $3)
+       RETURNING 1`,
+      [doneBefore, pendingBefore, batch],
+    );
+    removed += rows.length;
+    if (rows.length < batch) return removed;
   }
 }
