@@ -58,4 +58,5 @@ export {
 } from './attachments/index.js';
 export { seedDemo, type SeedDemoOptions, type SeedDemoReport } from './demo/index.js';
 export { main } from './cli/main.js';
+export { createTenant, tenantExists, type CreatedTenant, type NewTenant, type TenantDeps } from './tenants.js';
 export * from './indicators/index.js';

@@ -88,6 +88,65 @@ describe('gridflow CLI', () => {
     expect(second.text()).toMatch(/第 2 版/);
   }, 60_000);
 
+  it('creates a tenant with its own policy and org tree, and refuses an existing or invalid id', async () => {
+    const env = { GRIDFLOW_DATA_DIR: join(dir, 'tenants') };
+    const org = file('org.json', {
+      units: [
+        { id: 'd-9', kind: 'district', parentId: null, name: { zh: '九区', en: 'District 9' } },
+        { id: 's-91', kind: 'street', parentId: 'd-9', name: { zh: '九一街道', en: 'Street 91' } },
+      ],
+      users: [{ id: 'u-9', name: '九号', roles: ['street_dispatcher'], units: ['street:s-91'] }],
+    });
+    const policy = { ...createDefaultPolicy(), changeNote: 'district 9' };
+    const made = io(env);
+    expect(
+      await main(['tenant', 'create', 'district-9', '--org', org, '--policy', file('p9.json', policy)], made.io),
+    ).toBe(0);
+    expect(made.text()).toMatch(/已创建租户 district-9/);
+    expect(made.text()).toMatch(/Created tenant district-9: policy default version 1, 2 org unit\(s\), 1 user\(s\)/);
+
+    // The default policy when none is given; no org is fine too.
+    const bare = io(env);
+    expect(await main(['tenant', 'create', 'district-10', '--lang', 'en'], bare.io)).toBe(0);
+    expect(bare.text()).toMatch(/policy default version 1, 0 org unit/);
+
+    const again = io(env);
+    expect(await main(['tenant', 'create', 'district-9'], again.io)).toBe(1);
+    expect(again.text()).toMatch(/tenant\.exists/);
+    expect(again.text()).toMatch(/租户 district-9 已存在/);
+    expect(again.text()).toMatch(/The tenant district-9 already exists/);
+
+    for (const wrong of ['..', 'has space', 'x'.repeat(65), 'a/b']) {
+      const r = io(env);
+      expect(await main(['tenant', 'create', wrong], r.io), wrong).toBe(1);
+      expect(r.text()).toMatch(/tenant\.invalid_id/);
+      expect(r.text()).toMatch(/租户标识.*无效/);
+      expect(r.text()).toMatch(/is not valid/);
+    }
+
+    // An org whose unit names a missing parent, or is malformed, creates nothing: the id stays free.
+    const orphan = io(env);
+    const orphanOrg = file('orphan.json', [
+      { id: 'g-1', kind: 'grid', parentId: 'c-404', name: { zh: '格', en: 'Grid' } },
+    ]);
+    expect(await main(['tenant', 'create', 'district-11', '--org', orphanOrg], orphan.io)).toBe(1);
+    expect(orphan.text()).toMatch(/org\.unknown_parent/);
+    const badKind = io(env);
+    const badOrg = file('bad-org.json', [{ id: 'x', kind: 'planet', parentId: null, name: { zh: '星', en: 'Star' } }]);
+    expect(await main(['tenant', 'create', 'district-11', '--org', badOrg], badKind.io)).toBe(1);
+    expect(badKind.text()).toMatch(/org\.invalid_unit/);
+    const notOrg = io(env);
+    expect(await main(['tenant', 'create', 'district-11', '--org', file('n.json', { units: 3 })], notOrg.io)).toBe(1);
+    expect(notOrg.text()).toMatch(/tenant\.invalid_org/);
+    const broken = createDefaultPolicy();
+    (broken.timeLimits.signing as { duration: string }).duration = 'soon';
+    const badPolicy = io(env);
+    expect(await main(['tenant', 'create', 'district-11', '--policy', file('bp.json', broken)], badPolicy.io)).toBe(1);
+    expect(badPolicy.text()).toMatch(/was not created/);
+    const finally_ = io(env);
+    expect(await main(['tenant', 'create', 'district-11', '--org', org], finally_.io)).toBe(0);
+  }, 60_000);
+
   it('refuses to serve in production without key configuration, in both languages', async () => {
     const r = io({ GRIDFLOW_MODE: 'production', GRIDFLOW_DATA_DIR: 'memory://' });
     expect(await main(['serve'], r.io)).toBe(1);

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   commandMatches,
@@ -9,7 +12,18 @@ import {
   type Scope,
 } from '@gridflow/core';
 import { holderLevel, recipeParties, recipes, FIXTURE_UNITS, gridInTriage, type Fixture } from './fixtures.js';
-import { ENGINES, noiseReport, parkingMatter, startHarness, TENANTS, type Harness } from './harness.js';
+import { main } from '../cli/main.js';
+import { createTenant } from '../tenants.js';
+import {
+  DATABASE_URL,
+  ENGINES,
+  noiseReport,
+  parkingMatter,
+  startHarness,
+  TENANTS,
+  testOrg,
+  type Harness,
+} from './harness.js';
 
 /**
  * The authorisation matrix, through HTTP: every role × every user command × in scope / out of scope, and every
@@ -380,14 +394,50 @@ describe.each(ENGINES)('authorisation matrix on %s', (engine) => {
     expect(counts.created).toBeGreaterThan(5);
   });
 
-  it('every tenant pair: a caller reaches only their own tenant', async () => {
+  it('every tenant pair, with a tenant made by `gridflow tenant create`: a caller reaches only their own tenant', async () => {
+    // A third tenant as an operator makes it: the org file of the test organisation and the default policy, by the
+    // CLI itself on PostgreSQL (another connection, as in a deployment), by the function it runs on in-memory PGlite.
+    const made = 't-cli';
+    const dir = mkdtempSync(join(tmpdir(), 'gridflow-tenant-'));
+    try {
+      const units = testOrg(made).map(({ tenant: _tenant, ...unit }) => unit);
+      const orgFile = join(dir, 'org.json');
+      writeFileSync(orgFile, JSON.stringify({ units }));
+      if (engine === 'postgres') {
+        const lines: string[] = [];
+        const code = await main(['tenant', 'create', made, '--org', orgFile, '--author', 'ops'], {
+          out: (l) => lines.push(l),
+          err: (l) => lines.push(l),
+          env: { DATABASE_URL, GRIDFLOW_DB_SCHEMA: h.ctx.config.databaseSchema! },
+        });
+        expect(code, lines.join('\n')).toBe(0);
+      } else {
+        await createTenant(
+          {
+            sql: h.ctx.sql,
+            policies: h.server.ctx.policies as Parameters<typeof createTenant>[0]['policies'],
+            org: h.ctx.org,
+          },
+          { id: made, org: { units }, author: 'ops' },
+        );
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect((await h.ctx.org.tree(made)).map((u) => u.id).sort()).toEqual(
+      testOrg(made)
+        .map((u) => u.id)
+        .sort(),
+    );
+    const tenants = [...TENANTS, made];
+
     const counts = { pairs: 0, checked: 0, sameTenantOk: 0, crossTenant404: 0 };
     const failures: string[] = [];
     const assessor: Actor = { id: 'u-assessor', roles: ['assessor'], units: [] };
     const dispatcher: Actor = { id: 'u-disp', roles: ['street_dispatcher'], units: ['street:s-01'] };
     const editor: Actor = { id: 'u-editor', roles: ['policy_editor'], units: [] };
-    for (const home of TENANTS) {
-      for (const other of TENANTS) {
+    for (const home of tenants) {
+      for (const other of tenants) {
         counts.pairs++;
         const runtime = await h.ctx.runtimeFor(other);
         const c = await gridInTriage(h.ctx, other);
@@ -448,6 +498,7 @@ describe.each(ENGINES)('authorisation matrix on %s', (engine) => {
     }
     console.log(`[${engine}] tenant pairs:`, counts);
     expect(failures).toEqual([]);
-    expect(counts.pairs).toBe(TENANTS.length ** 2);
+    expect(counts.pairs).toBe(tenants.length ** 2);
+    expect(counts.crossTenant404).toBeGreaterThan(0);
   });
 });
