@@ -210,6 +210,16 @@ describe('daylight saving time', () => {
     );
   });
 
+  it('counts calendar days as local wall-clock days, not 24-hour days', () => {
+    const fri = Date.parse('2026-03-27T12:00:00+01:00');
+    const mon = Date.parse('2026-03-30T12:00:00+02:00');
+    expect((mon - fri) / 86_400_000).toBeCloseTo(71 / 24);
+    expect(berlin.calendarDays(fri, mon)).toBe(3);
+    expect(berlin.calendarDays(mon, fri)).toBe(-3);
+    expect(berlin.calendarDays(fri, Date.parse('2026-03-28T00:00:00+01:00'))).toBe(0.5);
+    expect(cal.calendarDays(fri, mon)).toBeCloseTo(71 / 24);
+  });
+
   it('resolves skipped and repeated wall-clock times like Temporal "compatible"', () => {
     // 02:30 does not exist on 8 Mar: move forward by the gap, to 03:30 EDT.
     expect(iso(newYork.addDuration(Date.parse('2026-03-07T02:30:00-05:00'), 'P1D', 'calendar'))).toBe(

@@ -72,6 +72,15 @@ export interface BusinessCalendar {
    */
   elapsedWorkingDays(startMs: number, endMs: number): number;
   /**
+   * Calendar days from `startMs` to `endMs` in the calendar's time zone: the difference of the two local
+   * wall-clock times, in days (so the same local time three dates later is 3 even across a daylight-saving change,
+   * where the elapsed time is 71 or 73 hours). Negative when `endMs` is before `startMs`.
+   *
+   * @example
+   * berlin.calendarDays(Date.parse('2026-03-27T12:00:00+01:00'), Date.parse('2026-03-30T12:00:00+02:00')); // 3
+   */
+  calendarDays(startMs: number, endMs: number): number;
+  /**
    * True when the local date is worked: a make-up working day, or a normal working weekday that is not a
    * holiday.
    *
@@ -398,6 +407,11 @@ class Calendar implements BusinessCalendar {
       count++;
     }
     throw outOfRange();
+  }
+
+  calendarDays(startMs: number, endMs: number): number {
+    const local = (ms: number) => ms + this.#zone.offsetAt(ms);
+    return (local(endMs) - local(startMs)) / MS_PER_DAY;
   }
 
   isWorkingDay(ymd: string): boolean {

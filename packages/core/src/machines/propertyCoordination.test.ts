@@ -215,6 +215,40 @@ describe('propertyCoordination: meeting notice (noticeSufficient)', () => {
     expect(d.send('matter.meeting.schedule', { meetingAt: T0 + 7 * DAY }).changed).toBe(true);
   });
 
+  it('counts calendar days in the policy calendar’s time zone, not 24-hour days (Europe/Berlin, DST)', () => {
+    const base = createDefaultPolicy();
+    const berlin: Policy = { ...base, calendar: { ...base.calendar, timeZone: 'Europe/Berlin' } };
+    // Noticed Fri 27 Mar 2026 12:00 CET for Mon 30 Mar 12:00 CEST: three dates later at the same local time, but
+    // only 71 hours (2.95 days of 24 hours) because the clocks spring forward on Sunday.
+    const noticeAt = Date.parse('2026-03-27T12:00:00+01:00');
+    const meetingAt = Date.parse('2026-03-30T12:00:00+02:00');
+    expect((meetingAt - noticeAt) / DAY).toBeLessThan(3);
+    const schedule = (policy: Policy) => {
+      const d = createProcessDriver<PropertyCoordinationContext>(propertyCoordinationProcess, {
+        actor: secretary,
+        caseId: 'm-1',
+        policy,
+        now: noticeAt - HOUR,
+      });
+      d.start(baseInput);
+      d.send('matter.triage.consult');
+      d.send('matter.preconsult.done');
+      const r = d.send('matter.meeting.schedule', { meetingAt }, { at: noticeAt });
+      return { r, d };
+    };
+    const inBerlin = schedule(berlin);
+    expect(inBerlin.r.changed).toBe(true);
+    expect(inBerlin.d.state).toBe('confirming');
+    expect(inBerlin.r.decisions).toContainEqual(
+      expect.objectContaining({
+        rule: 'coordination.notice',
+        inputs: expect.objectContaining({ 'meeting.noticeDays': 3 }),
+      }),
+    );
+    // In Shanghai (no DST) the same instants are 2 days 23 hours apart: too short.
+    expect(schedule(base).r.changed).toBe(false);
+  });
+
   it('reschedules from confirming with fresh confirmations and a new meeting deadline', () => {
     const d = start();
     const first = toConfirming(d);

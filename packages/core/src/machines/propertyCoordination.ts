@@ -248,7 +248,6 @@ export type CoordinationSettings = CoordinationPolicy & { overdueActionsEscalate
 
 const EPSILON = 1e-9;
 const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
 
 /** Rounded down / up to hundredths, so a rule's values read well and the rounding never lets a check pass early. */
 const floor2 = (x: number): number => Math.floor(x * 100) / 100;
@@ -506,12 +505,15 @@ export function createPropertyCoordinationMachine(env: ProcessEnv) {
       input: {} as PropertyCoordinationMachineInput,
     },
     guards: {
-      /** Rule `notice`: the meeting is at least `noticeDays` days after the notice (event time). */
+      /**
+       * Rule `notice`: the meeting is at least `noticeDays` calendar days (in the policy calendar's time zone) after
+       * the notice (event time).
+       */
       noticeSufficient: ({ event }) => {
         const e = eventOf(event, 'matter.meeting.schedule');
         if (!e || !Number.isFinite(e.input.meetingAt)) return false;
         return decide(e, 'notice', () => ({
-          meeting: { noticeDays: floor2((e.input.meetingAt - e.at) / DAY_MS) },
+          meeting: { noticeDays: floor2(env.calendar.calendarDays(e.at, e.input.meetingAt)) },
           coordination: { noticeDays: coordination().noticeDays },
         }));
       },
