@@ -236,6 +236,7 @@ describe.each(ENGINES)('attachment storage chosen by configuration on %s', (engi
             code: 'attachments.storage_not_configured',
             message_zh: expect.stringContaining('S3') as string,
             message_en: expect.stringContaining('not configured') as string,
+            requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) as string,
           });
         } finally {
           await bare.close();
@@ -274,6 +275,7 @@ describe.each(ENGINES)('attachment storage chosen by configuration on %s', (engi
             code: 'attachments.unavailable',
             message_zh: '附件存储（S3 兼容对象存储）暂时不可用，请稍后重试',
             message_en: 'The attachment storage (S3-compatible object store) is unavailable right now; try again later',
+            requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) as string,
           });
           expect(res.body).not.toMatch(/\n\s+at |node_modules|\.ts:\d+|127\.0\.0\.1|S3RVER/);
           const { rows } = await h.ctx.sql.query('SELECT id FROM attachments WHERE tenant = $1 AND case_id = $2', [
