@@ -210,6 +210,23 @@ describe('references', () => {
     );
   });
 
+  it('reference.unknown_party in a permission row acting for other parties', () => {
+    const i = P.permissions.findIndex((row) => row.command.startsWith('matter.'));
+    expectProblem(
+      check((p) => (p.permissions[i]!.actFor = ['owners_committee', 'department:mediation'])),
+      'reference.unknown_party',
+      `/permissions/${i}/actFor/1`,
+    );
+    expectProblem(
+      check((p) => (p.permissions[i]!.actFor = ['housing'])),
+      'reference.unknown_party',
+      `/permissions/${i}/actFor/0`,
+    );
+    expect(
+      check((p) => (p.permissions[i]!.actFor = ['owners_committee', 'department:housing', '*'])).map((x) => x.code),
+    ).not.toContain('reference.unknown_party');
+  });
+
   it('reference.unknown_value (other enumerated facts)', () => {
     const i = rowIndex(P, 'r-complex-hotline');
     const problems = check(

@@ -118,6 +118,15 @@ function checkPeople(ctx: CheckContext): void {
   p.coordination.requiredParties.forEach((party, i) =>
     checkRef(ctx, 'party', party, parties, ['coordination', 'requiredParties', i]),
   );
+  // A row acting for others names them as the runtime does: a department as `department:<code>`, or `*`.
+  const actors = new Set<string>([
+    ...Object.values(CoordinationParty),
+    ...[...ctx.known.departments.keys()].map((code) => `department:${code}`),
+    '*',
+  ]);
+  p.permissions.forEach((row, i) =>
+    (row.actFor ?? []).forEach((party, j) => checkRef(ctx, 'party', party, actors, ['permissions', i, 'actFor', j])),
+  );
   p.coordination.ownersVote.majorMatters.forEach((code, i) =>
     checkRef(ctx, 'matter_type', code, ctx.known.matterTypes, ['coordination', 'ownersVote', 'majorMatters', i]),
   );
