@@ -4,7 +4,7 @@ import { createManualClock } from '../clock.js';
 import { isKnownCommand } from '../policy/commands.js';
 import { createDefaultPolicy } from '../policy/defaultPolicy.js';
 import { createProcessEnv } from '../process/env.js';
-import type { Actor } from '../process/types.js';
+import type { Actor, JsonSchema } from '../process/types.js';
 import { appealEvaluationProcess } from '../processes/appealEvaluation.js';
 import { gridEscalationProcess } from '../processes/gridEscalation.js';
 import { propertyCoordinationInputSchema, propertyCoordinationProcess } from '../processes/propertyCoordination.js';
@@ -256,6 +256,49 @@ describe('propertyCoordinationProcess: each party acts for itself (finding 1), w
     const other = await refusal('matter.action.done', { id: 'a-1' }, owners);
     expect(other.code).toBe('permission.not_party');
     expect((await send('matter.action.done', { id: 'a-1' }, company)).version).toBeGreaterThan(signed.version);
+  });
+
+  it('offers each caller only the parties it acts for (availableCommands narrows the party field)', async () => {
+    const { runtime, matter, clock, send, meetingAt } = await setup();
+    const offered = async (actor: Actor, type: string) =>
+      (await runtime.availableCommands(matter.id, { actor })).find((c) => c.type === type);
+    const partyEnum = (c: { inputSchema: JsonSchema } | undefined, field = 'party') =>
+      ((c?.inputSchema.properties as Record<string, JsonSchema>)[field]?.enum as string[] | undefined) ?? null;
+    expect(partyEnum(await offered(owners, 'matter.meeting.confirm'))).toEqual(['owners_committee']);
+    expect(partyEnum(await offered(housing, 'matter.meeting.confirm'))).toEqual(['department:housing']);
+    expect(partyEnum(await offered(secretary, 'matter.meeting.confirm'))).toEqual(['community']);
+    clock.set(meetingAt);
+    // The convener may record any party's presence with a reason: not narrowed.
+    expect(partyEnum(await offered(secretary, 'matter.meeting.attend'))).toBeNull();
+    expect(partyEnum(await offered(company, 'matter.meeting.attend'))).toEqual(['property_company']);
+    for (const [party, actor] of [
+      ['community', secretary],
+      ['owners_committee', owners],
+      ['property_company', company],
+    ] as const)
+      await send('matter.meeting.attend', { party }, actor);
+    await send('matter.meeting.hold', {});
+    await send('matter.resolution.adopt', {
+      decision: '按楼栋摇号分配',
+      votes: { community: 'yes', owners_committee: 'yes', property_company: 'yes' },
+    });
+    for (const party of ['owners_committee', 'property_company', 'community'] as const)
+      await send(
+        'matter.resolution.sign',
+        { party },
+        { owners_committee: owners, property_company: company, community: secretary }[party],
+      );
+    await send('matter.action.add', { id: 'a-1', party: 'property_company', title: '重新划线' });
+    const done = await offered(owners, 'matter.action.done');
+    expect(done?.available).toBe(false);
+    expect(done?.reason?.zh).toContain('须由物业服务企业自己办理');
+    expect(done?.reason?.en).toContain('you act for the owners’ committee');
+    await send('matter.action.add', { id: 'a-2', party: 'owners_committee', title: '通知业主' });
+    const narrowed = await offered(owners, 'matter.action.done');
+    expect(narrowed?.available).toBe(true);
+    expect(partyEnum(narrowed, 'id')).toEqual(['a-2']);
+    expect(narrowed?.inputSchema.required).toContain('id');
+    expect(partyEnum(await offered(secretary, 'matter.action.done'), 'id')).toBeNull();
   });
 
   it('lets a permission row with actFor act for a named party', async () => {

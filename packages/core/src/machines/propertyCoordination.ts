@@ -334,8 +334,10 @@ export function decisionRuleOf(coordination: CoordinationPolicy, matterType: str
 
 const currentMeeting = (ctx: PropertyCoordinationContext): Meeting | undefined => ctx.meetings[ctx.meetings.length - 1];
 
-const openItems = (ctx: PropertyCoordinationContext): ActionItem[] =>
+/** The action items neither done nor cancelled. */
+export const openActionItems = (ctx: PropertyCoordinationContext): ActionItem[] =>
   ctx.actionItems.filter((i) => i.doneAt === undefined && i.cancelledAt === undefined);
+const openItems = openActionItems;
 
 const liveItems = (ctx: PropertyCoordinationContext): ActionItem[] =>
   ctx.actionItems.filter((i) => i.cancelledAt === undefined);

@@ -148,6 +148,21 @@ export interface RulesRead {
   actions?: Record<string, readonly string[]>;
 }
 
+/**
+ * The values a command's input field naming its acting party may take now, each with the party it gives the command
+ * as (the meeting's parties for a confirmation, the open items' owners for `matter.action.done`).
+ */
+export interface PartyChoices {
+  /** The input field (`party`, `id`). */
+  field: string;
+  choices: { value: string; party: string }[];
+  /**
+   * An input field that, when given, makes the command act as another party (a presence recorded by the convener
+   * with a `reason`): an actor who may act as that one may give any choice.
+   */
+  othersWith?: string;
+}
+
 /** A party of a process: its name and the roles whose holders act for it. */
 export interface PartyDef {
   name: LocalizedText;
@@ -245,6 +260,12 @@ export interface ProcessDefinition<TContext = unknown> {
    * ({@link parties}) or a permission row that lets it give the command names the party in `actFor`.
    */
   actingParties?(command: { type: string; input: Record<string, unknown> }, context: TContext): string[];
+  /**
+   * For a command whose acting party an input field names: the values that field may take now. The runtime offers
+   * a caller only the values it may act for (`availableCommands` narrows the field's schema to them), or marks the
+   * command unavailable when there are none.
+   */
+  partyChoices?(command: string, context: TContext, policy: Policy): PartyChoices | undefined;
   /** The kinds of deadline the machine sets (`sign`, `handle`…), with their names. */
   deadlineKinds?: Record<string, LocalizedText>;
   /** Extracts the indexable fields from a machine context and state value. */

@@ -2,10 +2,18 @@ import type { LocalizedText } from '../i18n.js';
 import { commandDef } from '../policy/commands.js';
 import type { Policy } from '../policy/types.js';
 import type { Problem } from '../problems.js';
-import type { CaseSummary, CommandDef, JsonSchema, PartyDef, ProcessDefinition } from '../process/types.js';
+import type {
+  CaseSummary,
+  CommandDef,
+  JsonSchema,
+  PartyChoices,
+  PartyDef,
+  ProcessDefinition,
+} from '../process/types.js';
 import {
   createPropertyCoordinationMachine,
   itemToComplete,
+  openActionItems,
   type PropertyCoordinationContext,
 } from '../machines/propertyCoordination.js';
 import { propertyCoordinationContextSchema } from './propertyCoordination.context.js';
@@ -215,6 +223,39 @@ export function propertyCoordinationActingParties(
   }
 }
 
+/**
+ * The values the party-naming field of a command may take now: the current meeting's parties (required and
+ * invited) for a confirmation, a presence or a signature, the open items for `matter.action.done`.
+ *
+ * @example
+ * propertyCoordinationPartyChoices('matter.resolution.sign', ctx, policy);
+ * // { field: 'party', choices: [{ value: 'community', party: 'community' }, …] }
+ */
+export function propertyCoordinationPartyChoices(
+  command: string,
+  context: unknown,
+  policy: Policy,
+): PartyChoices | undefined {
+  const ctx = context as PropertyCoordinationContext;
+  const meeting = ctx.meetings[ctx.meetings.length - 1];
+  const meetingParties = () =>
+    [...new Set([...policy.coordination.requiredParties, ...(meeting?.invited ?? [])])].map((p) => ({
+      value: p,
+      party: p,
+    }));
+  switch (command) {
+    case 'matter.meeting.confirm':
+    case 'matter.resolution.sign':
+      return meeting ? { field: 'party', choices: meetingParties() } : undefined;
+    case 'matter.meeting.attend':
+      return meeting ? { field: 'party', choices: meetingParties(), othersWith: 'reason' } : undefined;
+    case 'matter.action.done':
+      return { field: 'id', choices: openActionItems(ctx).map((i) => ({ value: i.id, party: i.party })) };
+    default:
+      return undefined;
+  }
+}
+
 /** Names of every state, keyed by state path. */
 export const propertyCoordinationStates: ProcessDefinition['states'] = {
   triage: { name: t('待分流', 'Raised, awaiting triage') },
@@ -350,6 +391,7 @@ export const propertyCoordinationProcess: ProcessDefinition = {
   contextSchema: propertyCoordinationContextSchema,
   parties: propertyCoordinationParties,
   actingParties: propertyCoordinationActingParties,
+  partyChoices: propertyCoordinationPartyChoices,
   deadlineKinds: {
     meeting: t('会议时间', 'Meeting time'),
     action_item: t('落实事项期限', 'Action item due'),

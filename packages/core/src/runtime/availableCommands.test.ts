@@ -116,7 +116,7 @@ function valueOfType(type: string | undefined, schema: JsonSchema, hints: string
   }
 }
 
-const REFUSALS = ['permission.denied', 'command.refused', 'command.not_allowed_in_state'];
+const REFUSALS = ['permission.denied', 'permission.not_party', 'command.refused', 'command.not_allowed_in_state'];
 
 describe('availableCommands: what is offered can be done', () => {
   it('offers verification to the handler as unavailable, with the rule that refuses it, in both languages', async () => {
@@ -187,7 +187,7 @@ describe('availableCommands: what is offered can be done', () => {
   });
 
   it('for random cases and callers: an available command with a valid input is never refused for permission or rule reasons, and an unavailable one is refused', async () => {
-    const seen = { available: 0, conditional: 0, unavailable: 0, refusedUnavailable: 0 };
+    const seen = { available: 0, conditional: 0, unavailable: 0, refusedUnavailable: 0, notParty: 0 };
     const hintsBase = [
       ...policy.organisation.departments.map((d) => d.code),
       ...policy.urgencies.map((u) => u.code),
@@ -234,6 +234,10 @@ describe('availableCommands: what is offered can be done', () => {
             }
           }
           if (offers.length === 0) continue;
+          // A party's own items only: offered to another party as unavailable, saying whose they are.
+          for (const { cmd: o } of offers) {
+            if (!o.available && / for themselves;/.test(o.reason?.en ?? '')) seen.notParty++;
+          }
           // Unavailable offers are rare: when there are some, try one of them every other time.
           const unavailable = offers.filter((o) => !o.cmd.available);
           const from = unavailable.length > 0 && g(() => fc.boolean()) ? unavailable : offers;
@@ -271,5 +275,6 @@ describe('availableCommands: what is offered can be done', () => {
     expect(seen.conditional).toBeGreaterThan(0);
     expect(seen.unavailable).toBeGreaterThan(0);
     expect(seen.refusedUnavailable).toBe(seen.unavailable);
+    expect(seen.notParty).toBeGreaterThan(0);
   });
 });

@@ -16,6 +16,7 @@ import {
   type ProcessEnv,
 } from '../process/types.js';
 import { allowedBy, canRead, partiesOf, partyRefused, readCommandsOf } from './permissions.js';
+import { offeredParties } from './offeredParties.js';
 import type { PolicyRegistry } from './policyRegistry.js';
 import type {
   CasePage,
@@ -656,7 +657,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       const at = clock.now();
       return offered.map((cmd): AvailableCommand => {
         const probe = prober.probe(stored, { type: cmd.type, actor: opts.actor, at });
-        return { ...cmd, ...availabilityOf(probe, cmd, policy) };
+        const offer = availabilityOf(probe, cmd, policy);
+        if (!offer.available) return { ...cmd, ...offer };
+        const rows = allowedBy(policy, opts.actor, cmd.type, record.summary);
+        return { ...cmd, ...offer, ...offeredParties(def, opts.actor, rows, cmd, snapshot.context, policy) };
       });
     },
 
