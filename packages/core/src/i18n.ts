@@ -9,6 +9,14 @@ export interface LocalizedText {
 }
 
 /**
+ * A text in both languages, for tables of names and messages.
+ *
+ * @example
+ * t('网格', 'Grid'); // { zh: '网格', en: 'Grid' }
+ */
+export const t = (zh: string, en: string): LocalizedText => ({ zh, en });
+
+/**
  * Picks the text for a locale, falling back to Chinese.
  *
  * @example

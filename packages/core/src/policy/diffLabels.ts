@@ -1,8 +1,6 @@
-import type { LocalizedText } from '../i18n.js';
+import { type LocalizedText, t } from '../i18n.js';
 
 /** Words for the sections and fields a policy diff names, so summaries read as sentences. */
-
-const t = (zh: string, en: string): LocalizedText => ({ zh, en });
 
 /** The name of each diff section, as it fits in "新增…" / "Added …". */
 export const SECTION_NAMES: Readonly<Record<string, LocalizedText>> = {

@@ -1,4 +1,4 @@
-import type { LocalizedText } from '../i18n.js';
+import { type LocalizedText, t } from '../i18n.js';
 import type { FactDef, FactDictionary } from '../rules/types.js';
 import type { AttributeDef, Policy, RuleKey } from './types.js';
 import { CaseSource } from './types.js';
@@ -9,7 +9,6 @@ import { CaseSource } from './types.js';
  * `{ case: { elapsedHours: 30, limitHours: 24, resolved: false }, limits: { maxExtensions: 2 } }`.
  */
 
-const t = (zh: string, en: string): LocalizedText => ({ zh, en });
 const fact = (type: FactDef['type'], zh: string, en: string, extra: Partial<FactDef> = {}): FactDef => ({
   type,
   label: t(zh, en),

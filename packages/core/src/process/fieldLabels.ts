@@ -1,6 +1,4 @@
-import type { LocalizedText } from '../i18n.js';
-
-const t = (zh: string, en: string): LocalizedText => ({ zh, en });
+import { type LocalizedText, t } from '../i18n.js';
 
 /**
  * Labels of the input fields the built-in processes share, by property name or path (`units.grid`). A process's

@@ -1,4 +1,4 @@
-import type { LocalizedText } from '../i18n.js';
+import { t } from '../i18n.js';
 import { commandDef } from '../policy/commands.js';
 import type { Policy } from '../policy/types.js';
 import type { Problem } from '../problems.js';
@@ -8,8 +8,6 @@ import { createAppealEvaluationMachine, type AppealEvaluationContext } from '../
 /*
  * Process 3 as the runtime sees it: the machine plus the schemas, command list, state names and summary.
  */
-
-const t = (zh: string, en: string): LocalizedText => ({ zh, en });
 
 /** An id (dots alone are refused: an id may become a URL path segment, where `.` and `..` are dot segments). */
 const id = { type: 'string', minLength: 1, maxLength: 100, pattern: '^(?!\\.+$)[A-Za-z0-9_.:-]+$' } as const;

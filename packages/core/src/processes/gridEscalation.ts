@@ -1,4 +1,4 @@
-import type { LocalizedText } from '../i18n.js';
+import { t } from '../i18n.js';
 import type { AttributeDef, Policy } from '../policy/types.js';
 import { toPointer, type Problem } from '../problems.js';
 import type { CaseSummary, CommandDef, JsonSchema, ProcessDefinition } from '../process/types.js';
@@ -14,8 +14,6 @@ import {
  *
  * @module
  */
-
-const t = (zh: string, en: string): LocalizedText => ({ zh, en });
 
 /* ------------------------------------------------------------------------------------------------------------
  * Submit input

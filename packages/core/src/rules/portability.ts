@@ -1,4 +1,4 @@
-import type { LocalizedText } from '../i18n.js';
+import { type LocalizedText, t } from '../i18n.js';
 import { Severity, toPointer, type Problem } from '../problems.js';
 import type { FactDef, FactDictionary } from './types.js';
 
@@ -78,7 +78,6 @@ interface Scope {
 type Seg = string | number;
 
 const ANY: Ty = { k: 'any' };
-const t = (zh: string, en: string): LocalizedText => ({ zh, en });
 const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const ARITY: Record<string, [number, number]> = {
   '==': [2, 2],

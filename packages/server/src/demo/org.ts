@@ -1,4 +1,4 @@
-import type { LocalizedText } from '@gridflow/core';
+import { t, type LocalizedText } from '@gridflow/core';
 import { OrgUnitKind, type OrgUnit } from '../context.js';
 import type { Random } from './random.js';
 
@@ -26,8 +26,6 @@ const polygon = (r: Rect): { type: 'Polygon'; coordinates: number[][][] } => ({
   type: 'Polygon',
   coordinates: [ring(r)],
 });
-
-const t = (zh: string, en: string): LocalizedText => ({ zh, en });
 
 // The lines the rectangles are cut along.
 const W = 118.27;

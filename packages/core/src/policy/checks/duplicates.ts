@@ -1,4 +1,4 @@
-import type { LocalizedText } from '../../i18n.js';
+import { type LocalizedText, t } from '../../i18n.js';
 import { RULE_KEYS } from '../types.js';
 import type { CheckContext } from './context.js';
 
@@ -44,8 +44,6 @@ function checkValues(ctx: CheckContext, at: (string | number)[], values: readonl
     seen.add(value);
   });
 }
-
-const t = (zh: string, en: string): LocalizedText => ({ zh, en });
 
 /** Every collection of the policy whose items must be unique by id or code. */
 export function checkDuplicates(ctx: CheckContext): void {

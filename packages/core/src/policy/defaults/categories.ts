@@ -1,9 +1,8 @@
-import type { LocalizedText } from '../../i18n.js';
+import { type LocalizedText, t } from '../../i18n.js';
 import type { AttributeDef, CategoryDef } from '../types.js';
 
 /** The default categories of matters (诉求类别) and what a reporter says about each. */
 
-const t = (zh: string, en: string): LocalizedText => ({ zh, en });
 const opt = (value: string, zh: string, en: string): { value: string; name: LocalizedText } => ({
   value,
   name: t(zh, en),

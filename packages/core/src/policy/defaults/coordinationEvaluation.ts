@@ -1,10 +1,9 @@
-import type { LocalizedText } from '../../i18n.js';
+import { t } from '../../i18n.js';
 import type { CoordinationPolicy, EvaluationPolicy, IndicatorDef } from '../types.js';
 import { DEFAULT_COORDINATION_RULES } from './coordinationRules.js';
 
 /** The default three-party coordination (Process 2) and appeal evaluation (Process 3). */
 
-const t = (zh: string, en: string): LocalizedText => ({ zh, en });
 const v = (path: string): { var: string } => ({ var: path });
 
 /**

@@ -1,4 +1,4 @@
-import type { LocalizedText } from '../../i18n.js';
+import { type LocalizedText, t } from '../../i18n.js';
 import type { FactDef, FactDictionary } from '../../rules/types.js';
 import type { CoordinationRuleKey, RuleDef } from '../types.js';
 
@@ -10,7 +10,6 @@ import type { CoordinationRuleKey, RuleDef } from '../types.js';
  * `coordination.noticeDays` and `coordination.quorum`, passed to the rules as facts.
  */
 
-const t = (zh: string, en: string): LocalizedText => ({ zh, en });
 const v = (path: string): { var: string } => ({ var: path });
 const fact = (type: FactDef['type'], zh: string, en: string, unit?: FactDef['unit']): FactDef => ({
   type,

@@ -1,9 +1,8 @@
-import type { LocalizedText } from '../../i18n.js';
+import { t } from '../../i18n.js';
 import type { Counting, OrgLevel, RoutingTable, RuleSet, TimeLimitCell, TimeLimits } from '../types.js';
 
 /** The default routing table, time limits and named rules of Process 1 (grid escalation). */
 
-const t = (zh: string, en: string): LocalizedText => ({ zh, en });
 const v = (path: string): { var: string } => ({ var: path });
 const category = v('case.category');
 const urgency = v('case.urgency');

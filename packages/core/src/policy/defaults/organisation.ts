@@ -1,9 +1,7 @@
-import type { LocalizedText } from '../../i18n.js';
+import { t } from '../../i18n.js';
 import type { DepartmentDef, LevelDef, OrganisationRefs, RoleDef, UrgencyDef } from '../types.js';
 
 /** The default organisation: the five-level tree of domain.md plus functional departments, and every role. */
-
-const t = (zh: string, en: string): LocalizedText => ({ zh, en });
 
 export const defaultLevels: LevelDef[] = [
   { code: 'building', name: t('楼栋', 'Building') },
