@@ -32,7 +32,12 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['packages/core/src/**/*.test.ts', 'packages/server/src/**/*.test.ts', 'docs/**/*.test.ts'],
+          include: [
+            'packages/core/src/**/*.test.ts',
+            'packages/server/src/**/*.test.ts',
+            'packages/*/src/publicApi.test.ts',
+            'docs/**/*.test.ts',
+          ],
           exclude: ['**/*.browser.test.ts', '**/node_modules/**'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
@@ -47,6 +52,8 @@ export default defineConfig({
             'packages/widgets/src/**/*.test.ts',
             'packages/designer/src/**/*.test.ts',
           ],
+          // The public-API tests read the sources with the TypeScript compiler: they run in Node.
+          exclude: ['packages/*/src/publicApi.test.ts', '**/node_modules/**'],
           testTimeout: 30_000,
           browser: {
             enabled: true,
