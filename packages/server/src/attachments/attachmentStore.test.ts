@@ -6,13 +6,14 @@ import { join } from 'node:path';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GridflowError } from '@gridflow/core';
-import { migrate, migrations } from '../store/migrations.js';
+import { migrate } from '../store/migrate.js';
+import { migrations } from '../store/migrations/index.js';
 import { openPgliteClient } from '../store/pglite.js';
 import type { SqlClient } from '../store/sql.js';
 import { createAttachmentStore, type AttachmentStore, type NewAttachment } from './attachmentStore.js';
 import { blobKey, type AttachmentStorage, type BlobStore } from './blobStore.js';
 import { createFolderBlobStore } from './folderBlobs.js';
-import { attachmentsMigration } from './migration.js';
+import { attachmentsInS3Migration } from '../store/migrations/006-attachments-in-s3.js';
 import { createS3BlobStore, type S3Settings } from './s3Blobs.js';
 
 /**
@@ -100,12 +101,12 @@ const codeOf = (promise: Promise<unknown>) =>
 
 describe('schema version 6', () => {
   it('is registered after the attachments table (version 4) and applied', async () => {
-    expect(attachmentsMigration.version).toBe(6);
-    expect(migrations).toContain(attachmentsMigration);
+    expect(attachmentsInS3Migration.version).toBe(6);
+    expect(migrations).toContain(attachmentsInS3Migration);
     expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
     const { rows } = await sql.query<{ version: number }>(
       'SELECT version FROM gridflow_migrations WHERE version = $1',
-      [attachmentsMigration.version],
+      [attachmentsInS3Migration.version],
     );
     expect(rows).toHaveLength(1);
   });

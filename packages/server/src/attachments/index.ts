@@ -15,5 +15,4 @@ export { assertBlobKey, blobKey, type AttachmentStorage, type BlobStorage, type 
 export { baseType, contentTypeProblem, sniffContentType } from './contentTypes.js';
 export { bytesMissing, storageNotConfigured, storageUnavailable } from './errors.js';
 export { createFolderBlobStore } from './folderBlobs.js';
-export { attachmentsMigration } from './migration.js';
 export { createS3BlobStore, s3ObjectUrl, type S3Settings } from './s3Blobs.js';

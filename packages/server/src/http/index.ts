@@ -24,4 +24,3 @@ export {
 } from './privacy.js';
 export { visibilityByProcess, visibilityOf, type Visibility } from './access.js';
 export { API_VERSION } from './openapi.js';
-export { httpMigration } from './migration.js';

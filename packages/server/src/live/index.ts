@@ -8,4 +8,3 @@ export {
   type EventHubOptions,
 } from './eventHub.js';
 export { changesOf, observeStore } from './observeStore.js';
-export { liveMigration } from './migration.js';

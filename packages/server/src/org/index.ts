@@ -2,7 +2,6 @@
  * The organisation: units (district, streets, communities, grids, compounds, departments…) with GeoJSON
  * boundaries, directory users, and locating a point in its grid.
  */
-export { orgMigration } from './migration.js';
 export { createOrgRepository, type OrgRepositoryOptions } from './orgRepository.js';
 export {
   boundaryProblem,

@@ -1,5 +1,4 @@
 /** Policy versions per tenant: the review workflow and the registry view runtimes read. */
-export { policiesMigration } from './migration.js';
 export { policyErrors } from './policyErrors.js';
 export {
   createPolicyRepository,

@@ -13,7 +13,8 @@ export {
 } from './sql.js';
 export { createPgliteClient, openPgliteClient } from './pglite.js';
 export { createPostgresClient, type PostgresClientOptions } from './postgres.js';
-export { migrate, migrations, type Migration, type MigrateOptions, type MigrationReport } from './migrations.js';
+export { migrate, type MigrateOptions, type MigrationReport } from './migrate.js';
+export { migrations, type Migration } from './migrations/index.js';
 export { createSqlStore } from './sqlStore.js';
 export {
   DEFAULT_DATA_DIR,

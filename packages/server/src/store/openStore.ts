@@ -2,7 +2,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } f
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { GridflowError, type CaseStore } from '@gridflow/core';
-import { migrate, type MigrationReport } from './migrations.js';
+import { migrate, type MigrationReport } from './migrate.js';
 import { openPgliteClient } from './pglite.js';
 import { createPostgresClient } from './postgres.js';
 import type { SqlClient } from './sql.js';

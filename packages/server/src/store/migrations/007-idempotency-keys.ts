@@ -1,4 +1,4 @@
-import type { Migration } from '../migrations.js';
+import type { Migration } from './types.js';
 
 /**
  * Schema version 7: idempotency keys of submissions, each owned by its caller (`caller:<id>`) or, for an

@@ -1,4 +1,4 @@
-import type { Migration } from '../migrations.js';
+import type { Migration } from './types.js';
 
 /**
  * Schema version 8: the indicator projection. One row per indicator event of a case (core's `indicatorEvents`)

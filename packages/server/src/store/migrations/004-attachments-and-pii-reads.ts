@@ -1,13 +1,12 @@
-import type { Migration } from '../store/migrations.js';
+import type { Migration } from './types.js';
 
 /**
- * Schema version 4: attachments of cases and the audit of personal-data reads. Filled by the http module;
- * append statements only before it is released.
+ * Schema version 4: attachments of cases and the audit of personal-data reads (written by the http module).
  *
  * Keys lead with the tenant, like every Gridflow table, so a distributed PostgreSQL can shard by tenant and keep
  * a case, its history, its attachments and its audit rows together.
  */
-export const httpMigration: Migration = {
+export const attachmentsAndPiiReadsMigration: Migration = {
   version: 4,
   name: 'attachments and personal-data read audit',
   statements: [

@@ -1,4 +1,4 @@
-import type { Migration } from '../store/migrations.js';
+import type { Migration } from './types.js';
 
 /**
  * Schema version 6: attachments may keep their bytes in an S3-compatible object store. Version 4 allowed only
@@ -7,7 +7,7 @@ import type { Migration } from '../store/migrations.js';
  *
  * One statement: the table is checked once, under the lock of the migration's own transaction.
  */
-export const attachmentsMigration: Migration = {
+export const attachmentsInS3Migration: Migration = {
   version: 6,
   name: 'attachments in S3-compatible object stores',
   statements: [

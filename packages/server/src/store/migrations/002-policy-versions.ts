@@ -1,10 +1,10 @@
-import type { Migration } from '../store/migrations.js';
+import type { Migration } from './types.js';
 
 /**
  * Schema version 2: policy versions and their workflow, and one-time deployment flags (e.g. "demo data seeded",
  * claimed by exactly one of several processes starting together). Keys lead with the tenant, like every table.
  */
-export const policiesMigration: Migration = {
+export const policyVersionsMigration: Migration = {
   version: 2,
   name: 'policy versions and their workflow',
   statements: [

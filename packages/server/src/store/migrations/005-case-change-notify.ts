@@ -1,9 +1,9 @@
-import type { Migration } from '../store/migrations.js';
+import type { Migration } from './types.js';
 
 /**
  * Schema version 5: the database announces case changes itself. A statement-level trigger on `case_history`
  * sends one `NOTIFY gridflow_cases` per case a statement appended history to (its last entry: version, state,
- * command, time, and the table's schema, as {@link parseChange} reads it; a transaction that appends to a case in
+ * command, time, and the table's schema, as `parseChange` of `live/eventHub.ts` reads it; a transaction that appends to a case in
  * several statements announces each). PostgreSQL delivers notifications when the
  * transaction commits, and only then: live updates need no statement and no commit of their own, and a
  * transaction that rolls back announces nothing. Every writer of history is covered, whichever process or tool
@@ -12,7 +12,7 @@ import type { Migration } from '../store/migrations.js';
  * PostgreSQL only: PGlite serves one process, which delivers its changes in-process, and the trigger would only
  * slow its writes (about 60 µs per history statement).
  */
-export const liveMigration: Migration = {
+export const caseChangeNotifyMigration: Migration = {
   version: 5,
   name: 'case changes announced by the database',
   statements: [

@@ -1,4 +1,4 @@
-import type { Migration } from '../store/migrations.js';
+import type { Migration } from './types.js';
 
 /**
  * Schema version 3: organisation units and directory users.
@@ -9,7 +9,7 @@ import type { Migration } from '../store/migrations.js';
  * arrive in JWTs). Both lead their primary key with the tenant, like every Gridflow table, so a distributed
  * PostgreSQL can shard them with the tenant's cases.
  */
-export const orgMigration: Migration = {
+export const orgUnitsMigration: Migration = {
   version: 3,
   name: 'organisation units and directory users',
   statements: [
