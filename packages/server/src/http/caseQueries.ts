@@ -1,4 +1,5 @@
 import { decodeCursor, encodeCursor, GridflowError, type CaseSummary, type HistoryEntry } from '@gridflow/core';
+import { HISTORY_COLUMNS, historyEntryOf, type HistoryRow, type Int8 } from '../store/historyRows.js';
 import type { SqlExecutor } from '../store/sql.js';
 import type { Visibility } from './access.js';
 import type { CaseListRow } from './views.js';
@@ -41,8 +42,6 @@ export interface CaseListParams {
   limit: number;
   cursor?: string;
 }
-
-type Int8 = number | string;
 
 interface ListRow {
   id: string;
@@ -183,20 +182,6 @@ interface ExportRow extends ListRow {
   snapshot: { value: unknown; context: Record<string, unknown> };
 }
 
-interface HistoryRow {
-  case_id: string;
-  seq: number;
-  at: Int8;
-  actor: HistoryEntry['actor'];
-  command: string;
-  input: HistoryEntry['input'];
-  from_state: string;
-  to_state: string;
-  policy_id: string;
-  policy_version: number;
-  decisions: HistoryEntry['decisions'];
-}
-
 /**
  * One page of the cases created in [from, to), newest first, each with its whole history: the export policy staff
  * replay for what-if analysis.
@@ -222,26 +207,12 @@ export async function exportCases(
   const history = new Map<string, HistoryEntry[]>();
   if (ids.length > 0) {
     const { rows: entries } = await sql.query<HistoryRow>(
-      `SELECT case_id, seq, at, actor, command, input, from_state, to_state, policy_id, policy_version, decisions
-       FROM case_history WHERE tenant = $1 AND case_id = ANY($2::text[]) ORDER BY case_id, seq`,
+      `SELECT ${HISTORY_COLUMNS} FROM case_history WHERE tenant = $1 AND case_id = ANY($2::text[]) ORDER BY case_id, seq`,
       [q.tenant, ids],
     );
     for (const e of entries) {
       const list = history.get(e.case_id) ?? [];
-      list.push({
-        caseId: e.case_id,
-        tenant: q.tenant,
-        seq: e.seq,
-        at: Number(e.at),
-        actor: e.actor,
-        command: e.command,
-        input: e.input,
-        from: e.from_state,
-        to: e.to_state,
-        policyId: e.policy_id,
-        policyVersion: e.policy_version,
-        decisions: e.decisions,
-      });
+      list.push(historyEntryOf(e));
       history.set(e.case_id, list);
     }
   }

@@ -6,13 +6,10 @@ import {
   type CaseQuery,
   type CaseRecord,
   type CaseStore,
-  type HistoryEntry,
   type StoreTransaction,
 } from '@gridflow/core';
+import { HISTORY_COLUMNS, historyEntryOf, type HistoryRow, type Int8 } from './historyRows.js';
 import { SqlStates, sqlState, type SqlExecutor } from './sql.js';
-
-/** An int8 column: `pg` returns it as a string, PGlite as a number. */
-type Int8 = number | string | bigint;
 
 interface CaseRow {
   tenant: string;
@@ -29,21 +26,6 @@ interface CaseRow {
   created_at: Int8;
   updated_at: Int8;
   idempotency_key: string | null;
-}
-
-interface HistoryRow {
-  tenant: string;
-  case_id: string;
-  seq: number;
-  at: Int8;
-  actor: HistoryEntry['actor'];
-  command: string;
-  input: HistoryEntry['input'];
-  from_state: string;
-  to_state: string;
-  policy_id: string;
-  policy_version: number;
-  decisions: HistoryEntry['decisions'];
 }
 
 const CASE_COLUMNS =
@@ -84,8 +66,6 @@ const UPDATE_CASE = `UPDATE cases SET ${WRITE_COLUMNS.slice(2)
   .join(', ')}
   WHERE tenant = $1 AND id = $2 AND version = $${WRITE_COLUMNS.length + 1} RETURNING 1 AS changed`;
 
-const HISTORY_COLUMNS =
-  'tenant, case_id, seq, at, actor, command, input, from_state, to_state, policy_id, policy_version, decisions';
 const HISTORY_CASTS = ['', '', '', '::bigint', '::jsonb', '', '::jsonb', '', '', '', '', '::jsonb'];
 const HISTORY_CHUNK = 1_000;
 
@@ -130,14 +110,14 @@ export function createSqlStore(client: SqlExecutor): CaseStore {
         `SELECT ${HISTORY_COLUMNS} FROM case_history WHERE tenant = $1 AND case_id = $2 ORDER BY seq`,
         [tenant, caseId],
       );
-      return rows.map(rowToEntry);
+      return rows.map(historyEntryOf);
     },
     async historyBetween(tenant, from, to) {
       const { rows } = await client.query<HistoryRow>(
         `SELECT ${HISTORY_COLUMNS} FROM case_history WHERE tenant = $1 AND at >= $2 AND at < $3 ORDER BY at, case_id, seq`,
         [tenant, int8(from, Math.ceil, '/from'), int8(to, Math.ceil, '/to')],
       );
-      return rows.map(rowToEntry);
+      return rows.map(historyEntryOf);
     },
     async dueCases(now, limit) {
       const { rows } = await client.query<{ tenant: string; id: string }>(
@@ -336,23 +316,6 @@ function rowToCase(row: CaseRow): CaseRecord {
   };
   if (row.idempotency_key !== null) record.idempotencyKey = row.idempotency_key;
   return record;
-}
-
-function rowToEntry(row: HistoryRow): HistoryEntry {
-  return {
-    caseId: row.case_id,
-    tenant: row.tenant,
-    seq: row.seq,
-    at: Number(row.at),
-    actor: row.actor,
-    command: row.command,
-    input: row.input,
-    from: row.from_state,
-    to: row.to_state,
-    policyId: row.policy_id,
-    policyVersion: row.policy_version,
-    decisions: row.decisions,
-  };
 }
 
 /** A time for an int8 comparison: rounded the way that keeps the comparison exact, and kept in range. */
