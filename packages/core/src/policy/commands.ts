@@ -14,14 +14,14 @@ export const CommandProcess = {
 export type CommandProcess = (typeof CommandProcess)[keyof typeof CommandProcess];
 
 /** One command a user (or a platform) may give, as the permission matrix names it. */
-export interface CommandDef {
+export interface KnownCommand {
   name: string;
   process: CommandProcess;
   /** What the command does, as a verb phrase: "签收" / "sign for the order". */
   label: LocalizedText;
 }
 
-const c = (name: string, zh: string, en: string): CommandDef => ({
+const c = (name: string, zh: string, en: string): KnownCommand => ({
   name,
   process: name.slice(0, name.indexOf('.')) as CommandProcess,
   label: { zh, en },
@@ -34,7 +34,7 @@ const c = (name: string, zh: string, en: string): CommandDef => ({
  * @example
  * COMMAND_DEFS.find((d) => d.name === 'case.sign')?.label.zh; // '签收'
  */
-export const COMMAND_DEFS: readonly CommandDef[] = Object.freeze([
+export const COMMAND_DEFS: readonly KnownCommand[] = Object.freeze([
   // Process 1 — grid escalation
   c('case.submit', '上报诉求', 'submit a matter'),
   c('case.triage.file', '立案', 'file the case'),
@@ -158,6 +158,6 @@ export function expandCommandPattern(pattern: string): string[] {
  * @example
  * commandDef('policy.publish')?.label.en; // 'publish the policy'
  */
-export function commandDef(name: string): CommandDef | undefined {
+export function commandDef(name: string): KnownCommand | undefined {
   return COMMAND_DEFS.find((d) => d.name === name);
 }

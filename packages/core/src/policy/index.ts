@@ -68,7 +68,7 @@ export {
   commandDef,
   expandCommandPattern,
   isKnownCommand,
-  type CommandDef,
+  type KnownCommand,
 } from './commands.js';
 export {
   analyseDecisionTable,
