@@ -1,7 +1,7 @@
 import type { LocalizedText } from '../i18n.js';
 import { toPointer } from '../problems.js';
 import { SECTION_NAMES, fieldName } from './diffLabels.js';
-import type { PolicyChange } from './diffPolicies.js';
+import type { PolicyChange } from './policyChange.js';
 
 /**
  * The machinery of the semantic policy diff: canonical comparison, a collector that words each change, and

@@ -1,5 +1,5 @@
-import type { LocalizedText } from '../i18n.js';
 import { Collector, diffFields, diffKeyed, diffScalars, diffSet, type Item, type Path } from './diffCollector.js';
+import type { PolicyChange } from './policyChange.js';
 import type { Policy } from './types.js';
 
 /**
@@ -9,24 +9,7 @@ import type { Policy } from './types.js';
  * reported as `moved`, since the first matching row wins.
  */
 
-export type PolicyChangeKind = 'added' | 'removed' | 'changed' | 'moved';
-
-export interface PolicyChange {
-  kind: PolicyChangeKind;
-  /** What part of the policy: `meta`, `routing.rows`, `timeLimits.handling`, `categories.attributes`, … */
-  section: string;
-  /** The stable id of the thing changed within its section (row id, cell id, category code, holiday date, field name…). */
-  id: string;
-  /** JSON Pointer in `after` (in `before` for `removed`). */
-  path: string;
-  /** For `changed`: which field of the thing. */
-  field?: string;
-  /** The old value (`changed`, `removed`) or the old position, 0-based (`moved`). */
-  before?: unknown;
-  /** The new value (`changed`, `added`) or the new position, 0-based (`moved`). */
-  after?: unknown;
-  summary: LocalizedText;
-}
+export type { PolicyChange, PolicyChangeKind } from './policyChange.js';
 
 const asItem = (v: object): Item => v as Item;
 
