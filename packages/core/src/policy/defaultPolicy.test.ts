@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRuleEngine } from '../rules/engine.js';
-import { analyseDecisionTable } from './decisionTable.js';
+import { analyseDecisionTable } from './decisionTable/index.js';
 import { createDefaultPolicy } from './defaultPolicy.js';
 import { routingFacts } from './facts.js';
 

@@ -77,4 +77,4 @@ export {
   type DecisionTableAnalysis,
   type RowFinding,
   type RowPrecision,
-} from './decisionTable.js';
+} from './decisionTable/index.js';

@@ -10,7 +10,7 @@ import { checkPermissions } from './checks/permissions.js';
 import { checkReferences } from './checks/references.js';
 import { checkRoutingTable } from './checks/routing.js';
 import { checkRules } from './checks/rules.js';
-import type { DecisionTableAnalysis } from './decisionTable.js';
+import type { DecisionTableAnalysis } from './decisionTable/index.js';
 import { schemaProblems } from './schemaProblems.js';
 import type { Policy } from './types.js';
 import { limitFacts } from './facts.js';

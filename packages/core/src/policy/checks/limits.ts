@@ -1,6 +1,6 @@
 import { formatDuration, parseDuration, validateCalendar, type Duration } from '../../calendar/index.js';
 import type { LocalizedText } from '../../i18n.js';
-import type { DecisionTableAnalysis } from '../decisionTable.js';
+import type { DecisionTableAnalysis } from '../decisionTable/index.js';
 import type { CalendarDef, Counting, TimeLimitCell } from '../types.js';
 import { named, type CheckContext } from './context.js';
 

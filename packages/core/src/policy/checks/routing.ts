@@ -1,4 +1,4 @@
-import { analyseDecisionTable, type DecisionTableAnalysis } from '../decisionTable.js';
+import { analyseDecisionTable, type DecisionTableAnalysis } from '../decisionTable/index.js';
 import { routingFacts } from '../facts.js';
 import type { CheckContext } from './context.js';
 

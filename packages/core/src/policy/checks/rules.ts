@@ -2,7 +2,7 @@ import type { LocalizedText } from '../../i18n.js';
 import { toPointer } from '../../problems.js';
 import { lintRule } from '../../rules/portability.js';
 import type { FactDictionary } from '../../rules/types.js';
-import { operation, varPath } from '../conditions.js';
+import { operation, varPath } from '../decisionTable/index.js';
 import { coordinationFacts } from '../defaults/coordinationRules.js';
 import { indicatorFacts, routingFacts, ruleFactsFor } from '../facts.js';
 import { RULE_KEYS } from '../types.js';

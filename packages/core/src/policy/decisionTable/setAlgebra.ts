@@ -1,4 +1,4 @@
-import type { Interval } from './conditions.js';
+import type { Interval } from './parseCondition.js';
 
 /**
  * Set algebra over boxes for the decision-table analysis. A box constrains some dimensions (a missing

@@ -1,6 +1,6 @@
-import type { FactDictionary } from '../rules/types.js';
-import { parseCondition, type Cond, type Interval } from './conditions.js';
-import { isOptionalFact } from './facts.js';
+import type { FactDictionary } from '../../rules/types.js';
+import { parseCondition, type Cond, type Interval } from './parseCondition.js';
+import { isOptionalFact } from '../facts.js';
 import {
   type Dim,
   type DimSet,
@@ -13,7 +13,7 @@ import {
   normalizeIntervals,
   subtractRegion,
   unionRegions,
-} from './regions.js';
+} from './setAlgebra.js';
 
 /**
  * Reachability analysis of an ordered decision table (first match wins), such as the routing table.

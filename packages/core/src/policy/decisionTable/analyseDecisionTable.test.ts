@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { FactDictionary } from '../rules/types.js';
-import { analyseDecisionTable, type DecisionRow } from './decisionTable.js';
+import type { FactDictionary } from '../../rules/types.js';
+import { analyseDecisionTable, type DecisionRow } from './analyseDecisionTable.js';
 
 const label = { zh: 'x', en: 'x' };
 const facts: FactDictionary = {

@@ -1,4 +1,4 @@
-import type { FactDictionary } from '../rules/types.js';
+import type { FactDictionary } from '../../rules/types.js';
 
 /**
  * Reads a JsonLogic condition into a small tree the decision-table analysis can reason about: constants,
