@@ -29,9 +29,9 @@ export {
   type RulesRead,
   type RuleValue,
   type RuleValueOf,
-} from './process/types.js';
-export { FIELD_LABELS } from './process/fieldLabels.js';
-export * from './process/deadlines.js';
-export { createProcessEnv, readFacts, type DecisionRecorder } from './process/env.js';
+} from './processes/contract/types.js';
+export { FIELD_LABELS } from './processes/contract/fieldLabels.js';
+export * from './processes/contract/deadlines.js';
+export { createProcessEnv, readFacts, type DecisionRecorder } from './processes/contract/env.js';
 export * from './processes/index.js';
 export * from './runtime/index.js';

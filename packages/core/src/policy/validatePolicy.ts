@@ -14,7 +14,7 @@ import type { DecisionTableAnalysis } from './decisionTable/index.js';
 import { schemaProblems } from './schemaProblems.js';
 import type { Policy } from './types.js';
 import { limitFacts } from './facts.js';
-import type { ProcessDefinition } from '../process/types.js';
+import type { ProcessDefinition } from '../processes/contract/types.js';
 
 /**
  * Options of {@link validatePolicy}. A policy for processes composed in code needs `commands` and `customFacts`

@@ -4,7 +4,7 @@ import { createManualClock } from '../clock.js';
 import { isGridflowError } from '../errors.js';
 import { createDefaultPolicy } from '../policy/defaultPolicy.js';
 import { builtInProcesses } from '../processes/index.js';
-import type { Actor, JsonSchema } from '../process/types.js';
+import type { Actor, JsonSchema } from '../processes/contract/types.js';
 import type { AvailableCommand } from './createRuntime.js';
 import { createRuntime } from './createRuntime.js';
 import { createMemoryStore } from './memoryStore.js';

@@ -1,4 +1,4 @@
-import type { JsonSchema } from '../process/types.js';
+import type { JsonSchema } from '../processes/contract/types.js';
 import type { Problem } from '../problems.js';
 
 /** Options of {@link checkBounds}. */

@@ -1,11 +1,11 @@
 import { getNextTransitions, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
-import { createPureStepper, type PureStepper } from '../process/step.js';
+import { createPureStepper, type PureStepper } from '../processes/contract/step.js';
 import type { Clock } from '../clock.js';
 import type { Policy } from '../policy/types.js';
 import { createDefaultPolicy } from '../policy/defaultPolicy.js';
 import { createRuleEngine, type RuleEngine } from '../rules/engine.js';
-import { createProcessEnv, type DecisionRecorder } from '../process/env.js';
-import { dueDeadlines, markFired, nextDueAt } from '../process/deadlines.js';
+import { createProcessEnv, type DecisionRecorder } from '../processes/contract/env.js';
+import { dueDeadlines, markFired, nextDueAt } from '../processes/contract/deadlines.js';
 import {
   SYSTEM_ACTOR,
   type Actor,
@@ -14,7 +14,7 @@ import {
   type Effect,
   type ProcessDefinition,
   type ProcessEnv,
-} from '../process/types.js';
+} from '../processes/contract/types.js';
 import { allowedBy, canRead, partiesOf, partyRefused, readCommandsOf } from './permissions.js';
 import { offeredParties } from './offeredParties.js';
 import type { PolicyRegistry } from './policyRegistry.js';

@@ -3,8 +3,8 @@ import type { LocalizedText } from '../i18n.js';
 import { commandMatches } from '../policy/commands.js';
 import { COORDINATION_RULE_PREFIX, DEFAULT_COORDINATION_RULES } from '../policy/defaults/coordinationRules.js';
 import type { CoordinationRuleKey, OrgLevel, Policy, Scope } from '../policy/types.js';
-import { FIELD_LABELS } from '../process/fieldLabels.js';
-import type { CommandDef, JsonSchema, ProcessDefinition } from '../process/types.js';
+import { FIELD_LABELS } from '../processes/contract/fieldLabels.js';
+import type { CommandDef, JsonSchema, ProcessDefinition } from '../processes/contract/types.js';
 
 /**
  * What a process looks like to generic UIs and the designer: its states as the machine nests them, the

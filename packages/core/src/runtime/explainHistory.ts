@@ -9,7 +9,7 @@ import type { CoordinationRuleKey } from '../policy/types.js';
 import type { Policy, RuleDef } from '../policy/types.js';
 import { explainRule } from '../rules/explain.js';
 import type { FactDictionary } from '../rules/types.js';
-import type { Decision } from '../process/types.js';
+import type { Decision } from '../processes/contract/types.js';
 import type { HistoryEntry } from './types.js';
 
 /** A decision with the sentence that explains it, in the reader's language. */

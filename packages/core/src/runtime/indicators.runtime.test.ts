@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createManualClock } from '../clock.js';
 import { createDefaultPolicy } from '../policy/defaultPolicy.js';
 import { builtInProcesses } from '../processes/index.js';
-import { SYSTEM_ACTOR, type Actor } from '../process/types.js';
+import { SYSTEM_ACTOR, type Actor } from '../processes/contract/types.js';
 import { createMemoryStore } from './memoryStore.js';
 import { createPolicyRegistry } from './policyRegistry.js';
 import { createRuntime } from './createRuntime.js';

@@ -1,6 +1,6 @@
 import { createBusinessCalendar, type BusinessCalendar } from '../calendar/index.js';
 import type { LocalizedText } from '../i18n.js';
-import { filingLimit } from '../machines/gridEscalation.facts.js';
+import { filingLimit } from '../processes/gridEscalation/index.js';
 import type { Policy } from '../policy/types.js';
 import { createRuleEngine, type RuleEngine } from '../rules/engine.js';
 import type { CaseRecord, HistoryEntry } from './types.js';

@@ -1,5 +1,5 @@
 import type { Policy, PermissionRow } from '../policy/types.js';
-import type { Actor, CommandDef, JsonSchema, ProcessDefinition } from '../process/types.js';
+import type { Actor, CommandDef, JsonSchema, ProcessDefinition } from '../processes/contract/types.js';
 import type { LocalizedText } from '../i18n.js';
 import { partiesOf, partyRefused } from './permissions.js';
 

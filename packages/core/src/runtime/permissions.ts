@@ -1,6 +1,6 @@
 import { commandMatches } from '../policy/commands.js';
 import type { OrgLevel, Policy, PermissionRow } from '../policy/types.js';
-import type { Actor, CaseSummary, ProcessDefinition } from '../process/types.js';
+import type { Actor, CaseSummary, ProcessDefinition } from '../processes/contract/types.js';
 
 /**
  * The parties an actor acts for in a process's cases: those whose roles it holds, and the org units it belongs to

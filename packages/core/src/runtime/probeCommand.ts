@@ -1,7 +1,7 @@
 import type { AnyStateMachine } from 'xstate';
-import { createPureStepper } from '../process/step.js';
-import type { DecisionRecorder } from '../process/env.js';
-import type { Actor, CommandDef, Decision } from '../process/types.js';
+import { createPureStepper } from '../processes/contract/step.js';
+import type { DecisionRecorder } from '../processes/contract/env.js';
+import type { Actor, CommandDef, Decision } from '../processes/contract/types.js';
 import type { Policy } from '../policy/types.js';
 import { isGridflowError } from '../errors.js';
 import type { LocalizedText } from '../i18n.js';

@@ -1,5 +1,5 @@
 import { GridflowError } from '../errors.js';
-import type { Decision } from '../process/types.js';
+import type { Decision } from '../processes/contract/types.js';
 import type { Problem } from '../problems.js';
 
 /** A party named in an error: its code and words for it. */

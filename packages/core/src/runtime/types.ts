@@ -1,4 +1,4 @@
-import type { Actor, CaseSummary, Decision, Deadline } from '../process/types.js';
+import type { Actor, CaseSummary, Decision, Deadline } from '../processes/contract/types.js';
 
 /**
  * A case as stored: the machine snapshot plus the columns stores index. `TContext` is the process's machine

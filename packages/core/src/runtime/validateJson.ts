@@ -1,5 +1,5 @@
 import { Validator, type OutputUnit } from '@cfworker/json-schema';
-import type { JsonSchema } from '../process/types.js';
+import type { JsonSchema } from '../processes/contract/types.js';
 import type { Problem } from '../problems.js';
 import { checkBounds } from './checkBounds.js';
 

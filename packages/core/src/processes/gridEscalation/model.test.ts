@@ -1,10 +1,10 @@
 import { getAdjacencyMap, getShortestPaths, getSimplePaths, type StatePath } from '@xstate/graph';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SnapshotFrom } from 'xstate';
-import { createDefaultPolicy } from '../policy/defaultPolicy.js';
-import { createProcessEnv } from '../process/env.js';
-import type { Actor, Deadline, ProcessEnv } from '../process/types.js';
-import { gridEscalationProcess } from '../processes/gridEscalation.js';
+import { createDefaultPolicy } from '../../policy/defaultPolicy.js';
+import { createProcessEnv } from '../contract/env.js';
+import type { Actor, Deadline, ProcessEnv } from '../contract/types.js';
+import { gridEscalationProcess } from './process.js';
 import {
   activeSummoned,
   createGridEscalationMachine,
@@ -12,8 +12,8 @@ import {
   type GridEscalationEvent,
   type GridEscalationMachine,
   type GridEscalationMachineInput,
-} from './gridEscalation.js';
-import { declaredRuleReads, leafPaths, recordRuleReads, type RuleReads } from './testing.js';
+} from './machine.js';
+import { declaredRuleReads, leafPaths, recordRuleReads, type RuleReads } from '../../testing/processDriver.js';
 
 /*
  * Model-based tests: @xstate/graph walks the machine with sample events (each with `at` and `actor`), over an

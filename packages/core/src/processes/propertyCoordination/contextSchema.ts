@@ -1,4 +1,4 @@
-import type { JsonSchema } from '../process/types.js';
+import type { JsonSchema } from '../contract/types.js';
 
 /*
  * The JSON Schema of a three-party matter's machine context — what `GET /cases/{id}` returns as `context`: the

@@ -1,6 +1,6 @@
 import { and, assign, not, setup } from 'xstate';
-import type { EvaluationPolicy } from '../policy/types.js';
-import type { Actor, CaseEvent, Effect, ProcessContextBase, ProcessEnv } from '../process/types.js';
+import type { EvaluationPolicy } from '../../policy/types.js';
+import type { Actor, CaseEvent, Effect, ProcessContextBase, ProcessEnv } from '../contract/types.js';
 
 /*
  * Process 3 — appeal evaluation (谁呼谁评、谁应谁评，下评上、一事一评). One case per response being evaluated.

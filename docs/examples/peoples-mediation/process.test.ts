@@ -15,7 +15,7 @@ import {
 import { declaredRuleReads, recordRuleReads } from '@gridflow/core/testing';
 import { initialTransition, transition } from 'xstate';
 import { createProcessEnv } from '@gridflow/core';
-import { peoplesMediationProcess } from './peoplesMediation.js';
+import { peoplesMediationProcess } from './index.js';
 
 const bj = (local: string) => Date.parse(`${local}+08:00`);
 

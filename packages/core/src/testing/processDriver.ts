@@ -9,8 +9,8 @@ import {
 } from 'xstate';
 import { createDefaultPolicy } from '../policy/defaultPolicy.js';
 import type { Policy } from '../policy/types.js';
-import { createProcessEnv, type DecisionRecorder } from '../process/env.js';
-import { dueDeadlines } from '../process/deadlines.js';
+import { createProcessEnv, type DecisionRecorder } from '../processes/contract/env.js';
+import { dueDeadlines } from '../processes/contract/deadlines.js';
 import {
   SYSTEM_ACTOR,
   type Actor,
@@ -20,7 +20,7 @@ import {
   type ProcessContextBase,
   type ProcessDefinition,
   type ProcessEnv,
-} from '../process/types.js';
+} from '../processes/contract/types.js';
 
 /**
  * A small driver for process machines in tests, simulations and examples. It plays the runtime's part without a

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { createDefaultPolicy } from '../policy/defaultPolicy.js';
-import type { Policy } from '../policy/types.js';
-import { validatePolicy } from '../policy/validatePolicy.js';
-import type { Actor } from '../process/types.js';
-import { gridEscalationProcess } from '../processes/gridEscalation.js';
-import { explainEntry } from '../runtime/explainHistory.js';
-import type { HistoryEntry } from '../runtime/types.js';
-import { recomputeDeadlines, type GridEscalationContext } from './gridEscalation.js';
-import { createProcessDriver, type ProcessDriver, type StepResult } from './testing.js';
-import { createProcessEnv } from '../process/env.js';
+import { createDefaultPolicy } from '../../policy/defaultPolicy.js';
+import type { Policy } from '../../policy/types.js';
+import { validatePolicy } from '../../policy/validatePolicy.js';
+import type { Actor } from '../contract/types.js';
+import { gridEscalationProcess } from './process.js';
+import { explainEntry } from '../../runtime/explainHistory.js';
+import type { HistoryEntry } from '../../runtime/types.js';
+import { recomputeDeadlines, type GridEscalationContext } from './machine.js';
+import { createProcessDriver, type ProcessDriver, type StepResult } from '../../testing/processDriver.js';
+import { createProcessEnv } from '../contract/env.js';
 
 /* The filing limit (立案时限): a report waits in triage against `timeLimits.filing`, counted from submission on
  * the business calendar (Asia/Shanghai, Mon–Fri 09:00–12:00 and 13:30–17:30). */

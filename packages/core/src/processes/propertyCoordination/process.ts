@@ -1,7 +1,7 @@
-import { type LocalizedText, t } from '../i18n.js';
-import { commandDef } from '../policy/commands.js';
-import type { Policy } from '../policy/types.js';
-import type { Problem } from '../problems.js';
+import { type LocalizedText, t } from '../../i18n.js';
+import { commandDef } from '../../policy/commands.js';
+import type { Policy } from '../../policy/types.js';
+import type { Problem } from '../../problems.js';
 import type {
   CaseSummary,
   CommandDef,
@@ -9,14 +9,14 @@ import type {
   PartyChoices,
   PartyDef,
   ProcessDefinition,
-} from '../process/types.js';
+} from '../contract/types.js';
 import {
   createPropertyCoordinationMachine,
   itemToComplete,
   openActionItems,
   type PropertyCoordinationContext,
-} from '../machines/propertyCoordination.js';
-import { propertyCoordinationContextSchema } from './propertyCoordination.context.js';
+} from './machine.js';
+import { propertyCoordinationContextSchema } from './contextSchema.js';
 
 /*
  * Process 2 as the runtime sees it: the machine plus the schemas, command list, state names and summary that

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createDefaultPolicy } from '../policy/defaultPolicy.js';
-import type { EvaluationPolicy, Policy } from '../policy/types.js';
-import type { Actor, Effect } from '../process/types.js';
-import { appealEvaluationProcess } from '../processes/appealEvaluation.js';
-import { countedRatingOf, isControllable, type AppealEvaluationContext } from './appealEvaluation.js';
-import { createProcessDriver, DRIVER_DEFAULT_NOW, type ProcessDriver } from './testing.js';
+import { createDefaultPolicy } from '../../policy/defaultPolicy.js';
+import type { EvaluationPolicy, Policy } from '../../policy/types.js';
+import type { Actor, Effect } from '../contract/types.js';
+import { appealEvaluationProcess } from './process.js';
+import { countedRatingOf, isControllable, type AppealEvaluationContext } from './machine.js';
+import { createProcessDriver, DRIVER_DEFAULT_NOW, type ProcessDriver } from '../../testing/processDriver.js';
 
 const HOUR = 3_600_000;
 const T0 = DRIVER_DEFAULT_NOW;

@@ -1,9 +1,9 @@
 import type { AnyStateMachine } from 'xstate';
-import type { BusinessCalendar } from '../calendar/index.js';
-import type { LocalizedText } from '../i18n.js';
-import type { Policy } from '../policy/types.js';
-import type { Problem } from '../problems.js';
-import type { FactDictionary } from '../rules/types.js';
+import type { BusinessCalendar } from '../../calendar/index.js';
+import type { LocalizedText } from '../../i18n.js';
+import type { Policy } from '../../policy/types.js';
+import type { Problem } from '../../problems.js';
+import type { FactDictionary } from '../../rules/types.js';
 
 /** A JSON Schema (draft 2020-12) as a plain object. */
 export type JsonSchema = Record<string, unknown>;

@@ -1,15 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createDefaultPolicy } from '../policy/defaultPolicy.js';
-import type { Policy } from '../policy/types.js';
-import type { Actor, Decision } from '../process/types.js';
-import {
-  gridEscalationProcess,
-  summarizeGridEscalation,
-  validateGridEscalationInput,
-} from '../processes/gridEscalation.js';
-import { createGridEscalationMachine, type GridEscalationContext } from './gridEscalation.js';
-import { nextLevel } from './gridEscalation.facts.js';
-import { createProcessDriver, type ProcessDriver } from './testing.js';
+import { createDefaultPolicy } from '../../policy/defaultPolicy.js';
+import type { Policy } from '../../policy/types.js';
+import type { Actor, Decision } from '../contract/types.js';
+import { gridEscalationProcess, summarizeGridEscalation, validateGridEscalationInput } from './process.js';
+import { createGridEscalationMachine, type GridEscalationContext } from './machine.js';
+import { nextLevel } from './facts.js';
+import { createProcessDriver, type ProcessDriver } from '../../testing/processDriver.js';
 
 /* Times are Beijing time; the default policy's calendar is Asia/Shanghai, Mon–Fri 09:00–12:00 and 13:30–17:30,
  * with the 2026 holidays (e.g. 1 and 4–5 May) and make-up working days (e.g. Saturday 9 May). */
@@ -888,7 +884,7 @@ describe('gridEscalation: process definition', () => {
 
 describe('gridEscalation: evaluations opened at closing (谁呼谁评、下评上)', () => {
   it('asks for the resident evaluation of the answering unit and the street evaluation of every summoned department', async () => {
-    const { evaluationEffects } = await import('./gridEscalation.js');
+    const { evaluationEffects } = await import('./machine.js');
     const d = working();
     const context = {
       ...d.context,
@@ -914,8 +910,8 @@ describe('gridEscalation: evaluations opened at closing (谁呼谁评、下评�
 
 describe('gridEscalation: moving an open case to another policy version', () => {
   it('recomputes pending deadlines from when their clocks started, with the new limits', async () => {
-    const { recomputeDeadlines } = await import('./gridEscalation.js');
-    const { createProcessEnv } = await import('../process/env.js');
+    const { recomputeDeadlines } = await import('./machine.js');
+    const { createProcessEnv } = await import('../contract/env.js');
     const d = working();
     expect(iso(d.context.handleDueAt)).toBe('2026-03-04T09:00');
     const v2 = createDefaultPolicy();

@@ -1,7 +1,7 @@
 import { assertEvent, assign, enqueueActions, setup } from 'xstate';
-import type { Counting, OrgLevel } from '../policy/types.js';
-import { clearDeadlines, isPending, markFired, setDeadline } from '../process/deadlines.js';
-import type { Actor, CaseEvent, Deadline, Effect, ProcessContextBase, ProcessEnv } from '../process/types.js';
+import type { Counting, OrgLevel } from '../../policy/types.js';
+import { clearDeadlines, isPending, markFired, setDeadline } from '../contract/deadlines.js';
+import type { Actor, CaseEvent, Deadline, Effect, ProcessContextBase, ProcessEnv } from '../contract/types.js';
 import {
   caseRuleFacts,
   filingClockFacts,
@@ -11,7 +11,7 @@ import {
   routingFactsOf,
   totalLimit,
   warningDueAt,
-} from './gridEscalation.facts.js';
+} from './facts.js';
 
 /* ------------------------------------------------------------------------------------------------------------
  * Types

@@ -1,10 +1,10 @@
 import { getAdjacencyMap, getShortestPaths, getSimplePaths, type AdjacencyMap } from '@xstate/graph';
 import { initialTransition, transition, type AnyStateNode } from 'xstate';
 import { describe, expect, it } from 'vitest';
-import { createDefaultPolicy } from '../policy/defaultPolicy.js';
-import { createProcessEnv } from '../process/env.js';
-import type { Actor } from '../process/types.js';
-import { propertyCoordinationProcess } from '../processes/propertyCoordination.js';
+import { createDefaultPolicy } from '../../policy/defaultPolicy.js';
+import { createProcessEnv } from '../contract/env.js';
+import type { Actor } from '../contract/types.js';
+import { propertyCoordinationProcess } from './process.js';
 import {
   DRIVER_DEFAULT_NOW,
   allLeafPaths,
@@ -12,12 +12,12 @@ import {
   leafPaths,
   recordRuleReads,
   replayable,
-} from './testing.js';
+} from '../../testing/processDriver.js';
 import {
   createPropertyCoordinationMachine,
   type PropertyCoordinationEvent,
   type PropertyCoordinationMachineInput,
-} from './propertyCoordination.js';
+} from './machine.js';
 
 /*
  * Model-based tests: @xstate/graph walks the machine with sample events (each with `at`, `actor`, `input`) and the

@@ -1,8 +1,8 @@
 import { and, assign, setup } from 'xstate';
-import { clearDeadlines, markFired, setDeadline } from '../process/deadlines.js';
-import type { Actor, CaseEvent, DeadlineDueEvent, Effect, ProcessContextBase, ProcessEnv } from '../process/types.js';
-import { COORDINATION_RULE_PREFIX } from '../policy/defaults/coordinationRules.js';
-import type { AttributeDef, CoordinationPolicy, CoordinationRuleKey, DecisionRule } from '../policy/types.js';
+import { clearDeadlines, markFired, setDeadline } from '../contract/deadlines.js';
+import type { Actor, CaseEvent, DeadlineDueEvent, Effect, ProcessContextBase, ProcessEnv } from '../contract/types.js';
+import { COORDINATION_RULE_PREFIX } from '../../policy/defaults/coordinationRules.js';
+import type { AttributeDef, CoordinationPolicy, CoordinationRuleKey, DecisionRule } from '../../policy/types.js';
 
 /*
  * Process 2 — three-party property coordination (三方联动, "1+2+N").

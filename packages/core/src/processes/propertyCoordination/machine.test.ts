@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createDefaultPolicy } from '../policy/defaultPolicy.js';
-import type { CoordinationPolicy, Policy } from '../policy/types.js';
-import type { Actor, Effect } from '../process/types.js';
-import { propertyCoordinationProcess } from '../processes/propertyCoordination.js';
-import { explainDecision } from '../runtime/explainHistory.js';
-import { createProcessDriver, DRIVER_DEFAULT_NOW, type ProcessDriver } from './testing.js';
+import { createDefaultPolicy } from '../../policy/defaultPolicy.js';
+import type { CoordinationPolicy, Policy } from '../../policy/types.js';
+import type { Actor, Effect } from '../contract/types.js';
+import { propertyCoordinationProcess } from './process.js';
+import { explainDecision } from '../../runtime/explainHistory.js';
+import { createProcessDriver, DRIVER_DEFAULT_NOW, type ProcessDriver } from '../../testing/processDriver.js';
 import {
   decisionRuleMet,
   judgeOwnersVote,
@@ -12,7 +12,7 @@ import {
   type CoordinationSettings,
   type OwnersVoteTotals,
   type PropertyCoordinationContext,
-} from './propertyCoordination.js';
+} from './machine.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -1,8 +1,8 @@
-import { createBusinessCalendar } from '../calendar/index.js';
-import { createRuleEngine, type RuleEngine } from '../rules/engine.js';
-import type { Policy } from '../policy/types.js';
-import { GridflowError } from '../errors.js';
-import { COORDINATION_RULE_PREFIX, DEFAULT_COORDINATION_RULES } from '../policy/defaults/coordinationRules.js';
+import { createBusinessCalendar } from '../../calendar/index.js';
+import { createRuleEngine, type RuleEngine } from '../../rules/engine.js';
+import type { Policy } from '../../policy/types.js';
+import { GridflowError } from '../../errors.js';
+import { COORDINATION_RULE_PREFIX, DEFAULT_COORDINATION_RULES } from '../../policy/defaults/coordinationRules.js';
 import type { Decision, ProcessEnv, RuleValue, RuleValueOf } from './types.js';
 
 /** Collects the decisions rules make during one transition. */

@@ -1,9 +1,9 @@
-import { t } from '../i18n.js';
-import { commandDef } from '../policy/commands.js';
-import type { Policy } from '../policy/types.js';
-import type { Problem } from '../problems.js';
-import type { CaseSummary, CommandDef, JsonSchema, ProcessDefinition } from '../process/types.js';
-import { createAppealEvaluationMachine, type AppealEvaluationContext } from '../machines/appealEvaluation.js';
+import { t } from '../../i18n.js';
+import { commandDef } from '../../policy/commands.js';
+import type { Policy } from '../../policy/types.js';
+import type { Problem } from '../../problems.js';
+import type { CaseSummary, CommandDef, JsonSchema, ProcessDefinition } from '../contract/types.js';
+import { createAppealEvaluationMachine, type AppealEvaluationContext } from './machine.js';
 
 /*
  * Process 3 as the runtime sees it: the machine plus the schemas, command list, state names and summary.

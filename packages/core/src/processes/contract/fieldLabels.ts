@@ -1,4 +1,4 @@
-import { type LocalizedText, t } from '../i18n.js';
+import { type LocalizedText, t } from '../../i18n.js';
 
 /**
  * Labels of the input fields the built-in processes share, by property name or path (`units.grid`). A process's
