@@ -15,8 +15,9 @@ function checkPathShape(path: RulePath): void {
  *
  * @throws GridflowError `rule_tree.invalid_path` when there is no node there.
  * @example
- * getNode(tree, []); // the root
- * getNode(tree, [1, 0]); // the first child of the root's second child
+ * // `tree`: fromJsonLogic({ and: [urgency == emergency, { or: [hours > 24, reopened] }, category in [fire, gas]] })
+ * getNode(tree, []).type; // 'group'
+ * getNode(tree, [1, 0]); // { type: 'condition', id: 'n4', not: false, field: 'case.hours', operator: '>', value: 24 }
  */
 export function getNode(tree: RuleTree, path: RulePath): RuleNode {
   checkPathShape(path);
@@ -33,7 +34,8 @@ export function getNode(tree: RuleTree, path: RulePath): RuleNode {
  * The node with this id, or `undefined`.
  *
  * @example
- * findById(tree, 'n3')?.type; // 'condition'
+ * // `tree`: fromJsonLogic({ and: [urgency == emergency, { or: [hours > 24, reopened] }, category in [fire, gas]] })
+ * findById(tree, 'n4')?.field; // 'case.hours'
  */
 export function findById(tree: RuleTree, id: string): RuleNode | undefined {
   const path = pathOf(tree, id);
@@ -44,7 +46,8 @@ export function findById(tree: RuleTree, id: string): RuleNode | undefined {
  * The path of the node with this id, or `undefined`.
  *
  * @example
- * pathOf(tree, 'n3'); // [1, 0]
+ * // `tree`: fromJsonLogic({ and: [urgency == emergency, { or: [hours > 24, reopened] }, category in [fire, gas]] })
+ * pathOf(tree, 'n4'); // [1, 0]
  */
 export function pathOf(tree: RuleTree, id: string): RulePath | undefined {
   const walk = (node: RuleNode, path: number[]): number[] | undefined => {

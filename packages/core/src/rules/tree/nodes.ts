@@ -221,7 +221,9 @@ export function checkUniqueIds(ids: readonly string[], path: RulePath): void {
  * A copy of a node with every id removed, to insert it again (copy and paste, duplicate) and get fresh ids.
  *
  * @example
- * addNode(tree, [], withoutIds(getNode(tree, [0]))); // duplicates the first child at the end
+ * // `tree`: fromJsonLogic({ and: [urgency == emergency, { or: [hours > 24, reopened] }, category in [fire, gas]] })
+ * // duplicates the first child at the end, with new ids:
+ * toJsonLogic(addNode(tree, [], withoutIds(getNode(tree, [0])))).and[3]; // { '==': [{ var: 'case.urgency' }, 'emergency'] }
  */
 export function withoutIds(node: RuleNode): RuleNodeInput {
   if (node.type === 'group') {

@@ -67,7 +67,7 @@ function idsOutside(tree: RuleTree, skip?: RulePath): string[] {
  * Makes a new empty rule (an `and` group with no children), or a tree from a node.
  *
  * @example
- * const tree = createRuleTree(); // { root: { type: 'group', id: 'n1', combinator: 'and', not: false, children: [] } }
+ * createRuleTree(); // { root: { type: 'group', id: 'n1', not: false, combinator: 'and', children: [] } }
  */
 export function createRuleTree(
   root: RuleNodeInput = { type: 'group', combinator: Combinator.AND },
@@ -84,7 +84,8 @@ export function createRuleTree(
  * @throws GridflowError `rule_tree.invalid_path`, `rule_tree.not_a_group`, `rule_tree.duplicate_id`,
  *   `rule_tree.invalid_node` or `rule_tree.invalid_condition`.
  * @example
- * addNode(tree, [], { type: 'condition', field: 'case.urgency', operator: '==', value: 'emergency' });
+ * const tree = addNode(createRuleTree(), [], { type: 'condition', field: 'case.urgency', operator: '==', value: 'emergency' });
+ * toJsonLogic(tree); // { and: [{ '==': [{ var: 'case.urgency' }, 'emergency'] }] }
  */
 export function addNode(
   tree: RuleTree,
@@ -110,7 +111,8 @@ export function addNode(
  *
  * @throws GridflowError `rule_tree.invalid_path`.
  * @example
- * removeNode(tree, [0]);
+ * // `tree`: fromJsonLogic({ and: [urgency == emergency, { or: [hours > 24, reopened] }, category in [fire, gas]] })
+ * toJsonLogic(removeNode(tree, [0])).and.length; // 2
  */
 export function removeNode(tree: RuleTree, path: RulePath): RuleTree {
   getNode(tree, path);
@@ -133,7 +135,9 @@ export function removeNode(tree: RuleTree, path: RulePath): RuleTree {
  * @throws GridflowError `rule_tree.invalid_path`, `rule_tree.duplicate_id`, `rule_tree.invalid_node` or
  *   `rule_tree.invalid_condition`.
  * @example
- * replaceNode(tree, [1], { type: 'expression', logic: { some: [{ var: 'items' }, { var: 'overdue' }] } });
+ * // `tree`: fromJsonLogic({ and: [urgency == emergency, { or: [hours > 24, reopened] }, category in [fire, gas]] })
+ * toJsonLogic(replaceNode(tree, [1], { type: 'expression', logic: { some: [{ var: 'items' }, { var: 'overdue' }] } })).and[1];
+ * // { some: [{ var: 'items' }, { var: 'overdue' }] }
  */
 export function replaceNode(
   tree: RuleTree,
@@ -158,7 +162,10 @@ export function replaceNode(
  * @throws GridflowError `rule_tree.invalid_path` (also for moving the root or an index out of range),
  *   `rule_tree.not_a_group`, `rule_tree.move_into_self` (into the node itself or its own subtree).
  * @example
- * moveNode(tree, [0], [2], 0); // the first child becomes the first child of the (old) third child
+ * // `tree`: fromJsonLogic({ and: [urgency == emergency, { or: [hours > 24, reopened] }, category in [fire, gas]] })
+ * // the first child becomes the first child of the `or` group:
+ * toJsonLogic(moveNode(tree, [0], [1], 0)).and[0];
+ * // { or: [{ '==': [{ var: 'case.urgency' }, 'emergency'] }, { '>': [{ var: 'case.hours' }, 24] }, { var: 'case.reopened' }] }
  */
 export function moveNode(tree: RuleTree, fromPath: RulePath, toParentPath: RulePath, index: number): RuleTree {
   const node = getNode(tree, fromPath);
@@ -200,7 +207,9 @@ export function moveNode(tree: RuleTree, fromPath: RulePath, toParentPath: RuleP
  * @throws GridflowError `rule_tree.invalid_path` (no paths, repeated or missing paths) or
  *   `rule_tree.not_siblings` when the nodes do not share a parent.
  * @example
- * groupNodes(tree, [[0], [2]], 'or'); // children 0 and 2 become one `or` group at index 0
+ * // `tree`: fromJsonLogic({ and: [urgency == emergency, { or: [hours > 24, reopened] }, category in [fire, gas]] })
+ * // children 0 and 2 become one `or` group at index 0:
+ * toJsonLogic(groupNodes(tree, [[0], [2]], 'or')).and[0]; // { or: [{ '==': [{ var: 'case.urgency' }, 'emergency'] }, { in: [{ var: 'case.category' }, ['fire', 'gas']] }] }
  */
 export function groupNodes(
   tree: RuleTree,
@@ -257,7 +266,8 @@ export function groupNodes(
  *
  * @throws GridflowError `rule_tree.invalid_path`.
  * @example
- * negateNode(tree, [0]);
+ * // `tree`: fromJsonLogic({ and: [urgency == emergency, { or: [hours > 24, reopened] }, category in [fire, gas]] })
+ * toJsonLogic(negateNode(tree, [0])).and[0]; // { '!': [{ '==': [{ var: 'case.urgency' }, 'emergency'] }] }
  */
 export function negateNode(tree: RuleTree, path: RulePath): RuleTree {
   return updateAt(tree, path, (node) => {
@@ -274,7 +284,8 @@ export function negateNode(tree: RuleTree, path: RulePath): RuleTree {
  *
  * @throws GridflowError `rule_tree.invalid_path` or `rule_tree.not_a_group`.
  * @example
- * setCombinator(tree, [], 'or');
+ * // `tree`: fromJsonLogic({ and: [urgency == emergency, { or: [hours > 24, reopened] }, category in [fire, gas]] })
+ * Object.keys(toJsonLogic(setCombinator(tree, [], 'or'))); // ['or']
  */
 export function setCombinator(tree: RuleTree, path: RulePath, combinator: Combinator): RuleTree {
   groupAt(tree, path);
@@ -294,7 +305,9 @@ export function setCombinator(tree: RuleTree, path: RulePath, combinator: Combin
  *
  * @throws GridflowError `rule_tree.invalid_path`, `rule_tree.not_a_condition` or `rule_tree.invalid_condition`.
  * @example
- * updateCondition(tree, [0], { operator: 'between', value: [1, 5] });
+ * // `tree`: fromJsonLogic({ and: [urgency == emergency, { or: [hours > 24, reopened] }, category in [fire, gas]] })
+ * toJsonLogic(updateCondition(tree, [1, 0], { operator: 'between', value: [1, 5] })).and[1].or[0];
+ * // { '<=': [1, { var: 'case.hours' }, 5] }
  */
 export function updateCondition(tree: RuleTree, path: RulePath, patch: ConditionPatch): RuleTree {
   const node = getNode(tree, path);

@@ -7,7 +7,7 @@
  * How a group joins its children.
  *
  * @example
- * setCombinator(tree, [], Combinator.OR);
+ * toJsonLogic(setCombinator(createRuleTree(), [], Combinator.OR)); // { or: [] }
  */
 export const Combinator = { AND: 'and', OR: 'or' } as const;
 export type Combinator = (typeof Combinator)[keyof typeof Combinator];
@@ -23,7 +23,13 @@ export type Combinator = (typeof Combinator)[keyof typeof Combinator];
  * "Not in" and the like are a condition with `not: true`: `{"!": [{"in": [f, value]}]}`.
  *
  * @example
- * addNode(tree, [], { type: 'condition', field: 'case.hours', operator: ConditionOperator.BETWEEN, value: [0, 24] });
+ * const tree = addNode(createRuleTree(), [], {
+ *   type: 'condition',
+ *   field: 'case.hours',
+ *   operator: ConditionOperator.BETWEEN,
+ *   value: [0, 24],
+ * });
+ * toJsonLogic(tree); // { and: [{ '<=': [0, { var: 'case.hours' }, 24] }] }
  */
 export const ConditionOperator = {
   EQUAL: '==',
