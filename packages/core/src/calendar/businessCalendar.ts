@@ -19,7 +19,9 @@ import { validateCalendar } from './validateCalendar.js';
  * In working counting a `W` is this many working days.
  *
  * @example
- * cal.addDuration(start, 'P2W', 'working') === cal.addDuration(start, 'P10D', 'working'); // true
+ * const cal = createBusinessCalendar(policy.calendar);
+ * const start = Date.parse('2026-03-02T09:00:00+08:00');
+ * cal.addDuration(start, 'P2W', 'working') === cal.addDuration(start, `P${2 * WORKING_DAYS_PER_WEEK}D`, 'working'); // true
  */
 export const WORKING_DAYS_PER_WEEK = 5;
 

@@ -32,8 +32,8 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  * reported on the make-up day), `calendar.makeup_on_workday` (warning).
  *
  * @example
- * validateCalendar({ ...calendar, holidays: [{ date: '2026-02-30' }] });
- * // [{ code: 'calendar.invalid_date', severity: 'error', path: '/calendar/holidays/0/date', message: { zh, en } }]
+ * validateCalendar({ ...policy.calendar, holidays: [{ date: '2026-02-30' }] });
+ * // [{ code: 'calendar.invalid_date', severity: 'error', path: '/calendar/holidays/0/date', message: { zh: '"2026-02-30"不是有效日期…', en: '"2026-02-30" is not a valid date (YYYY-MM-DD)' } }]
  */
 export function validateCalendar(def: CalendarDef, basePath = '/calendar'): Problem[] {
   const problems: Problem[] = [];

@@ -343,7 +343,9 @@ export type PolicyDefName = keyof typeof policyDefs;
  * A self-contained schema for one part of the policy (it carries the shared `$defs`).
  *
  * @example
- * new Ajv2020().validate(policyPartSchema('routingRow'), { id: 'r-x', when: true, then: { level: 'grid' } }); // true
+ * const schema = policyPartSchema('routingRow'); // give it to any JSON Schema 2020-12 validator
+ * schema.$schema; // 'https://json-schema.org/draft/2020-12/schema'
+ * Object.keys(schema.$defs as object).includes('routingRow'); // true
  */
 export function policyPartSchema<K extends PolicyDefName>(name: K): JsonSchema {
   return { $schema: DRAFT, ...(policyDefs[name] as JsonSchema), $defs: policyDefs };
@@ -372,9 +374,9 @@ export const privacySchema = policyPartSchema('privacy');
  * The schema of a whole policy: every part, as one JSON document
  *
  * @example
- * import { Ajv2020 } from 'ajv/dist/2020.js';
- * const validate = new Ajv2020({ allErrors: true }).compile(policySchema);
- * validate(createDefaultPolicy()); // true
+ * // new Ajv2020({ allErrors: true }).compile(policySchema) checks a document's shape; validatePolicy checks its meaning too
+ * policySchema.$id; // 'https://gridflow.dev/schemas/policy.json'
+ * policySchema.required.includes('routing'); // true
  */
 export const policySchema = {
   $schema: DRAFT,

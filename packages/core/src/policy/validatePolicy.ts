@@ -43,7 +43,10 @@ export interface ValidatePolicyOptions {
  * processes it runs.
  *
  * @example
- * validatePolicy(doc, validationOptionsFor([...builtInProcesses, peoplesMediationProcess]));
+ * const withContracts = { ...policy, permissions: [...policy.permissions, { id: 'p-x', role: 'resident', command: 'contract.sign', scope: 'own' }] };
+ * validatePolicy(withContracts).problems[0]?.code; // 'permissions.unknown_command'
+ * // With the options of the processes the policy serves, their commands are known:
+ * validationOptionsFor(builtInProcesses).commands?.includes('matter.resolution.sign'); // true
  */
 export function validationOptionsFor(
   processes: readonly Pick<ProcessDefinition, 'submitCommand' | 'commands' | 'facts'>[],
@@ -110,9 +113,9 @@ function semanticProblems(policy: Policy, options: ValidatePolicyOptions): Probl
  * and the JSON Pointer of the exact cell. See `POLICY_PROBLEM_CODES` for the list.
  *
  * @example
- * const result = validatePolicy(JSON.parse(text));
- * if (!result.valid) for (const p of result.problems) console.log(p.path, p.message.zh);
- * else start(result.policy);
+ * const result = validatePolicy({ ...policy, version: 0 });
+ * result.valid; // false
+ * result.problems[0]; // { code: 'schema.minimum', severity: 'error', path: '/version', … }
  */
 export function validatePolicy(doc: unknown, options: ValidatePolicyOptions = {}): PolicyValidationResult {
   const shape = schemaProblems(doc);
@@ -128,7 +131,7 @@ export function validatePolicy(doc: unknown, options: ValidatePolicyOptions = {}
  *
  * @throws GridflowError `policy.invalid` with `details: { problems }` (all problems, errors first).
  * @example
- * const policy = assertValidPolicy(JSON.parse(text));
+ * assertValidPolicy(JSON.parse(JSON.stringify(policy))).id; // 'default'
  */
 export function assertValidPolicy(doc: unknown, options: ValidatePolicyOptions = {}): Policy {
   const result = validatePolicy(doc, options);

@@ -90,7 +90,8 @@ export function matchesQuery(c: CaseRecord, q: CaseQuery): boolean {
  *
  * @example
  * const store = createMemoryStore();
- * const runtime = createRuntime({ store, clock, policies: [createDefaultPolicy()] });
+ * const runtime = createRuntime({ store, clock, policies: createPolicyRegistry([policy]), processes: builtInProcesses });
+ * store.size(); // 0
  */
 export function createMemoryStore(): CaseStore & { size(): number } {
   const cases = new Map<string, Row>();

@@ -22,7 +22,9 @@ export function partiesOf(def: Pick<ProcessDefinition, 'parties'>, actor: Actor)
  * among `rows` (those allowing the command) names it (or `*`) in `actFor`. Undefined when it may act for all.
  *
  * @example
- * partyRefused(def, actor, rows, { type: 'matter.resolution.sign', input: { party: 'owners_committee' } }, ctx);
+ * const company = { id: 'u-p', roles: ['property_company'], units: ['compound:x-01'] };
+ * const sign = { type: 'matter.resolution.sign', input: { party: 'owners_committee' } };
+ * partyRefused(propertyCoordinationProcess, company, [], sign, { meetings: [], actionItems: [] }); // 'owners_committee'
  */
 export function partyRefused(
   def: Pick<ProcessDefinition, 'parties' | 'actingParties'>,
@@ -62,7 +64,9 @@ export function atLevel(row: PermissionRow, summary: CaseSummary): boolean {
  * matrix (and the level a row may be limited to). Empty means denied.
  *
  * @example
- * allowedBy(policy, actor, 'case.sign', summary).length > 0
+ * const actor = { id: 'u-1', roles: ['grid_worker'], units: ['grid:g-01', 'community:c-01'] };
+ * allowedBy(policy, actor, 'case.sign', { level: 'grid', units: ['grid:g-01', 'community:c-01'], open: true });
+ * // [{ id: 'p-grid_worker-case.sign', role: 'grid_worker', command: 'case.sign', … }]
  */
 export function allowedBy(policy: Policy, actor: Actor, command: string, summary: CaseSummary): PermissionRow[] {
   return policy.permissions.filter(
@@ -84,7 +88,7 @@ export function commandsOverlap(a: string, b: string): boolean {
  * commands, and what it names in `readableWith`. A row for another process's commands opens none of its cases.
  *
  * @example
- * readCommandsOf(peoplesMediationProcess); // ['mediation.submit', 'mediation.investigated', …]
+ * readCommandsOf(gridEscalationProcess); // ['case.submit', 'case.triage.file', 'case.triage.cancel', …]
  */
 export function readCommandsOf(
   def: Pick<ProcessDefinition, 'submitCommand' | 'commands' | 'readableWith'>,
@@ -105,7 +109,10 @@ export function readCommandsOf(
  * (a policy editor's `all` is over policies, not residents' cases), not even `*` ones.
  *
  * @example
- * canRead(policy, actor, record.summary, readCommandsOf(gridEscalationProcess))
+ * const summary = { level: 'grid', units: ['grid:g-01', 'community:c-01'], open: true };
+ * const readers = readCommandsOf(gridEscalationProcess);
+ * canRead(policy, { id: 'u-1', roles: ['grid_worker'], units: ['grid:g-01'] }, summary, readers); // true
+ * canRead(policy, { id: 'u-2', roles: ['grid_worker'], units: ['grid:g-09'] }, summary, readers); // false
  */
 export function canRead(policy: Policy, actor: Actor, summary: CaseSummary, readers: readonly string[]): boolean {
   return policy.permissions.some(
