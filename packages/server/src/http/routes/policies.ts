@@ -1,15 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import {
-  createManualClock,
-  createMemoryStore,
-  createPolicyRegistry,
-  createRuntime,
-  SYSTEM_ACTOR,
-  validatePolicy,
-  type Locale,
-  type Policy,
-} from '@gridflow/core';
+import { validatePolicy, type Locale, type Policy } from '@gridflow/core';
 import type { StoredPolicy } from '../../context.js';
+import { simulatePolicy, type SimulationStep } from '../../policies/simulate.js';
 import { currentPolicy, mayAnywhere, requireAnywhere } from '../access.js';
 import { callerOf, type HttpEnv } from '../env.js';
 import { TENANT_PATTERN, type Caller } from '../auth.js';
@@ -132,7 +124,7 @@ async function stored(env: HttpEnv, caller: Caller, id: string, version: number)
 interface SimulateBody {
   process?: string;
   input: Record<string, unknown>;
-  steps?: ({ type: string; input?: Record<string, unknown> } | { advanceMs: number })[];
+  steps?: SimulationStep[];
   at?: number;
   lang?: Locale;
 }
@@ -437,18 +429,6 @@ export function policyRoutes(app: FastifyInstance, env: HttpEnv): void {
           },
         );
       }
-      const policy: Policy = { ...checked.policy, status: 'published', effectiveFrom: new Date(0).toISOString() };
-      const clock = createManualClock(request.body.at ?? ctx.clock.now());
-      let n = 0;
-      const runtime = createRuntime({
-        store: createMemoryStore(),
-        clock,
-        policies: createPolicyRegistry([policy]),
-        processes: [...env.definitions],
-        policyId: policy.id,
-        tenant: caller.tenant,
-        newId: () => `sim-${++n}`,
-      });
       const process = request.body.process ?? 'gridEscalation';
       if (!env.definitions.some((d) => d.id === process)) {
         throw new HttpError(
@@ -459,35 +439,20 @@ export function policyRoutes(app: FastifyInstance, env: HttpEnv): void {
           { path: '/process' },
         );
       }
-      const system = { ...SYSTEM_ACTOR, name: 'simulation' };
-      let record = await runtime.submit({ process, input: request.body.input, actor: system, tenant: caller.tenant });
-      const steps =
-        request.body.steps ??
-        (process === 'gridEscalation' && record.state === 'triage' ? [{ type: 'case.triage.file', input: {} }] : []);
-      for (const step of steps) {
-        if ('advanceMs' in step) {
-          clock.advance(step.advanceMs);
-          const { failed } = await runtime.tick();
-          if (failed[0]) throw failed[0].error;
-          record = await runtime.get(record.id, { actor: system, tenant: caller.tenant });
-        } else {
-          record = await runtime.send(
-            record.id,
-            { type: step.type, input: step.input ?? {} },
-            { actor: system, tenant: caller.tenant },
-          );
-        }
-      }
+      const sim = await simulatePolicy({
+        policy: checked.policy,
+        processes: env.definitions,
+        process,
+        tenant: caller.tenant,
+        input: request.body.input,
+        at: request.body.at ?? ctx.clock.now(),
+        ...(request.body.steps ? { steps: request.body.steps } : {}),
+      });
+      const { record, routing, policy } = sim;
       const lang = request.body.lang ?? 'zh';
-      const entries = await runtime.history(record.id, { actor: system, tenant: caller.tenant });
-      const names = stateNamesOf(runtime.processes());
-      const routing =
-        entries
-          .flatMap((e) => e.decisions)
-          .filter((d) => d.rule.startsWith('routing:'))
-          .pop() ?? null;
+      const names = stateNamesOf(sim.processes);
       const facts = env.definitions.find((d) => d.id === record.process)?.facts;
-      const history = historyView(entries, () => policy, lang, 'self', {}, undefined, facts).view;
+      const history = historyView(sim.history, () => policy, lang, 'self', {}, undefined, facts).view;
       const explained = routing
         ? (history
             .flatMap((h) => h.decisions)
