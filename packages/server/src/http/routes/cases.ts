@@ -1,12 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type Actor, type CaseRecord, type Locale, type Policy, type Runtime } from '@gridflow/core';
+import { type CaseRecord, type Locale, type Policy, type Runtime } from '@gridflow/core';
 import { currentPolicy, isStaff, mayRead, policyOfCase, scopesOf, visibilityByProcess } from '../access.js';
 import { TENANT_PATTERN, type Caller } from '../auth.js';
 import { listVisibleCases, type CaseSort } from '../caseQueries.js';
 import { callerOf, readableCase, type HttpEnv } from '../env.js';
 import { httpErrors, type HttpError } from '../errors.js';
-import { idempotentSubmit } from '../idempotency.js';
+import { placeByLocation, submitCase, type SubmitBody } from '../intake.js';
 import { maskPersonalData, piiReadsOf, recordPiiRead, revealFor } from '../privacy.js';
 import {
   caseDetailSchema,
@@ -20,7 +19,6 @@ import {
   pageSchema,
   submitBodySchema,
 } from '../schemas.js';
-import { isCoordinateSystem, toWgs84 } from '../../org/coordinates.js';
 import { sqlExecutorOf } from '../../store/sqlStore.js';
 import type { SqlExecutor } from '../../store/sql.js';
 import {
@@ -95,12 +93,6 @@ function viewAfterCommand(
   return maskedItem(caseItem(record, inputs.names), 'none');
 }
 
-interface SubmitBody {
-  process: string;
-  input: Record<string, unknown>;
-  coordinateSystem?: string;
-}
-
 const idempotencyHeaders = {
   type: 'object',
   properties: {
@@ -115,94 +107,12 @@ const idempotencyHeaders = {
   },
 };
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** The tenant of a request: the token's, or for anonymous intake the `tenant` query parameter (default: the demo tenant). */
-function tenantOf(env: HttpEnv, request: FastifyRequest): string {
-  if (request.caller) return request.caller.tenant;
-  const tenant = (request.query as { tenant?: unknown } | undefined)?.tenant;
-  return typeof tenant === 'string' && TENANT_PATTERN.test(tenant) ? tenant : env.ctx.config.demoTenant;
-}
-
-/**
- * Places a report with coordinates in its grid before validation: a `location` given in GCJ-02 or BD-09
- * (`coordinateSystem`) is converted to WGS-84, which is stored; then a grid-escalation submission with `location`
- * and no `units` gets the grid, community and street the point lies in (point in polygon over grid boundaries).
- */
-async function placeByLocation(env: HttpEnv, request: FastifyRequest): Promise<void> {
-  const body = request.body;
-  if (!isRecord(body) || !isRecord(body.input) || !isRecord(body.input.location)) return;
-  const location = body.input.location;
-  if (typeof location.lng !== 'number' || typeof location.lat !== 'number') return;
-  if (Math.abs(location.lng) > 180 || Math.abs(location.lat) > 90) return;
-  if (isCoordinateSystem(body.coordinateSystem) && body.coordinateSystem !== 'wgs84') {
-    body.input.location = { ...location, ...toWgs84({ lng: location.lng, lat: location.lat }, body.coordinateSystem) };
-    body.coordinateSystem = 'wgs84';
-  }
-  const { lng, lat } = body.input.location as { lng: number; lat: number };
-  if (body.process !== 'gridEscalation' || body.input.units !== undefined) return;
-  const place = await env.ctx.org.locate(tenantOf(env, request), { lng, lat });
-  if (place?.community && place.street)
-    body.input.units = { grid: place.grid, community: place.community, street: place.street };
-}
-
-/** The actor of a submission and its input, adjusted for anonymous and resident intake. */
-function intakeActor(caller: Caller | null, body: SubmitBody): { actor: Actor; input: Record<string, unknown> } {
-  const input = { ...body.input };
-  if (caller === null) {
-    // Anonymous intake: only a report that says it is anonymous (the runtime checks the category allows it).
-    if (input.anonymous !== true) throw httpErrors.unauthenticated();
-    const actor: Actor = { id: `anonymous:${randomUUID()}`, roles: ['resident'], units: [] };
-    input.reporter = { ...(isRecord(input.reporter) ? input.reporter : {}), id: actor.id };
-    return { actor, input };
-  }
-  const { actor } = caller;
-  // A resident reports for themself: the reporter defaults to the caller.
-  if (
-    body.process === 'gridEscalation' &&
-    isRecord(input.reporter) &&
-    input.reporter.id === undefined &&
-    actor.roles.includes('resident')
-  ) {
-    input.reporter = { ...input.reporter, id: actor.id };
-  }
-  return { actor, input };
-}
-
 async function submit(
   env: HttpEnv,
   request: FastifyRequest<{ Body: SubmitBody }>,
   reply: FastifyReply,
 ): Promise<CaseDetail> {
-  const { ctx } = env;
-  const tenant = tenantOf(env, request);
-  const { actor, input } = intakeActor(request.caller, request.body);
-  const caller: Caller = request.caller ?? { actor, tenant };
-  if (request.caller === null && request.body.process !== 'gridEscalation') throw httpErrors.unauthenticated();
-  const runtime = await env.runtime(tenant);
-  const key = request.headers['idempotency-key'];
-  const once = (idempotencyKey?: string) =>
-    runtime.submit({
-      process: request.body.process,
-      input,
-      actor,
-      tenant,
-      ...(idempotencyKey ? { idempotencyKey } : {}),
-    });
-  const { record, replayed } =
-    typeof key === 'string'
-      ? await idempotentSubmit({
-          sql: ctx.sql,
-          tenant,
-          // A verified caller owns their keys; an anonymous key is bound to its body as well.
-          owner: request.caller ? { callerId: actor.id } : { anonymous: true },
-          key,
-          body: request.body,
-          submit: once,
-          load: (id) => ctx.store.getCase(tenant, id),
-          ...(ctx.config.idempotencyStaleMs ? { staleAfterMs: ctx.config.idempotencyStaleMs } : {}),
-        })
-      : { record: await once(), replayed: false };
+  const { record, replayed, caller, runtime } = await submitCase(env, request);
   void reply.code(replayed ? 200 : 201);
   if (replayed) void reply.header('idempotent-replayed', 'true');
   void reply.header('location', `/api/v1/cases/${encodeURIComponent(record.id)}`);
