@@ -1,7 +1,7 @@
 import type { BusinessCalendar } from '../../calendar/index.js';
 import { Counting, OrgLevel, type Policy, type TimeLimitCell } from '../../policy/types.js';
 import type { Actor, ProcessEnv } from '../contract/types.js';
-import type { GridEscalationContext } from './machine.js';
+import type { GridEscalationContext } from './types.js';
 
 /**
  * Rule facts and time limits of the grid escalation process. Everything here is pure: time comes from the

@@ -6,7 +6,7 @@ import type { Actor } from '../contract/types.js';
 import { gridEscalationProcess } from './process.js';
 import { explainEntry } from '../../runtime/explainHistory.js';
 import type { HistoryEntry } from '../../runtime/types.js';
-import { recomputeDeadlines, type GridEscalationContext } from './machine.js';
+import { recomputeDeadlines, type GridEscalationContext } from './index.js';
 import { createProcessDriver, type ProcessDriver, type StepResult } from '../../testing/processDriver.js';
 import { createProcessEnv } from '../contract/env.js';
 

@@ -3,8 +3,8 @@ import { createDefaultPolicy } from '../../policy/defaultPolicy.js';
 import type { Policy } from '../../policy/types.js';
 import type { Actor, Decision } from '../contract/types.js';
 import { gridEscalationProcess, summarizeGridEscalation, validateGridEscalationInput } from './process.js';
-import { createGridEscalationMachine, type GridEscalationContext } from './machine.js';
-import { nextLevel } from './facts.js';
+import { createGridEscalationMachine, type GridEscalationContext } from './index.js';
+import { nextLevel } from './index.js';
 import { createProcessDriver, type ProcessDriver } from '../../testing/processDriver.js';
 
 /* Times are Beijing time; the default policy's calendar is Asia/Shanghai, Mon–Fri 09:00–12:00 and 13:30–17:30,
@@ -884,7 +884,7 @@ describe('gridEscalation: process definition', () => {
 
 describe('gridEscalation: evaluations opened at closing (谁呼谁评、下评上)', () => {
   it('asks for the resident evaluation of the answering unit and the street evaluation of every summoned department', async () => {
-    const { evaluationEffects } = await import('./machine.js');
+    const { evaluationEffects } = await import('./index.js');
     const d = working();
     const context = {
       ...d.context,
@@ -910,7 +910,7 @@ describe('gridEscalation: evaluations opened at closing (谁呼谁评、下评�
 
 describe('gridEscalation: moving an open case to another policy version', () => {
   it('recomputes pending deadlines from when their clocks started, with the new limits', async () => {
-    const { recomputeDeadlines } = await import('./machine.js');
+    const { recomputeDeadlines } = await import('./index.js');
     const { createProcessEnv } = await import('../contract/env.js');
     const d = working();
     expect(iso(d.context.handleDueAt)).toBe('2026-03-04T09:00');

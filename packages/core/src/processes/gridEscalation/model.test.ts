@@ -12,7 +12,7 @@ import {
   type GridEscalationEvent,
   type GridEscalationMachine,
   type GridEscalationMachineInput,
-} from './machine.js';
+} from './index.js';
 import { declaredRuleReads, leafPaths, recordRuleReads, type RuleReads } from '../../testing/processDriver.js';
 
 /*

@@ -2,7 +2,9 @@ import { t } from '../../i18n.js';
 import type { AttributeDef, Policy } from '../../policy/types.js';
 import { toPointer, type Problem } from '../../problems.js';
 import type { CaseSummary, CommandDef, JsonSchema, ProcessDefinition } from '../contract/types.js';
-import { createGridEscalationMachine, recomputeDeadlines, type GridEscalationContext } from './machine.js';
+import { recomputeDeadlines } from './deadlines.js';
+import { createGridEscalationMachine } from './machine.js';
+import type { GridEscalationContext } from './types.js';
 
 /**
  * The grid escalation process (小事不出网格，难事不出社区，大事不出街道) as the runtime and generic UIs see it:
