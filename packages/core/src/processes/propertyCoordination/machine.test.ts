@@ -12,7 +12,7 @@ import {
   type CoordinationSettings,
   type OwnersVoteTotals,
   type PropertyCoordinationContext,
-} from './machine.js';
+} from './index.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

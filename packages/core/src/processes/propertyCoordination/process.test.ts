@@ -14,7 +14,7 @@ import { createPolicyRegistry } from '../../runtime/policyRegistry.js';
 import { validateJson } from '../../runtime/validateJson.js';
 import { GridflowError } from '../../errors.js';
 import type { Policy } from '../../policy/types.js';
-import type { PropertyCoordinationContext } from './machine.js';
+import type { PropertyCoordinationContext } from './index.js';
 
 const DAY = 86_400_000;
 const policy = createDefaultPolicy();

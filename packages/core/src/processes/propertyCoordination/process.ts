@@ -10,12 +10,9 @@ import type {
   PartyDef,
   ProcessDefinition,
 } from '../contract/types.js';
-import {
-  createPropertyCoordinationMachine,
-  itemToComplete,
-  openActionItems,
-  type PropertyCoordinationContext,
-} from './machine.js';
+import { createPropertyCoordinationMachine } from './machine.js';
+import { itemToComplete, openActionItems } from './matter.js';
+import type { PropertyCoordinationContext } from './types.js';
 import { propertyCoordinationContextSchema } from './contextSchema.js';
 
 /*
