@@ -3,7 +3,7 @@ import { createDefaultPolicy } from '../../policy/defaultPolicy.js';
 import type { EvaluationPolicy, Policy } from '../../policy/types.js';
 import type { Actor, Effect } from '../contract/types.js';
 import { appealEvaluationProcess } from './process.js';
-import { countedRatingOf, isControllable, type AppealEvaluationContext } from './machine.js';
+import { countedRatingOf, isControllable, type AppealEvaluationContext } from './index.js';
 import { createProcessDriver, DRIVER_DEFAULT_NOW, type ProcessDriver } from '../../testing/processDriver.js';
 
 const HOUR = 3_600_000;

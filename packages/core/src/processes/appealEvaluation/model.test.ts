@@ -17,7 +17,7 @@ import {
   createAppealEvaluationMachine,
   type AppealEvaluationEvent,
   type AppealEvaluationMachineInput,
-} from './machine.js';
+} from './index.js';
 
 /*
  * Model-based tests: @xstate/graph walks the machine with sample events (each with `at`, `actor`, `input`) and the

@@ -11,7 +11,7 @@ import { createRuntime } from '../../runtime/createRuntime.js';
 import { createMemoryStore } from '../../runtime/memoryStore.js';
 import { createPolicyRegistry } from '../../runtime/policyRegistry.js';
 import { validateJson } from '../../runtime/validateJson.js';
-import type { AppealEvaluationContext } from './machine.js';
+import type { AppealEvaluationContext } from './index.js';
 
 const policy = createDefaultPolicy();
 const machine = appealEvaluationProcess.createMachine(createProcessEnv(policy, { decisions: [] }));

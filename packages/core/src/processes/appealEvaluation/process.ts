@@ -3,7 +3,8 @@ import { commandDef } from '../../policy/commands.js';
 import type { Policy } from '../../policy/types.js';
 import type { Problem } from '../../problems.js';
 import type { CaseSummary, CommandDef, JsonSchema, ProcessDefinition } from '../contract/types.js';
-import { createAppealEvaluationMachine, type AppealEvaluationContext } from './machine.js';
+import { createAppealEvaluationMachine } from './machine.js';
+import type { AppealEvaluationContext } from './types.js';
 
 /*
  * Process 3 as the runtime sees it: the machine plus the schemas, command list, state names and summary.

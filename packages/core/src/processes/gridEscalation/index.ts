@@ -10,6 +10,7 @@
 export * from './types.js';
 export * from './facts.js';
 export * from './machine.js';
+export * from './submission.js';
 export * from './process.js';
 export { breachCheckAt, recomputeDeadlines } from './deadlines.js';
 export { activeSummoned } from './handling.js';

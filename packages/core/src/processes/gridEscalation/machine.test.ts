@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createDefaultPolicy } from '../../policy/defaultPolicy.js';
 import type { Policy } from '../../policy/types.js';
 import type { Actor, Decision } from '../contract/types.js';
-import { gridEscalationProcess, summarizeGridEscalation, validateGridEscalationInput } from './process.js';
+import { gridEscalationProcess, summarizeGridEscalation, validateGridEscalationInput } from './index.js';
 import { createGridEscalationMachine, type GridEscalationContext } from './index.js';
 import { nextLevel } from './index.js';
 import { createProcessDriver, type ProcessDriver } from '../../testing/processDriver.js';
