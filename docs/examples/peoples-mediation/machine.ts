@@ -1,4 +1,4 @@
-import { assign, setup } from 'xstate';
+import { assertEvent, assign, setup } from 'xstate';
 import { clearDeadlines, setDeadline, type ProcessEnv } from '@gridflow/core';
 import type { MediationContext, MediationEvent, MediationInput } from './types.js';
 
@@ -13,15 +13,20 @@ export function createPeoplesMediationMachine(env: ProcessEnv) {
     types: {} as { context: MediationContext; events: MediationEvent; input: MediationInput },
     guards: {
       agreementComplete: ({ context, event }) => {
-        const signed =
-          event.type === 'mediation.sign' ? [...new Set([...context.signedBy, event.input.party])] : context.signedBy;
+        // One way to narrow the event, as in the built-in machines: XState's `assertEvent` (it throws if the guard
+        // is ever wired under another event, rather than quietly answering false).
+        assertEvent(event, 'mediation.sign');
+        const signed = [...new Set([...context.signedBy, event.input.party])];
         return Boolean(
           env.rule('mediationAgreed', {
             case: { parties: context.parties.length, signed: signed.filter((p) => context.parties.includes(p)).length },
           }),
         );
       },
-      isParty: ({ context, event }) => event.type === 'mediation.sign' && context.parties.includes(event.input.party),
+      isParty: ({ context, event }) => {
+        assertEvent(event, 'mediation.sign');
+        return context.parties.includes(event.input.party);
+      },
     },
     actions: {
       startClock: assign({
@@ -33,15 +38,13 @@ export function createPeoplesMediationMachine(env: ProcessEnv) {
           }),
         mediatorId: ({ event }) => event.actor.id,
       }),
-      recordSession: assign({
-        sessions: ({ context, event }) => [
-          ...context.sessions,
-          { at: event.at, note: String((event.input as { note?: string }).note ?? '') },
-        ],
+      recordSession: assign(({ context, event }) => {
+        assertEvent(event, ['mediation.investigated', 'mediation.session']);
+        return { sessions: [...context.sessions, { at: event.at, note: event.input.note }] };
       }),
-      recordSignature: assign({
-        signedBy: ({ context, event }) =>
-          event.type === 'mediation.sign' ? [...new Set([...context.signedBy, event.input.party])] : context.signedBy,
+      recordSignature: assign(({ context, event }) => {
+        assertEvent(event, 'mediation.sign');
+        return { signedBy: [...new Set([...context.signedBy, event.input.party])] };
       }),
       agree: assign({
         outcome: 'agreement' as const,
@@ -54,9 +57,9 @@ export function createPeoplesMediationMachine(env: ProcessEnv) {
       markOverdue: assign({
         sessions: ({ context, event }) => [...context.sessions, { at: event.at, note: '调解超期 / mediation overdue' }],
       }),
-      recordRevisit: assign({
-        revisit: ({ event }) =>
-          event.type === 'mediation.revisit' ? { at: event.at, satisfied: event.input.satisfied } : null,
+      recordRevisit: assign(({ event }) => {
+        assertEvent(event, 'mediation.revisit');
+        return { revisit: { at: event.at, satisfied: event.input.satisfied } };
       }),
     },
   }).createMachine({

@@ -7,7 +7,7 @@
  *
  * draft 征集签字 → signing complete → approved 生效 (reviewed every 30 days) → revoked 撤销.
  */
-import { assign, setup } from 'xstate';
+import { assertEvent, assign, setup } from 'xstate';
 import {
   setDeadline,
   type CaseEvent,
@@ -86,15 +86,15 @@ export function createResidentContractsMachine(env: ProcessEnv) {
     guards: {
       // A rule of the policy, typed: `env.rule(…, 'boolean')` is a boolean or a clear `rule.wrong_type` error.
       ready: ({ context }) => env.rule('contractReady', facts(context), 'boolean'),
-      newSigner: ({ context, event }) =>
-        event.type === 'contract.sign' &&
-        event.input.household !== context.household &&
-        !context.signedBy.includes(event.input.household),
+      newSigner: ({ context, event }) => {
+        assertEvent(event, 'contract.sign');
+        return event.input.household !== context.household && !context.signedBy.includes(event.input.household);
+      },
     },
     actions: {
-      sign: assign({
-        signedBy: ({ context, event }) =>
-          event.type === 'contract.sign' ? [...context.signedBy, event.input.household] : context.signedBy,
+      sign: assign(({ context, event }) => {
+        assertEvent(event, 'contract.sign');
+        return { signedBy: [...context.signedBy, event.input.household] };
       }),
       approve: assign({
         approvedBy: ({ event }) => event.actor.id,
@@ -104,9 +104,9 @@ export function createResidentContractsMachine(env: ProcessEnv) {
         reviews: ({ context }) => context.reviews + 1,
         deadlines: ({ context, event }) => review(context.deadlines, event.at),
       }),
-      revoke: assign({
-        revoked: ({ event }) => (event.type === 'contract.revoke' ? event.input.reason : null),
-        deadlines: () => [],
+      revoke: assign(({ event }) => {
+        assertEvent(event, 'contract.revoke');
+        return { revoked: event.input.reason, deadlines: [] };
       }),
     },
   }).createMachine({

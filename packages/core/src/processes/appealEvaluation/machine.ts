@@ -1,4 +1,5 @@
 import { and, assign, not, setup } from 'xstate';
+import { assertEvent } from '../contract/assertEvent.js';
 import type { EvaluationPolicy } from '../../policy/types.js';
 import type { Effect, ProcessEnv } from '../contract/types.js';
 import { attemptsIn, countedRatingOf, isControllable, phaseOf } from './rating.js';
@@ -21,12 +22,6 @@ import {
  * revisit attempts, the controllable reasons, which rating counts and the two approval switches come from
  * `env.policy.evaluation`; whether a rating sends the case back for redo is the policy rule `redo`.
  */
-
-const eventOf = <T extends AppealEvaluationEvent['type']>(
-  event: AppealEvaluationEvent,
-  type: T,
-): Extract<AppealEvaluationEvent, { type: T }> | undefined =>
-  event.type === type ? (event as Extract<AppealEvaluationEvent, { type: T }>) : undefined;
 
 /**
  * Creates the appeal evaluation machine for one policy.
@@ -91,12 +86,14 @@ export function createAppealEvaluationMachine(env: ProcessEnv) {
     },
     guards: {
       /** The rating is a code of the policy's scale. */
-      ratingValid: ({ event }) => inScale(eventOf(event, 'evaluation.rate')?.input.rating),
+      ratingValid: ({ event }) => {
+        assertEvent(event, 'evaluation.rate');
+        return inScale(event.input.rating);
+      },
       /** The policy rule `redo` sends the case back (e.g. unsatisfied for a controllable reason). */
       redoRequired: ({ context, event }) => {
-        const e = eventOf(event, 'evaluation.rate');
-        if (!e) return false;
-        const r = ratingRecord(context, e);
+        assertEvent(event, 'evaluation.rate');
+        const r = ratingRecord(context, event);
         const facts: RedoFacts = {
           evaluation: {
             rating: r.rating,
@@ -113,8 +110,8 @@ export function createAppealEvaluationMachine(env: ProcessEnv) {
       attemptAllowed: ({ context }) => attemptsIn(context, phaseOf(context)).length < evaluation().revisitAttempts,
       /** This failed attempt is the last allowed one and nobody was reached in this phase. */
       exhaustsAttempts: ({ context, event }) => {
-        const e = eventOf(event, 'evaluation.revisit.attempt');
-        if (!e || e.input.reached) return false;
+        assertEvent(event, 'evaluation.revisit.attempt');
+        if (event.input.reached) return false;
         const inPhase = attemptsIn(context, phaseOf(context));
         return !inPhase.some((a) => a.reached) && inPhase.length + 1 >= evaluation().revisitAttempts;
       },
@@ -126,16 +123,26 @@ export function createAppealEvaluationMachine(env: ProcessEnv) {
       isAssessor: ({ event }) => event.actor.roles.includes(ASSESSOR_ROLE),
       /** The actor belongs to the rated unit and the rating has not been appealed before (one appeal per evaluation). */
       canAppeal: ({ context, event }) => event.actor.units.includes(context.unit) && context.appeal === undefined,
-      appealUpheld: ({ event }) => eventOf(event, 'evaluation.appeal.decide')?.input.upheld === true,
-      hasCorrection: ({ event }) => eventOf(event, 'evaluation.appeal.decide')?.input.correctedRating !== undefined,
-      correctionValid: ({ event }) => inScale(eventOf(event, 'evaluation.appeal.decide')?.input.correctedRating),
+      appealUpheld: ({ event }) => {
+        assertEvent(event, 'evaluation.appeal.decide');
+        return event.input.upheld === true;
+      },
+      hasCorrection: ({ event }) => {
+        assertEvent(event, 'evaluation.appeal.decide');
+        return event.input.correctedRating !== undefined;
+      },
+      correctionValid: ({ event }) => {
+        assertEvent(event, 'evaluation.appeal.decide');
+        return inScale(event.input.correctedRating);
+      },
       /** No exclusion request is pending or approved. */
       canRequestExclusion: ({ context }) => context.exclusion === undefined || context.exclusion.status === 'rejected',
       exclusionNeedsApproval: () => evaluation().exclusionsNeedApproval,
       exclusionPending: ({ context }) => context.exclusion?.status === 'pending',
-      approved: ({ event }) =>
-        (eventOf(event, 'evaluation.exclusion.approve') ?? eventOf(event, 'evaluation.notice.approve'))?.input
-          .approved === true,
+      approved: ({ event }) => {
+        assertEvent(event, ['evaluation.exclusion.approve', 'evaluation.notice.approve']);
+        return event.input.approved === true;
+      },
       /** The counted rating is unsatisfied and no notice was proposed yet. */
       noticeEligible: ({ context }) => isUnsatisfied(context.countedRating) && context.notice === undefined,
       noticeNeedsApproval: () => evaluation().publicNoticeNeedsApproval,
@@ -145,38 +152,38 @@ export function createAppealEvaluationMachine(env: ProcessEnv) {
       effect: (_, _params: Effect) => {},
 
       recordAttempt: assign(({ context, event }) => {
-        const e = eventOf(event, 'evaluation.revisit.attempt')!;
+        assertEvent(event, 'evaluation.revisit.attempt');
         const attempt: RevisitAttempt = {
-          at: e.at,
-          by: e.actor.id,
-          channel: e.input.channel,
-          reached: e.input.reached,
+          at: event.at,
+          by: event.actor.id,
+          channel: event.input.channel,
+          reached: event.input.reached,
           phase: phaseOf(context),
-          ...(e.input.note ? { note: e.input.note } : {}),
+          ...(event.input.note ? { note: event.input.note } : {}),
         };
-        return { attempts: [...context.attempts, attempt], validRevisit: context.validRevisit || e.input.reached };
+        return { attempts: [...context.attempts, attempt], validRevisit: context.validRevisit || event.input.reached };
       }),
 
       /** A rating that stands (first without redo, or the final one after it). */
       recordRating: assign(({ context, event }) => {
-        const e = eventOf(event, 'evaluation.rate')!;
-        const record = ratingRecord(context, e);
-        const stamp = record.phase === 'first' ? { firstRatedAt: e.at } : { finalRatedAt: e.at };
+        assertEvent(event, 'evaluation.rate');
+        const record = ratingRecord(context, event);
+        const stamp = record.phase === 'first' ? { firstRatedAt: event.at } : { finalRatedAt: event.at };
         return {
           ...ratingFields([...context.ratings, record]),
           validRevisit: true,
-          times: { ...context.times, ...stamp, completedAt: e.at },
+          times: { ...context.times, ...stamp, completedAt: event.at },
         };
       }),
 
       /** The first rating, which sends the case back for redo. */
       recordRedo: assign(({ context, event }) => {
-        const e = eventOf(event, 'evaluation.rate')!;
+        assertEvent(event, 'evaluation.rate');
         return {
-          ...ratingFields([...context.ratings, ratingRecord(context, e)]),
+          ...ratingFields([...context.ratings, ratingRecord(context, event)]),
           validRevisit: true,
           redo: true,
-          times: { ...context.times, firstRatedAt: e.at, redoAt: e.at },
+          times: { ...context.times, firstRatedAt: event.at, redoAt: event.at },
         };
       }),
 
@@ -188,16 +195,16 @@ export function createAppealEvaluationMachine(env: ProcessEnv) {
       }),
 
       recordAppeal: assign(({ context, event }) => {
-        const e = eventOf(event, 'evaluation.appeal')!;
+        assertEvent(event, 'evaluation.appeal');
         return {
-          appeal: { reason: e.input.reason, at: e.at, by: e.actor.id },
-          times: { ...context.times, appealedAt: e.at },
+          appeal: { reason: event.input.reason, at: event.at, by: event.actor.id },
+          times: { ...context.times, appealedAt: event.at },
         };
       }),
 
       decideAppeal: assign(({ context, event }) => {
-        const e = eventOf(event, 'evaluation.appeal.decide')!;
-        const { upheld, note, correctedRating, correctedSolved } = e.input;
+        assertEvent(event, 'evaluation.appeal.decide');
+        const { upheld, note, correctedRating, correctedSolved } = event.input;
         const corrected = upheld && correctedRating !== undefined;
         return {
           appeal: {
@@ -205,14 +212,14 @@ export function createAppealEvaluationMachine(env: ProcessEnv) {
             decision: {
               upheld,
               note,
-              at: e.at,
-              by: e.actor.id,
+              at: event.at,
+              by: event.actor.id,
               ...(corrected ? { correctedRating } : {}),
               ...(corrected && correctedSolved !== undefined ? { correctedSolved } : {}),
             },
           },
           ...(corrected ? { countedRating: correctedRating, solved: correctedSolved ?? context.solved ?? false } : {}),
-          times: { ...context.times, appealDecidedAt: e.at },
+          times: { ...context.times, appealDecidedAt: event.at },
         };
       }),
 
@@ -226,37 +233,37 @@ export function createAppealEvaluationMachine(env: ProcessEnv) {
       }),
 
       requestExclusion: assign(({ event }, params: { status: ApprovalRecord['status'] }) => {
-        const e = eventOf(event, 'evaluation.exclusion.request')!;
-        return { exclusion: { reason: e.input.reason, at: e.at, by: e.actor.id, status: params.status } };
+        assertEvent(event, 'evaluation.exclusion.request');
+        return { exclusion: { reason: event.input.reason, at: event.at, by: event.actor.id, status: params.status } };
       }),
 
       decideExclusion: assign(({ context, event }) => {
-        const e = eventOf(event, 'evaluation.exclusion.approve')!;
+        assertEvent(event, 'evaluation.exclusion.approve');
         return {
           exclusion: {
             ...context.exclusion!,
-            status: e.input.approved ? ('approved' as const) : ('rejected' as const),
-            decidedAt: e.at,
-            decidedBy: e.actor.id,
-            ...(e.input.note ? { note: e.input.note } : {}),
+            status: event.input.approved ? ('approved' as const) : ('rejected' as const),
+            decidedAt: event.at,
+            decidedBy: event.actor.id,
+            ...(event.input.note ? { note: event.input.note } : {}),
           },
         };
       }),
 
       proposeNotice: assign(({ event }, params: { status: ApprovalRecord['status'] }) => {
-        const e = eventOf(event, 'evaluation.notice.propose')!;
-        return { notice: { reason: e.input.reason, at: e.at, by: e.actor.id, status: params.status } };
+        assertEvent(event, 'evaluation.notice.propose');
+        return { notice: { reason: event.input.reason, at: event.at, by: event.actor.id, status: params.status } };
       }),
 
       decideNotice: assign(({ context, event }) => {
-        const e = eventOf(event, 'evaluation.notice.approve')!;
+        assertEvent(event, 'evaluation.notice.approve');
         return {
           notice: {
             ...context.notice!,
-            status: e.input.approved ? ('published' as const) : ('rejected' as const),
-            decidedAt: e.at,
-            decidedBy: e.actor.id,
-            ...(e.input.note ? { note: e.input.note } : {}),
+            status: event.input.approved ? ('published' as const) : ('rejected' as const),
+            decidedAt: event.at,
+            decidedBy: event.actor.id,
+            ...(event.input.note ? { note: event.input.note } : {}),
           },
         };
       }),
@@ -320,13 +327,13 @@ export function createAppealEvaluationMachine(env: ProcessEnv) {
                 {
                   type: 'effect',
                   params: ({ context, event }) => {
-                    const e = eventOf(event, 'evaluation.rate')!;
+                    assertEvent(event, 'evaluation.rate');
                     return {
                       kind: 'command' as const,
                       caseId: context.subjectCaseId,
                       type: 'case.reopen',
                       input: {
-                        reason: e.input.reason ?? e.input.rating,
+                        reason: event.input.reason ?? event.input.rating,
                         ...(context.caseId === undefined ? {} : { evaluationCaseId: context.caseId }),
                       },
                     };

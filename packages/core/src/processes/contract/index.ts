@@ -14,6 +14,7 @@
  * - `step.ts` — pure transitions without executing effects ({@link createPureStepper}).
  * - `deadlines.ts` — pure helpers over a context's deadline list.
  * - `fieldLabels.ts` — shared labels of common input fields for forms.
+ * - `assertEvent.ts` — the one way machines narrow events (and why).
  *
  * @module
  */
@@ -22,3 +23,4 @@ export * from './env.js';
 export * from './step.js';
 export * from './deadlines.js';
 export * from './fieldLabels.js';
+export * from './assertEvent.js';

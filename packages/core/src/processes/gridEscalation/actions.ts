@@ -1,4 +1,5 @@
-import { assertEvent, assign, enqueueActions } from 'xstate';
+import { assign, enqueueActions } from 'xstate';
+import { assertEvent } from '../contract/assertEvent.js';
 import { clearDeadlines, markFired, setDeadline } from '../contract/deadlines.js';
 import type { ProcessEnv } from '../contract/types.js';
 import { breachCheckAt, deadlineOf, markOverdue } from './deadlines.js';

@@ -1,4 +1,5 @@
 import type { Counting } from '../../policy/types.js';
+import { assertEvent } from '../contract/assertEvent.js';
 import { setDeadline } from '../contract/deadlines.js';
 import type { Deadline, ProcessEnv } from '../contract/types.js';
 import { filingLimit, handlingLimit, totalLimit, warningDueAt } from './facts.js';
@@ -17,13 +18,13 @@ export function deadlineOf(context: GridEscalationContext, id: unknown): Deadlin
   return typeof id === 'string' ? context.deadlines.find((d) => d.id === id && d.firedAt === undefined) : undefined;
 }
 
-/** The pending deadline a `deadline.due` event names, if it is of `kind`. */
+/** The pending deadline a `deadline.due` event names, if it is of `kind` (for guards of `deadline.due` only). */
 export function dueOfKind(
   context: GridEscalationContext,
   event: GridEscalationEvent,
   kind: string,
 ): Deadline | undefined {
-  if (event.type !== 'deadline.due') return undefined;
+  assertEvent(event, 'deadline.due');
   const d = deadlineOf(context, event.input.deadlineId);
   return d !== undefined && d.kind === kind ? d : undefined;
 }

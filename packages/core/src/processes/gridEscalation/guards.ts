@@ -1,4 +1,4 @@
-import { assertEvent } from 'xstate';
+import { assertEvent } from '../contract/assertEvent.js';
 import { isPending } from '../contract/deadlines.js';
 import type { ProcessEnv } from '../contract/types.js';
 import { dueOfKind } from './deadlines.js';
@@ -164,7 +164,9 @@ export function createGridEscalationGuards(env: ProcessEnv, autoFileRoutes: Auto
       return true;
     },
     /** Any other pending deadline (e.g. one of a state the case has left). */
-    isPendingDeadline: ({ context, event }: GuardArgs) =>
-      event.type === 'deadline.due' && isPending(context.deadlines, event.input.deadlineId),
+    isPendingDeadline: ({ context, event }: GuardArgs) => {
+      assertEvent(event, 'deadline.due');
+      return isPending(context.deadlines, event.input.deadlineId);
+    },
   };
 }

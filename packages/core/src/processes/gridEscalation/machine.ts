@@ -1,4 +1,5 @@
-import { assertEvent, setup } from 'xstate';
+import { setup } from 'xstate';
+import { assertEvent } from '../contract/assertEvent.js';
 import type { Deadline, Effect, ProcessEnv } from '../contract/types.js';
 import { createGridEscalationActions } from './actions.js';
 import { filingLimit } from './facts.js';

@@ -1,10 +1,11 @@
+import { assertEvent } from '../contract/assertEvent.js';
 import { assign, type Assigner, type ParameterizedObject, type PropertyAssigner } from 'xstate';
 import { clearDeadlines, markFired, setDeadline } from '../contract/deadlines.js';
 import type { ProcessEnv } from '../contract/types.js';
 import type { CoordinationChecks } from './checks.js';
 import { actionDeadlineId, addDays, CoordinationDeadlineKind, meetingDeadlineId } from './deadlines.js';
 import { decisionRuleOf } from './decisionRules.js';
-import { currentMeeting, eventOf, itemToComplete, openItems, unique, WORK_ORDER_ITEM_ID } from './matter.js';
+import { currentMeeting, itemToComplete, openItems, unique, WORK_ORDER_ITEM_ID } from './matter.js';
 import type {
   ActionItem,
   EscalationRecord,
@@ -43,19 +44,19 @@ export function createPropertyCoordinationActions(env: ProcessEnv, checks: Coord
     stampTriage: update({ times: ({ context, event }) => ({ ...context.times, triagedAt: event.at }) }),
 
     openWorkOrder: update(({ context, event }) => {
-      const e = eventOf(event, 'matter.triage.routine')!;
+      assertEvent(event, 'matter.triage.routine');
       const dueAt =
-        e.input.dueAt !== undefined && e.input.dueAt > e.at
-          ? e.input.dueAt
-          : addDays(env, e.at, coordination().actionItemDays, 'working');
+        event.input.dueAt !== undefined && event.input.dueAt > event.at
+          ? event.input.dueAt
+          : addDays(env, event.at, coordination().actionItemDays, 'working');
       const item: ActionItem = {
         id: WORK_ORDER_ITEM_ID,
         party: 'property_company',
         title: context.title,
         dueAt,
-        addedAt: e.at,
-        addedBy: e.actor.id,
-        ...(e.input.note ? { note: e.input.note } : {}),
+        addedAt: event.at,
+        addedBy: event.actor.id,
+        ...(event.input.note ? { note: event.input.note } : {}),
       };
       return {
         route: 'work_order' as const,
@@ -83,18 +84,18 @@ export function createPropertyCoordinationActions(env: ProcessEnv, checks: Coord
     stampPreconsult: update({ times: ({ context, event }) => ({ ...context.times, preconsultedAt: event.at }) }),
 
     scheduleMeeting: update(({ context, event }) => {
-      const e = eventOf(event, 'matter.meeting.schedule')!;
+      assertEvent(event, 'matter.meeting.schedule');
       const previous = currentMeeting(context);
       const meetings = context.meetings.map((m) =>
         m === previous && m.status === 'scheduled' ? { ...m, status: 'rescheduled' as const } : m,
       );
       const meeting: Meeting = {
         n: context.meetings.length + 1,
-        meetingAt: e.input.meetingAt,
-        scheduledAt: e.at,
-        scheduledBy: e.actor.id,
-        invited: unique(e.input.invited ?? []),
-        ...(e.input.place ? { place: e.input.place } : {}),
+        meetingAt: event.input.meetingAt,
+        scheduledAt: event.at,
+        scheduledBy: event.actor.id,
+        invited: unique(event.input.invited ?? []),
+        ...(event.input.place ? { place: event.input.place } : {}),
         confirmations: {},
         status: 'scheduled',
       };
@@ -106,73 +107,73 @@ export function createPropertyCoordinationActions(env: ProcessEnv, checks: Coord
           kind: CoordinationDeadlineKind.MEETING,
           dueAt: meeting.meetingAt,
         }),
-        times: { ...context.times, scheduledAt: context.times.scheduledAt ?? e.at },
+        times: { ...context.times, scheduledAt: context.times.scheduledAt ?? event.at },
       };
     }),
 
     recordConfirmation: update(({ context, event }) => {
-      const e = eventOf(event, 'matter.meeting.confirm')!;
+      assertEvent(event, 'matter.meeting.confirm');
       const m = currentMeeting(context)!;
-      const confirmations = { ...m.confirmations, [e.input.party]: e.at };
+      const confirmations = { ...m.confirmations, [event.input.party]: event.at };
       const allConfirmed = coordination().requiredParties.every((p) => confirmations[p] !== undefined);
       return {
         meetings: context.meetings.map((x) => (x === m ? { ...m, confirmations } : x)),
         times:
           allConfirmed && context.times.allConfirmedAt === undefined
-            ? { ...context.times, allConfirmedAt: e.at }
+            ? { ...context.times, allConfirmedAt: event.at }
             : context.times,
       };
     }),
 
     /** At the meeting time: note which required parties never confirmed. */
     noteUnconfirmed: update(({ context, event }) => {
-      const e = eventOf(event, 'deadline.due')!;
+      assertEvent(event, 'deadline.due');
       const m = currentMeeting(context)!;
       const unconfirmedAtMeetingTime = coordination().requiredParties.filter((p) => m.confirmations[p] === undefined);
       return {
         meetings: context.meetings.map((x) => (x === m ? { ...m, unconfirmedAtMeetingTime } : x)),
-        deadlines: markFired(context.deadlines, e.input.deadlineId, e.at),
+        deadlines: markFired(context.deadlines, event.input.deadlineId, event.at),
       };
     }),
 
     recordPresence: update(({ context, event }) => {
-      const e = eventOf(event, 'matter.meeting.attend')!;
+      assertEvent(event, 'matter.meeting.attend');
       const m = currentMeeting(context)!;
-      const reason = e.input.reason?.trim();
+      const reason = event.input.reason?.trim();
       const presence = {
         ...(m.presence ?? {}),
-        [e.input.party]: { at: e.at, by: e.actor.id, ...(reason ? { reason } : {}) },
+        [event.input.party]: { at: event.at, by: event.actor.id, ...(reason ? { reason } : {}) },
       };
       return { meetings: context.meetings.map((x) => (x === m ? { ...m, presence } : x)) };
     }),
 
     holdMeeting: update(({ context, event }) => {
-      const e = eventOf(event, 'matter.meeting.hold')!;
+      assertEvent(event, 'matter.meeting.hold');
       const m = currentMeeting(context)!;
       const held: Meeting = {
         ...m,
         status: 'held',
-        heldAt: e.at,
+        heldAt: event.at,
         attending: Object.keys(m.presence ?? {}),
-        ...(e.input.note ? { note: e.input.note } : {}),
+        ...(event.input.note ? { note: event.input.note } : {}),
       };
       return {
         meetings: context.meetings.map((x) => (x === m ? held : x)),
         deadlines: clearDeadlines(context.deadlines, (d) => d.kind === CoordinationDeadlineKind.MEETING),
-        times: { ...context.times, heldAt: e.at },
+        times: { ...context.times, heldAt: event.at },
       };
     }),
 
     /** Quorum not met: the meeting failed and must be rescheduled. */
     failMeeting: update(({ context, event }) => {
-      const e = eventOf(event, 'matter.meeting.hold')!;
+      assertEvent(event, 'matter.meeting.hold');
       const m = currentMeeting(context)!;
       const failed: Meeting = {
         ...m,
         status: 'failed',
-        heldAt: e.at,
+        heldAt: event.at,
         attending: Object.keys(m.presence ?? {}),
-        ...(e.input.note ? { note: e.input.note } : {}),
+        ...(event.input.note ? { note: event.input.note } : {}),
       };
       return {
         meetings: context.meetings.map((x) => (x === m ? failed : x)),
@@ -181,42 +182,39 @@ export function createPropertyCoordinationActions(env: ProcessEnv, checks: Coord
     }),
 
     adoptResolution: update(({ context, event }) => {
-      const e = eventOf(event, 'matter.resolution.adopt')!;
+      assertEvent(event, 'matter.resolution.adopt');
       return {
         resolution: {
-          decision: e.input.decision,
+          decision: event.input.decision,
           rule: decisionRuleOf(coordination(), context.matterType),
-          votes: { ...e.input.votes },
-          adoptedAt: e.at,
-          adoptedBy: e.actor.id,
+          votes: { ...event.input.votes },
+          adoptedAt: event.at,
+          adoptedBy: event.actor.id,
           signatures: {},
         },
-        times: { ...context.times, adoptedAt: e.at },
+        times: { ...context.times, adoptedAt: event.at },
       };
     }),
 
     recordSignature: update(({ context, event }) => {
-      const e = eventOf(event, 'matter.resolution.sign')!;
+      assertEvent(event, 'matter.resolution.sign');
       const r = context.resolution!;
-      return { resolution: { ...r, signatures: { ...r.signatures, [e.input.party]: e.at } } };
+      return { resolution: { ...r, signatures: { ...r.signatures, [event.input.party]: event.at } } };
     }),
 
     stampSigned: update({ times: ({ context, event }) => ({ ...context.times, signedAt: event.at }) }),
 
     recordNoConsensus: update(({ context, event }) => {
-      const e = eventOf(event, 'matter.no_consensus')!;
+      assertEvent(event, 'matter.no_consensus');
       return {
-        ...(e.input.reason ? { noConsensusReason: e.input.reason } : {}),
-        times: { ...context.times, noConsensusAt: e.at },
+        ...(event.input.reason ? { noConsensusReason: event.input.reason } : {}),
+        times: { ...context.times, noConsensusAt: event.at },
       };
     }),
 
     recordEscalation: update(({ context, event }, params: { to: EscalationTarget }) => {
-      const e =
-        eventOf(event, 'matter.escalate.street') ??
-        eventOf(event, 'matter.escalate.mediation') ??
-        eventOf(event, 'matter.escalate.vote');
-      const reason = e?.input.reason;
+      assertEvent(event, ['matter.escalate.street', 'matter.escalate.mediation', 'matter.escalate.vote']);
+      const reason = event.input.reason;
       const escalation: EscalationRecord = {
         to: params.to,
         at: event.at,
@@ -228,14 +226,14 @@ export function createPropertyCoordinationActions(env: ProcessEnv, checks: Coord
     }),
 
     linkCase: update(({ context, event }) => {
-      const e = eventOf(event, 'matter.linked')!;
-      return { escalation: { ...context.escalation!, linkedCaseId: e.input.caseId } };
+      assertEvent(event, 'matter.linked');
+      return { escalation: { ...context.escalation!, linkedCaseId: event.input.caseId } };
     }),
 
     recordVote: update(({ context, event }) => {
-      const e = eventOf(event, 'matter.vote.record')!;
-      const j = judgeVote(e, context.matterType, e.input);
-      const { totalArea, totalOwners, participatingArea, participatingOwners, yesArea, yesOwners } = e.input;
+      assertEvent(event, 'matter.vote.record');
+      const j = judgeVote(event, context.matterType, event.input);
+      const { totalArea, totalOwners, participatingArea, participatingOwners, yesArea, yesOwners } = event.input;
       return {
         ownersVote: {
           totalArea,
@@ -244,14 +242,14 @@ export function createPropertyCoordinationActions(env: ProcessEnv, checks: Coord
           participatingOwners,
           yesArea,
           yesOwners,
-          at: e.at,
-          by: e.actor.id,
+          at: event.at,
+          by: event.actor.id,
           major: j.major,
           participationMet: j.participationMet,
           approvalMet: j.approvalMet,
           passed: j.passed,
         },
-        times: { ...context.times, votedAt: e.at },
+        times: { ...context.times, votedAt: event.at },
       };
     }),
 
@@ -263,15 +261,15 @@ export function createPropertyCoordinationActions(env: ProcessEnv, checks: Coord
     }),
 
     addActionItem: update(({ context, event }) => {
-      const e = eventOf(event, 'matter.action.add')!;
-      const dueAt = e.input.dueAt ?? addDays(env, e.at, coordination().actionItemDays, 'working');
+      assertEvent(event, 'matter.action.add');
+      const dueAt = event.input.dueAt ?? addDays(env, event.at, coordination().actionItemDays, 'working');
       const item: ActionItem = {
-        id: e.input.id,
-        party: e.input.party,
-        title: e.input.title,
+        id: event.input.id,
+        party: event.input.party,
+        title: event.input.title,
         dueAt,
-        addedAt: e.at,
-        addedBy: e.actor.id,
+        addedAt: event.at,
+        addedBy: event.actor.id,
       };
       return {
         actionItems: [...context.actionItems, item],
@@ -285,40 +283,42 @@ export function createPropertyCoordinationActions(env: ProcessEnv, checks: Coord
     }),
 
     completeActionItem: update(({ context, event }) => {
-      const e = eventOf(event, 'matter.action.done')!;
-      const id = itemToComplete(context, e.input.id)!.id;
+      assertEvent(event, 'matter.action.done');
+      const id = itemToComplete(context, event.input.id)!.id;
       const actionItems = context.actionItems.map((i) =>
-        i.id === id ? { ...i, doneAt: e.at, doneBy: e.actor.id, ...(e.input.note ? { note: e.input.note } : {}) } : i,
+        i.id === id
+          ? { ...i, doneAt: event.at, doneBy: event.actor.id, ...(event.input.note ? { note: event.input.note } : {}) }
+          : i,
       );
       const allDone = actionItems.every((i) => i.doneAt !== undefined || i.cancelledAt !== undefined);
       return {
         actionItems,
         deadlines: clearDeadlines(context.deadlines, (d) => d.id === actionDeadlineId(id)),
-        times: allDone ? { ...context.times, actionsDoneAt: e.at } : context.times,
+        times: allDone ? { ...context.times, actionsDoneAt: event.at } : context.times,
       };
     }),
 
     /** Marks the item overdue and records the escalation. */
     markActionOverdue: update(({ context, event }, params: { toStreet: boolean }) => {
-      const e = eventOf(event, 'deadline.due')!;
-      const item = openItems(context).find((i) => actionDeadlineId(i.id) === e.input.deadlineId)!;
+      assertEvent(event, 'deadline.due');
+      const item = openItems(context).find((i) => actionDeadlineId(i.id) === event.input.deadlineId)!;
       return {
-        actionItems: context.actionItems.map((i) => (i.id === item.id ? { ...i, overdueAt: e.at } : i)),
+        actionItems: context.actionItems.map((i) => (i.id === item.id ? { ...i, overdueAt: event.at } : i)),
         overdue: [
           ...context.overdue,
-          { at: e.at, itemId: item.id, party: item.party, escalatedToStreet: params.toStreet },
+          { at: event.at, itemId: item.id, party: item.party, escalatedToStreet: params.toStreet },
         ],
-        deadlines: markFired(context.deadlines, e.input.deadlineId, e.at),
+        deadlines: markFired(context.deadlines, event.input.deadlineId, event.at),
         ...(params.toStreet
           ? {
               escalation: {
                 to: 'street' as const,
-                at: e.at,
-                by: e.actor.id,
+                at: event.at,
+                by: event.actor.id,
                 cause: 'action_overdue' as const,
                 reason: item.title,
               },
-              times: { ...context.times, escalatedAt: e.at },
+              times: { ...context.times, escalatedAt: event.at },
             }
           : {}),
       };
@@ -326,40 +326,45 @@ export function createPropertyCoordinationActions(env: ProcessEnv, checks: Coord
 
     /** Manual escalation of an implementation with overdue items. */
     recordOverdueEscalation: update(({ context, event }) => {
-      const e = eventOf(event, 'matter.escalate.street')!;
+      assertEvent(event, 'matter.escalate.street');
       return {
         escalation: {
           to: 'street' as const,
-          at: e.at,
-          by: e.actor.id,
+          at: event.at,
+          by: event.actor.id,
           cause: 'action_overdue' as const,
-          ...(e.input.reason ? { reason: e.input.reason } : {}),
+          ...(event.input.reason ? { reason: event.input.reason } : {}),
         },
-        times: { ...context.times, escalatedAt: e.at },
+        times: { ...context.times, escalatedAt: event.at },
       };
     }),
 
     publicise: update(({ context, event }) => {
-      const e = eventOf(event, 'matter.publicise')!;
+      assertEvent(event, 'matter.publicise');
       return {
         publicity: {
-          at: e.at,
-          by: e.actor.id,
-          ...(e.input.until !== undefined ? { until: e.input.until } : {}),
-          ...(e.input.note ? { note: e.input.note } : {}),
+          at: event.at,
+          by: event.actor.id,
+          ...(event.input.until !== undefined ? { until: event.input.until } : {}),
+          ...(event.input.note ? { note: event.input.note } : {}),
         },
-        times: { ...context.times, publicisedAt: e.at },
+        times: { ...context.times, publicisedAt: event.at },
       };
     }),
 
     recordVerification: update(({ context, event }) => {
-      const e = eventOf(event, 'matter.verify')!;
+      assertEvent(event, 'matter.verify');
       return {
         verifications: [
           ...context.verifications,
-          { at: e.at, by: e.actor.id, passed: e.input.passed, ...(e.input.note ? { note: e.input.note } : {}) },
+          {
+            at: event.at,
+            by: event.actor.id,
+            passed: event.input.passed,
+            ...(event.input.note ? { note: event.input.note } : {}),
+          },
         ],
-        times: e.input.passed ? { ...context.times, verifiedAt: e.at } : context.times,
+        times: event.input.passed ? { ...context.times, verifiedAt: event.at } : context.times,
       };
     }),
 
@@ -371,8 +376,8 @@ export function createPropertyCoordinationActions(env: ProcessEnv, checks: Coord
     })),
 
     markDeadlineFired: update(({ context, event }) => {
-      const e = eventOf(event, 'deadline.due')!;
-      return { deadlines: markFired(context.deadlines, e.input.deadlineId, e.at) };
+      assertEvent(event, 'deadline.due');
+      return { deadlines: markFired(context.deadlines, event.input.deadlineId, event.at) };
     }),
   };
 }

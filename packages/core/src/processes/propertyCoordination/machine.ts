@@ -1,10 +1,10 @@
 import { and, setup } from 'xstate';
+import { assertEvent } from '../contract/assertEvent.js';
 import type { Effect, ProcessEnv } from '../contract/types.js';
 import { createPropertyCoordinationActions } from './actions.js';
 import { createCoordinationChecks } from './checks.js';
 import { actionDeadlineId } from './deadlines.js';
 import { createPropertyCoordinationGuards } from './guards.js';
-import { eventOf } from './matter.js';
 import { streetCaseInput } from './streetEscalation.js';
 import type {
   PropertyCoordinationContext,
@@ -150,11 +150,11 @@ export function createPropertyCoordinationMachine(env: ProcessEnv) {
               {
                 type: 'effect',
                 params: ({ context, event }) => {
-                  const e = eventOf(event, 'matter.escalate.street')!;
+                  assertEvent(event, 'matter.escalate.street');
                   return {
                     kind: 'submit' as const,
                     process: 'gridEscalation',
-                    input: streetCaseInput(env, context, e.input.reason, e.input),
+                    input: streetCaseInput(env, context, event.input.reason, event.input),
                     linkEvent: 'matter.linked',
                   };
                 },
@@ -206,11 +206,11 @@ export function createPropertyCoordinationMachine(env: ProcessEnv) {
               {
                 type: 'effect',
                 params: ({ context, event }) => {
-                  const e = eventOf(event, 'matter.escalate.street')!;
+                  assertEvent(event, 'matter.escalate.street');
                   return {
                     kind: 'submit' as const,
                     process: 'gridEscalation',
-                    input: streetCaseInput(env, context, e.input.reason, e.input),
+                    input: streetCaseInput(env, context, event.input.reason, event.input),
                     linkEvent: 'matter.linked',
                   };
                 },
@@ -226,8 +226,8 @@ export function createPropertyCoordinationMachine(env: ProcessEnv) {
                 {
                   type: 'effect',
                   params: ({ context, event }) => {
-                    const e = eventOf(event, 'deadline.due')!;
-                    const item = context.actionItems.find((i) => actionDeadlineId(i.id) === e.input.deadlineId);
+                    assertEvent(event, 'deadline.due');
+                    const item = context.actionItems.find((i) => actionDeadlineId(i.id) === event.input.deadlineId);
                     const reason = item
                       ? `落实事项逾期：${item.title}（${item.party}）/ Action item overdue: ${item.title} (${item.party})`
                       : undefined;

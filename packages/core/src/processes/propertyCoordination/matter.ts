@@ -1,4 +1,4 @@
-import type { ActionItem, Meeting, PropertyCoordinationContext, PropertyCoordinationEvent } from './types.js';
+import type { ActionItem, Meeting, PropertyCoordinationContext } from './types.js';
 
 /**
  * Queries over a matter's context: its current meeting, its action items, the voters.
@@ -35,11 +35,5 @@ export const itemToComplete = (ctx: PropertyCoordinationContext, id: string | un
 /** Required parties present at the current meeting: the voters. */
 export const votersOf = (ctx: PropertyCoordinationContext, required: readonly string[]): string[] =>
   (currentMeeting(ctx)?.attending ?? []).filter((p) => required.includes(p));
-
-export const eventOf = <T extends PropertyCoordinationEvent['type']>(
-  event: PropertyCoordinationEvent,
-  type: T,
-): Extract<PropertyCoordinationEvent, { type: T }> | undefined =>
-  event.type === type ? (event as Extract<PropertyCoordinationEvent, { type: T }>) : undefined;
 
 export const unique = (xs: readonly string[]): string[] => [...new Set(xs)];
