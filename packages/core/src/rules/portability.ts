@@ -1,42 +1,16 @@
 import { type LocalizedText, t } from '../i18n.js';
 import { Severity, toPointer, type Problem } from '../problems.js';
+import { ANY, DATE_RE, describe, factType, same, type Scope, type Ty } from './lintTypes.js';
+import { ARITY, ARRAY_ONLY, ENGINE_ONLY, PORTABLE, SPREADING } from './portableSubset.js';
 import type { FactDef, FactDictionary } from './types.js';
 
-/**
- * The portable subset of JsonLogic and its linter. A rule inside the subset means the same in json-logic-js 2.0.5
- * and in Gridflow's evaluator for every input whose facts have their declared types (see docs/rules.md for how
- * the subset was measured and what changes when a fact is missing).
- */
+export { PORTABLE_OPERATORS } from './portableSubset.js';
 
 /**
- * The operators of the portable subset: those of json-logic-js 2.0.5 except `log`.
- *
- * @example
- * PORTABLE_OPERATORS.includes('??'); // false: a json-logic-engine extension
+ * The linter of the portable subset of JsonLogic. A rule inside the subset (`portableSubset.ts`) means the same in
+ * json-logic-js 2.0.5 and in Gridflow's evaluator for every input whose facts have their declared types (see
+ * docs/rules.md for how the subset was measured and what changes when a fact is missing).
  */
-export const PORTABLE_OPERATORS: readonly string[] = Object.freeze([
-  ...['var', 'missing', 'missing_some', 'if', '?:', 'and', 'or', '!', '!!'],
-  ...['==', '===', '!=', '!==', '<', '<=', '>', '>=', 'in', 'cat', 'substr'],
-  ...['+', '-', '*', '/', '%', 'min', 'max', 'merge', 'map', 'filter', 'reduce', 'all', 'some', 'none'],
-]);
-
-/** Gridflow's evaluator knows these operators (json-logic-engine extensions) but json-logic-js does not. */
-const ENGINE_ONLY = new Set([
-  'val',
-  '??',
-  'exists',
-  'throw',
-  'try',
-  'length',
-  'get',
-  'keys',
-  'pipe',
-  'eachKey',
-  'preserve',
-  'every',
-  'not',
-]);
-const PORTABLE = new Set(PORTABLE_OPERATORS);
 
 /**
  * The stable codes of the problems {@link lintRule} reports.
@@ -53,124 +27,8 @@ export const RuleProblemCode = {
 } as const;
 export type RuleProblemCode = (typeof RuleProblemCode)[keyof typeof RuleProblemCode];
 
-type Kind = 'number' | 'string' | 'date' | 'boolean' | 'null' | 'array' | 'object' | 'any';
-interface Ty {
-  k: Kind;
-  /** Element type of an array. */
-  of?: Ty;
-  /** The fact it reads, for messages and enumerated values. */
-  fact?: { path: string; def: FactDef };
-  /** Facts of each item, for arrays of objects. */
-  item?: FactDictionary;
-  /** The literal value, when the node is a literal. */
-  lit?: { value: unknown };
-  /** The types of the elements of a literal array. */
-  items?: Ty[];
-}
-interface Scope {
-  facts: FactDictionary;
-  /** In `map`/`filter`/`all`/`some`/`none` over scalars: the type of `{"var": ""}`. */
-  element?: Ty;
-  /** In `reduce`: the types of `accumulator` and `current`. */
-  reduce?: { accumulator: Ty; current: Ty };
-  iterator: boolean;
-}
 type Seg = string | number;
-
-const ANY: Ty = { k: 'any' };
 const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-const ARITY: Record<string, [number, number]> = {
-  '==': [2, 2],
-  '===': [2, 2],
-  '!=': [2, 2],
-  '!==': [2, 2],
-  '>': [2, 2],
-  '>=': [2, 2],
-  '<': [2, 3],
-  '<=': [2, 3],
-  '!': [1, 1],
-  '!!': [1, 1],
-  in: [2, 2],
-  substr: [2, 3],
-  '-': [1, 2],
-  '/': [2, 2],
-  '%': [2, 2],
-  '*': [1, Infinity],
-  min: [1, Infinity],
-  max: [1, Infinity],
-  map: [2, 2],
-  filter: [2, 2],
-  all: [2, 2],
-  some: [2, 2],
-  none: [2, 2],
-  reduce: [3, 3],
-  missing_some: [2, 2],
-  and: [1, Infinity],
-  or: [1, Infinity],
-  if: [1, Infinity],
-  '?:': [1, Infinity],
-};
-/** Operators whose arguments json-logic-engine requires as an array (json-logic-js would wrap a single value). */
-const ARRAY_ONLY = new Set([
-  'and',
-  'or',
-  'if',
-  '?:',
-  '==',
-  '===',
-  '!=',
-  '!==',
-  '<',
-  '<=',
-  '>',
-  '>=',
-  'map',
-  'filter',
-  'all',
-  'some',
-  'none',
-  'reduce',
-]);
-/** Operators that read a non-array operand whose value is an array as their argument list (json-logic-js does not). */
-const SPREADING = new Set(['+', '-', '*', '/', '%', 'min', 'max', 'cat', 'substr', 'in']);
-
-function factType(path: string, def: FactDef): Ty {
-  const fact = { path, def };
-  switch (def.type) {
-    case 'string[]':
-      return { k: 'array', of: { k: 'string', fact }, fact };
-    case 'number[]':
-      return { k: 'array', of: { k: 'number', fact }, fact };
-    case 'object[]':
-      return {
-        k: 'array',
-        of: { k: 'object', ...(def.item ? { item: def.item } : {}) },
-        fact,
-        ...(def.item ? { item: def.item } : {}),
-      };
-    default:
-      return { k: def.type, fact };
-  }
-}
-
-const describe = (ty: Ty): LocalizedText => {
-  if (ty.lit) return t(`“${JSON.stringify(ty.lit.value)}”`, JSON.stringify(ty.lit.value));
-  const kinds: Record<Kind, LocalizedText> = {
-    number: t('数字', 'a number'),
-    string: t('文本', 'text'),
-    date: t('日期', 'a date'),
-    boolean: t('是/否', 'a yes/no value'),
-    null: t('空值', 'null'),
-    array: t('列表', 'a list'),
-    object: t('对象', 'an object'),
-    any: t('值', 'a value'),
-  };
-  const kind = kinds[ty.k];
-  return ty.fact ? t(`${ty.fact.def.label.zh}（${kind.zh}）`, `${ty.fact.def.label.en} (${kind.en})`) : kind;
-};
-const same = (a: Ty, b: Ty): boolean =>
-  a.k === b.k || (a.k === 'date' && b.k === 'string') || (a.k === 'string' && b.k === 'date');
-const DATE_RE = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/;
 
 /**
  * Lints one JsonLogic rule against the facts it may read: operators outside the portable subset, unknown facts,
