@@ -196,6 +196,23 @@ export function diffSet(
   diffKeyed(c, { section, before, after, beforePath, afterPath, key: (v) => v });
 }
 
+/** Named entries of an object (rules by key): each one added, removed or changed field by field (id = its key). */
+export function diffEntries(
+  c: Collector,
+  section: string,
+  before: Item,
+  after: Item,
+  keys: readonly string[],
+  path: Path,
+): void {
+  for (const k of keys) {
+    const at: Path = [...path, k];
+    if (before[k] === undefined) c.added(section, k, at, after[k]);
+    else if (after[k] === undefined) c.removed(section, k, at, before[k]);
+    else diffFields(c, section, k, before[k], after[k], at);
+  }
+}
+
 /** Plain fields of an object, each reported as a change of its own (id = field name). */
 export function diffScalars(
   c: Collector,

@@ -1,4 +1,14 @@
-import { Collector, diffFields, diffKeyed, diffScalars, diffSet, type Item, type Path } from './diffCollector.js';
+import {
+  Collector,
+  diffEntries,
+  diffFields,
+  diffKeyed,
+  diffScalars,
+  diffSet,
+  type Item,
+  type Keyed,
+  type Path,
+} from './diffCollector.js';
 import type { PolicyChange } from './policyChange.js';
 import type { Policy } from './types.js';
 
@@ -27,6 +37,30 @@ export function diffPolicies(before: Policy, after: Policy): PolicyChange[] {
   const c = new Collector();
   const key = (p: { id: string }): string => p.id;
   const code = (p: { code: string }): string => p.code;
+  const date = (d: { date: string }): string => d.date;
+  /** A keyed collection at the path its section names (`timeLimits.handling` at `/timeLimits/handling`). */
+  const keyed = <T>(
+    section: string,
+    get: (p: Policy) => readonly T[],
+    by: (item: T) => string,
+    more: Pick<Keyed<T>, 'ordered' | 'skip' | 'nested'> = {},
+  ): void => {
+    const path = section.split('.');
+    diffKeyed(c, {
+      section,
+      before: get(before),
+      after: get(after),
+      beforePath: path,
+      afterPath: path,
+      key: by,
+      ...more,
+    });
+  };
+  /** A set of codes at the path its section names. */
+  const set = (section: string, get: (p: Policy) => readonly string[]): void => {
+    const path = section.split('.');
+    diffSet(c, section, get(before), get(after), path, path);
+  };
   diffScalars(
     c,
     'meta',
@@ -38,39 +72,12 @@ export function diffPolicies(before: Policy, after: Policy): PolicyChange[] {
 
   const bo = before.organisation;
   const ao = after.organisation;
-  diffKeyed(c, {
-    section: 'organisation.levels',
-    before: bo.levels,
-    after: ao.levels,
-    beforePath: ['organisation', 'levels'],
-    afterPath: ['organisation', 'levels'],
-    key: code,
-  });
+  keyed('organisation.levels', (p) => p.organisation.levels, code);
   diffScalars(c, 'organisation', asItem(bo), asItem(ao), ['escalationPath'], ['organisation']);
   for (const part of ['departments', 'roles'] as const)
-    diffKeyed(c, {
-      section: `organisation.${part}`,
-      before: bo[part],
-      after: ao[part],
-      beforePath: ['organisation', part],
-      afterPath: ['organisation', part],
-      key: code,
-    });
-  diffKeyed(c, {
-    section: 'urgencies',
-    before: before.urgencies,
-    after: after.urgencies,
-    beforePath: ['urgencies'],
-    afterPath: ['urgencies'],
-    key: code,
-  });
-  diffKeyed(c, {
-    section: 'categories',
-    before: before.categories,
-    after: after.categories,
-    beforePath: ['categories'],
-    afterPath: ['categories'],
-    key: code,
+    keyed(`organisation.${part}`, (p) => p.organisation[part], code);
+  keyed('urgencies', (p) => p.urgencies, code);
+  keyed('categories', (p) => p.categories, code, {
     skip: ['attributes'],
     nested: (b, a, bp, ap) =>
       diffKeyed(c, {
@@ -83,42 +90,13 @@ export function diffPolicies(before: Policy, after: Policy): PolicyChange[] {
         ordered: true,
       }),
   });
-  diffKeyed(c, {
-    section: 'routing.rows',
-    before: before.routing.rows,
-    after: after.routing.rows,
-    beforePath: ['routing', 'rows'],
-    afterPath: ['routing', 'rows'],
-    key,
-    ordered: true,
-  });
+  keyed('routing.rows', (p) => p.routing.rows, key, { ordered: true });
 
   const bt = before.timeLimits;
   const at = after.timeLimits;
-  diffKeyed(c, {
-    section: 'timeLimits.handling',
-    before: bt.handling,
-    after: at.handling,
-    beforePath: ['timeLimits', 'handling'],
-    afterPath: ['timeLimits', 'handling'],
-    key,
-  });
-  diffKeyed(c, {
-    section: 'timeLimits.total',
-    before: bt.total,
-    after: at.total,
-    beforePath: ['timeLimits', 'total'],
-    afterPath: ['timeLimits', 'total'],
-    key,
-  });
-  diffKeyed(c, {
-    section: 'timeLimits.filing',
-    before: bt.filing ?? [],
-    after: at.filing ?? [],
-    beforePath: ['timeLimits', 'filing'],
-    afterPath: ['timeLimits', 'filing'],
-    key,
-  });
+  keyed('timeLimits.handling', (p) => p.timeLimits.handling, key);
+  keyed('timeLimits.total', (p) => p.timeLimits.total, key);
+  keyed('timeLimits.filing', (p) => p.timeLimits.filing ?? [], key);
   for (const limit of ['signing', 'contact', 'whistleCheckIn'] as const)
     diffFields(c, 'timeLimits', limit, bt[limit], at[limit], ['timeLimits', limit]);
   diffScalars(
@@ -130,37 +108,21 @@ export function diffPolicies(before: Policy, after: Policy): PolicyChange[] {
     ['timeLimits'],
   );
 
-  const bc = before.calendar;
-  const ac = after.calendar;
-  diffScalars(c, 'calendar', asItem(bc), asItem(ac), ['timeZone', 'workingDays', 'workingHours'], ['calendar']);
-  const date = (d: { date: string }): string => d.date;
-  diffKeyed(c, {
-    section: 'calendar.holidays',
-    before: bc.holidays,
-    after: ac.holidays,
-    beforePath: ['calendar', 'holidays'],
-    afterPath: ['calendar', 'holidays'],
-    key: date,
-  });
-  diffKeyed(c, {
-    section: 'calendar.makeUpWorkdays',
-    before: bc.makeUpWorkdays,
-    after: ac.makeUpWorkdays,
-    beforePath: ['calendar', 'makeUpWorkdays'],
-    afterPath: ['calendar', 'makeUpWorkdays'],
-    key: date,
-  });
-
-  const ruleKeys = [...new Set([...Object.keys(before.rules), ...Object.keys(after.rules)])].filter(
-    (k) => k !== 'limits',
+  diffScalars(
+    c,
+    'calendar',
+    asItem(before.calendar),
+    asItem(after.calendar),
+    ['timeZone', 'workingDays', 'workingHours'],
+    ['calendar'],
   );
+  keyed('calendar.holidays', (p) => p.calendar.holidays, date);
+  keyed('calendar.makeUpWorkdays', (p) => p.calendar.makeUpWorkdays, date);
+
   const br = asItem(before.rules);
   const ar = asItem(after.rules);
-  for (const k of ruleKeys) {
-    if (br[k] === undefined) c.added('rules', k, ['rules', k], ar[k]);
-    else if (ar[k] === undefined) c.removed('rules', k, ['rules', k], br[k]);
-    else diffFields(c, 'rules', k, br[k], ar[k], ['rules', k]);
-  }
+  const ruleKeys = [...new Set([...Object.keys(br), ...Object.keys(ar)])].filter((k) => k !== 'limits');
+  diffEntries(c, 'rules', br, ar, ruleKeys, ['rules']);
   diffScalars(
     c,
     'rules.limits',
@@ -172,23 +134,9 @@ export function diffPolicies(before: Policy, after: Policy): PolicyChange[] {
 
   const bk = before.coordination;
   const ak = after.coordination;
-  diffSet(
-    c,
-    'coordination.requiredParties',
-    bk.requiredParties,
-    ak.requiredParties,
-    ['coordination', 'requiredParties'],
-    ['coordination', 'requiredParties'],
-  );
+  set('coordination.requiredParties', (p) => p.coordination.requiredParties);
   diffScalars(c, 'coordination', asItem(bk), asItem(ak), ['noticeDays', 'quorum', 'actionItemDays'], ['coordination']);
-  diffKeyed(c, {
-    section: 'coordination.matterTypes',
-    before: bk.matterTypes,
-    after: ak.matterTypes,
-    beforePath: ['coordination', 'matterTypes'],
-    afterPath: ['coordination', 'matterTypes'],
-    key,
-  });
+  keyed('coordination.matterTypes', (p) => p.coordination.matterTypes, key);
   diffFields(
     c,
     'coordination.ownersVote',
@@ -202,37 +150,22 @@ export function diffPolicies(before: Policy, after: Policy): PolicyChange[] {
   // The meeting's checks, by key (a rule left out is the default one).
   const bcr = asItem(bk.rules ?? {});
   const acr = asItem(ak.rules ?? {});
-  for (const k of [...new Set([...Object.keys(bcr), ...Object.keys(acr)])]) {
-    const at: Path = ['coordination', 'rules', k];
-    if (bcr[k] === undefined) c.added('coordination.rules', k, at, acr[k]);
-    else if (acr[k] === undefined) c.removed('coordination.rules', k, at, bcr[k]);
-    else diffFields(c, 'coordination.rules', k, bcr[k], acr[k], at);
-  }
-
-  const be = before.evaluation;
-  const ae = after.evaluation;
-  diffKeyed(c, {
-    section: 'evaluation.scale',
-    before: be.scale,
-    after: ae.scale,
-    beforePath: ['evaluation', 'scale'],
-    afterPath: ['evaluation', 'scale'],
-    key: code,
-    ordered: true,
-  });
-  diffSet(
+  diffEntries(
     c,
-    'evaluation.unsatisfied',
-    be.unsatisfied,
-    ae.unsatisfied,
-    ['evaluation', 'unsatisfied'],
-    ['evaluation', 'unsatisfied'],
+    'coordination.rules',
+    bcr,
+    acr,
+    [...new Set([...Object.keys(bcr), ...Object.keys(acr)])],
+    ['coordination', 'rules'],
   );
+
+  keyed('evaluation.scale', (p) => p.evaluation.scale, code, { ordered: true });
+  set('evaluation.unsatisfied', (p) => p.evaluation.unsatisfied);
   diffScalars(
     c,
     'evaluation',
-    asItem(be),
-    asItem(ae),
+    asItem(before.evaluation),
+    asItem(after.evaluation),
     [
       'basicallySatisfiedWeight',
       'revisitAttempts',
@@ -242,39 +175,10 @@ export function diffPolicies(before: Policy, after: Policy): PolicyChange[] {
     ],
     ['evaluation'],
   );
-  const reasons: Path = ['evaluation', 'controllableReasons'];
-  diffKeyed(c, {
-    section: 'evaluation.controllableReasons',
-    before: be.controllableReasons,
-    after: ae.controllableReasons,
-    beforePath: reasons,
-    afterPath: reasons,
-    key: code,
-  });
-  diffKeyed(c, {
-    section: 'evaluation.indicators',
-    before: be.indicators,
-    after: ae.indicators,
-    beforePath: ['evaluation', 'indicators'],
-    afterPath: ['evaluation', 'indicators'],
-    key: code,
-  });
+  keyed('evaluation.controllableReasons', (p) => p.evaluation.controllableReasons, code);
+  keyed('evaluation.indicators', (p) => p.evaluation.indicators, code);
 
-  diffKeyed(c, {
-    section: 'permissions',
-    before: before.permissions,
-    after: after.permissions,
-    beforePath: ['permissions'],
-    afterPath: ['permissions'],
-    key,
-  });
-  diffSet(
-    c,
-    'privacy.unmaskedRoles',
-    before.privacy.unmaskedRoles,
-    after.privacy.unmaskedRoles,
-    ['privacy', 'unmaskedRoles'],
-    ['privacy', 'unmaskedRoles'],
-  );
+  keyed('permissions', (p) => p.permissions, key);
+  set('privacy.unmaskedRoles', (p) => p.privacy.unmaskedRoles);
   return c.changes;
 }

@@ -16,6 +16,9 @@ const fact = (type: FactDef['type'], zh: string, en: string, extra: Partial<Fact
 });
 const hours = (zh: string, en: string): FactDef => fact('number', zh, en, { unit: 'hours' });
 const count = (zh: string, en: string): FactDef => fact('number', zh, en, { unit: 'count' });
+/** The closed set of values of a fact naming one of the policy's coded things (categories, levels, roles…). */
+const codes = (list: readonly { code: string; name: LocalizedText }[]): FactDef['values'] =>
+  list.map((x) => ({ value: x.code, name: x.name }));
 
 /**
  * The names of the intake channels, for `case.source`.
@@ -88,10 +91,10 @@ function attributeFacts(policy: Pick<Policy, 'categories'>): FactDictionary {
 export function routingFacts(policy: Pick<Policy, 'categories' | 'urgencies'>): FactDictionary {
   return {
     'case.category': fact('string', '诉求类别', 'the category', {
-      values: policy.categories.map((c) => ({ value: c.code, name: c.name })),
+      values: codes(policy.categories),
     }),
     'case.urgency': fact('string', '紧急程度', 'the urgency', {
-      values: policy.urgencies.map((u) => ({ value: u.code, name: u.name })),
+      values: codes(policy.urgencies),
     }),
     'case.source': fact('string', '来源渠道', 'the source', {
       values: Object.values(CaseSource).map((value) => ({ value, name: CASE_SOURCE_NAMES[value] })),
@@ -109,7 +112,7 @@ function caseStateFacts(policy: Pick<Policy, 'categories' | 'urgencies' | 'organ
   return {
     ...routingFacts(policy),
     'case.level': fact('string', '当前层级', 'the current level', {
-      values: policy.organisation.levels.map((l) => ({ value: l.code, name: l.name })),
+      values: codes(policy.organisation.levels),
     }),
     'case.department': fact('string', '承办部门', 'the handling department'),
     'case.state': fact('string', '案件状态', 'the case state'),
@@ -137,7 +140,7 @@ export function actorFacts(policy: Pick<Policy, 'organisation'>): FactDictionary
   return {
     'actor.id': fact('string', '操作人', 'the actor'),
     'actor.roles': fact('string[]', '操作人角色', 'the actor’s roles', {
-      values: policy.organisation.roles.map((r) => ({ value: r.code, name: r.name })),
+      values: codes(policy.organisation.roles),
     }),
   };
 }
@@ -166,7 +169,7 @@ export function limitFacts(): FactDictionary {
 export function evaluationFacts(policy: Pick<Policy, 'evaluation'>): FactDictionary {
   return {
     'evaluation.rating': fact('string', '评价结果', 'the rating', {
-      values: policy.evaluation.scale.map((s) => ({ value: s.code, name: s.name })),
+      values: codes(policy.evaluation.scale),
     }),
     'evaluation.solved': fact('boolean', '问题已解决', 'solved'),
     'evaluation.reason': fact('string', '不满意原因', 'the reason'),
@@ -189,10 +192,10 @@ export function filingFacts(policy: Pick<Policy, 'organisation'>): FactDictionar
     'case.filingElapsedHours': hours('等待立案已用时', 'time waiting to be filed'),
     'case.filingLimitHours': hours('立案时限', 'the filing limit'),
     'case.routedLevel': fact('string', '拟派层级', 'the level routing sends it to', {
-      values: policy.organisation.levels.map((l) => ({ value: l.code, name: l.name })),
+      values: codes(policy.organisation.levels),
     }),
     'case.routedDepartment': fact('string', '拟派部门', 'the department routing sends it to', {
-      values: policy.organisation.departments.map((d) => ({ value: d.code, name: d.name })),
+      values: codes(policy.organisation.departments),
     }),
   };
 }
