@@ -4,6 +4,7 @@ import { cond, ifBranch } from './explainConditions.js';
 import { fmt, type Ctx, type Scope } from './explainTerms.js';
 import { traceRule, type TraceNode } from './traceRule.js';
 import type { FactDictionary } from './types.js';
+import { COMPARISONS } from './operatorGroups.js';
 
 export { traceRule, type TraceLiteral, type TraceNode } from './traceRule.js';
 
@@ -66,21 +67,4 @@ export function explainRule(input: {
   return { result: trace.value, trace, sentence };
 }
 
-const CONDITIONS = new Set([
-  'and',
-  'or',
-  '!',
-  '!!',
-  '==',
-  '===',
-  '!=',
-  '!==',
-  '<',
-  '<=',
-  '>',
-  '>=',
-  'in',
-  'some',
-  'all',
-  'none',
-]);
+const CONDITIONS = new Set<string>(['and', 'or', '!', '!!', ...COMPARISONS, 'in', 'some', 'all', 'none']);

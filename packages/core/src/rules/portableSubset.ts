@@ -1,3 +1,5 @@
+import { ARITHMETIC, COMPARISONS, LIST_OPERATORS } from './operatorGroups.js';
+
 /**
  * The portable subset of JsonLogic as data: its operators, the extensions only Gridflow's evaluator knows, how
  * many arguments each operator takes and how it must be written. A data table (read by the linter in
@@ -68,25 +70,6 @@ export const ARITY: Record<string, [number, number]> = {
   '?:': [1, Infinity],
 };
 /** Operators whose arguments json-logic-engine requires as an array (json-logic-js would wrap a single value). */
-export const ARRAY_ONLY = new Set([
-  'and',
-  'or',
-  'if',
-  '?:',
-  '==',
-  '===',
-  '!=',
-  '!==',
-  '<',
-  '<=',
-  '>',
-  '>=',
-  'map',
-  'filter',
-  'all',
-  'some',
-  'none',
-  'reduce',
-]);
+export const ARRAY_ONLY = new Set<string>(['and', 'or', 'if', '?:', ...COMPARISONS, ...LIST_OPERATORS]);
 /** Operators that read a non-array operand whose value is an array as their argument list (json-logic-js does not). */
-export const SPREADING = new Set(['+', '-', '*', '/', '%', 'min', 'max', 'cat', 'substr', 'in']);
+export const SPREADING = new Set<string>([...ARITHMETIC, 'cat', 'substr', 'in']);

@@ -1,5 +1,6 @@
 import { splitPathMemoized } from 'json-logic-engine';
 import { NO_ABOVE, type Above } from './jsonLogicEngine.js';
+import { ARITHMETIC, COMPARISONS } from './operatorGroups.js';
 
 /**
  * The semantics of Gridflow's JsonLogic operators, shared by both evaluation paths (the operator table with its
@@ -81,24 +82,7 @@ export const PAIR: Record<string, Pair> = {
 export const chain3 = (pair: Pair) => (a: unknown, b: unknown, c: unknown) => pair(a, b) && pair(b, c);
 
 /** Operators whose value is always a boolean, so generated code may skip the truthiness call. */
-const BOOLEAN_OPS = new Set([
-  '<',
-  '<=',
-  '>',
-  '>=',
-  '==',
-  '!=',
-  '===',
-  '!==',
-  '!',
-  '!!',
-  'not',
-  'in',
-  'some',
-  'all',
-  'none',
-  'every',
-]);
+const BOOLEAN_OPS = new Set<string>([...COMPARISONS, '!', '!!', 'not', 'in', 'some', 'all', 'none', 'every']);
 export function isBoolean(node: unknown): boolean {
   if (!isObj(node) || Array.isArray(node)) return typeof node === 'boolean';
   const keys = Object.keys(node);
@@ -214,28 +198,11 @@ export function reduce(
 }
 
 /** Operators that read nothing of the scope above their data; any other one (e.g. `val`, `try`) may. */
-const SCOPE_FREE = new Set([
+const SCOPE_FREE = new Set<string>([
   ...BOOLEAN_OPS,
-  'and',
-  'or',
-  'if',
-  '?:',
-  'var',
-  'missing',
-  'missing_some',
-  '+',
-  '-',
-  '*',
-  '/',
-  '%',
-  'min',
-  'max',
-  'cat',
-  'substr',
-  'merge',
-  'map',
-  'filter',
-  'reduce',
+  ...['and', 'or', 'if', '?:', 'var', 'missing', 'missing_some'],
+  ...ARITHMETIC,
+  ...['cat', 'substr', 'merge', 'map', 'filter', 'reduce'],
 ]);
 const scopeUse = new WeakMap<object, boolean>();
 /** True when a mapper may read the scope above its item (`val` climbing, `var` with `../`…), so it needs the frames. */

@@ -1,6 +1,7 @@
 import { GridflowError } from '../errors.js';
 import { toPointer } from '../problems.js';
 import { createRuleEngine, isTruthy, type RuleEngine } from './engine.js';
+import { ARITHMETIC, COMPARISONS, LIST_OPERATORS } from './operatorGroups.js';
 
 /**
  * Tracing a rule: its value sub-expression by sub-expression, as the engine computes it, which is what
@@ -40,34 +41,14 @@ export interface TraceNode {
 
 type Seg = string | number;
 const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-const ITERATORS = new Set(['map', 'filter', 'all', 'some', 'none', 'reduce']);
-const OPENED = new Set([
-  'and',
-  'or',
-  'if',
-  '?:',
-  '!',
-  '!!',
-  '==',
-  '===',
-  '!=',
-  '!==',
-  '<',
-  '<=',
-  '>',
-  '>=',
-  'in',
-  'cat',
-  'substr',
-  '+',
-  '-',
-  '*',
-  '/',
-  '%',
-  'min',
-  'max',
+const ITERATORS = new Set<string>(LIST_OPERATORS);
+const OPENED = new Set<string>([
+  ...['and', 'or', 'if', '?:', '!', '!!'],
+  ...COMPARISONS,
+  ...['in', 'cat', 'substr'],
+  ...ARITHMETIC,
   'merge',
-  ...ITERATORS,
+  ...LIST_OPERATORS,
 ]);
 let tracer: RuleEngine | undefined;
 
