@@ -1,5 +1,6 @@
 import type { LocalizedText } from '../i18n.js';
 import { toPointer } from '../problems.js';
+import { isPlainObject } from '../rules/tree/json.js';
 import { SECTION_NAMES, fieldName } from './diffLabels.js';
 import type { PolicyChange } from './policyChange.js';
 
@@ -109,8 +110,7 @@ export function diffFields(
   path: Path,
   skip: readonly string[] = [],
 ): void {
-  const isObj = (v: unknown): v is Item => v !== null && typeof v === 'object' && !Array.isArray(v);
-  if (!isObj(before) || !isObj(after)) {
+  if (!isPlainObject(before) || !isPlainObject(after)) {
     if (!same(before, after)) c.changed(section, id, path, undefined, before, after);
     return;
   }

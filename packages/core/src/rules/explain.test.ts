@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Locale } from '../i18n.js';
+import { t, type Locale } from '../i18n.js';
 import { createRuleEngine } from './engine.js';
 import { explainRule, traceRule, type TraceNode } from './explain.js';
 import type { FactDictionary } from './types.js';
 
-const t = (zh: string, en: string) => ({ zh, en });
 const facts: FactDictionary = {
   'case.elapsedHours': { type: 'number', label: t('处理已用时', 'time spent handling'), unit: 'hours' },
   'case.limitHours': { type: 'number', label: t('时限', 'the time limit'), unit: 'hours' },

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { t } from '../i18n.js';
 import { GridflowError } from '../errors.js';
 import { createRuleEngine } from './engine.js';
 import { lintRule } from './portability.js';
@@ -15,7 +16,6 @@ const jsonLogic = createRequire(import.meta.url)('json-logic-js') as { apply(log
 const compiled = createRuleEngine({ codegen: 'on' });
 const interpreted = createRuleEngine({ codegen: 'off' });
 
-const t = (zh: string, en: string) => ({ zh, en });
 const CATEGORIES = ['illegal_construction', 'noise', 'parking'];
 const ROLES = ['dispatcher', 'grid_worker'];
 const TAGS = ['photo', 'doc'];

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { t } from '../i18n.js';
 import { lintRule, PORTABLE_OPERATORS } from './portability.js';
 import type { FactDictionary } from './types.js';
 
-const t = (zh: string, en: string) => ({ zh, en });
 const facts: FactDictionary = {
   'case.elapsedHours': { type: 'number', label: t('处理已用时', 'time spent handling'), unit: 'hours' },
   'case.limitHours': { type: 'number', label: t('时限', 'the time limit'), unit: 'hours' },

@@ -3,6 +3,7 @@ import { Severity, toPointer, type Problem } from '../problems.js';
 import { ANY, DATE_RE, describe, factType, same, type Scope, type Ty } from './lintTypes.js';
 import { ARITY, ARRAY_ONLY, ENGINE_ONLY, PORTABLE, SPREADING } from './portableSubset.js';
 import type { FactDef, FactDictionary } from './types.js';
+import { isPlainObject } from './tree/json.js';
 
 export { PORTABLE_OPERATORS } from './portableSubset.js';
 
@@ -28,7 +29,6 @@ export const RuleProblemCode = {
 export type RuleProblemCode = (typeof RuleProblemCode)[keyof typeof RuleProblemCode];
 
 type Seg = string | number;
-const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /**
  * Lints one JsonLogic rule against the facts it may read: operators outside the portable subset, unknown facts,
@@ -69,7 +69,7 @@ export function lintRule(logic: unknown, facts: FactDictionary, basePath: string
 
   const walkVar = (args: unknown, at: Seg[], scope: Scope): Ty => {
     const [path, fallback] = Array.isArray(args) ? (args as unknown[]) : [args];
-    if (isObj(path) || Array.isArray(path)) {
+    if (isPlainObject(path) || Array.isArray(path)) {
       report(
         RuleProblemCode.NOT_PORTABLE,
         at,
@@ -238,7 +238,7 @@ export function lintRule(logic: unknown, facts: FactDictionary, basePath: string
       return op === 'map' ? { k: 'array', of: mapped } : op === 'filter' ? list : { k: 'boolean' };
     }
     const types = args.map((a, i) => walk(a, argAt(i), scope));
-    if (!isArray && SPREADING.has(op) && (types[0]?.k === 'array' || (types[0]?.k === 'any' && isObj(raw)))) {
+    if (!isArray && SPREADING.has(op) && (types[0]?.k === 'array' || (types[0]?.k === 'any' && isPlainObject(raw)))) {
       report(
         RuleProblemCode.NOT_PORTABLE,
         opAt,
@@ -371,7 +371,7 @@ export function lintRule(logic: unknown, facts: FactDictionary, basePath: string
       const of = first && items.every((ty) => same(ty, first)) ? { k: first.k } : ANY;
       return { k: 'array', of, items };
     }
-    if (!isObj(node)) return ANY;
+    if (!isPlainObject(node)) return ANY;
     const keys = Object.keys(node);
     if (keys.length === 0) return { k: 'object' };
     if (keys.length > 1) {

@@ -2,6 +2,7 @@ import { GridflowError } from '../errors.js';
 import { toPointer } from '../problems.js';
 import { createRuleEngine, isTruthy, type RuleEngine } from './engine.js';
 import { ARITHMETIC, COMPARISONS, LIST_OPERATORS } from './operatorGroups.js';
+import { isPlainObject } from './tree/json.js';
 
 /**
  * Tracing a rule: its value sub-expression by sub-expression, as the engine computes it, which is what
@@ -40,7 +41,6 @@ export interface TraceNode {
 }
 
 type Seg = string | number;
-const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const ITERATORS = new Set<string>(LIST_OPERATORS);
 const OPENED = new Set<string>([
   ...['and', 'or', 'if', '?:', '!', '!!'],
@@ -81,7 +81,7 @@ export function traceRule(
   const skip = (node: unknown, at: Seg[]): TraceNode => ({ ...shape(node, at, () => undefined), skipped: true });
   const shape = (node: unknown, at: Seg[], child: (n: unknown, a: Seg[]) => TraceNode | undefined): TraceNode => {
     const path = toPointer(at);
-    if (!isObj(node) || Object.keys(node).length !== 1) {
+    if (!isPlainObject(node) || Object.keys(node).length !== 1) {
       if (Array.isArray(node) && node.some((n) => n !== null && typeof n === 'object')) {
         return {
           op: 'array',
@@ -103,7 +103,8 @@ export function traceRule(
   const trace = (node: unknown, at: Seg[], scope: unknown): TraceNode => {
     const { value, error } = evaluate(node, scope);
     const done = (t: TraceNode): TraceNode => ({ ...t, value, ...(error === undefined ? {} : { error }) });
-    if (!isObj(node) || Object.keys(node).length !== 1) return done(shape(node, at, (n, a) => trace(n, a, scope)));
+    if (!isPlainObject(node) || Object.keys(node).length !== 1)
+      return done(shape(node, at, (n, a) => trace(n, a, scope)));
     const op = Object.keys(node)[0] as string;
     const raw = node[op];
     const list: unknown[] = Array.isArray(raw) ? raw : [raw];

@@ -1,3 +1,4 @@
+import { isPlainObject } from '../../rules/tree/json.js';
 import type { FactDictionary } from '../../rules/types.js';
 
 /**
@@ -37,13 +38,9 @@ const UNKNOWN: Cond = { kind: 'unknown' };
 const RELATIONAL = new Set(['<', '<=', '>', '>=']);
 const EQUALITY = new Set(['==', '===', '!=', '!==']);
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** The path of a plain `{"var": "a.b"}` (or `{"var": ["a.b"]}`), else undefined. Defaults are not plain. */
 export function varPath(node: unknown): string | undefined {
-  if (!isRecord(node)) return undefined;
+  if (!isPlainObject(node)) return undefined;
   const keys = Object.keys(node);
   if (keys.length !== 1 || keys[0] !== 'var') return undefined;
   const arg = node['var'];
@@ -54,7 +51,7 @@ export function varPath(node: unknown): string | undefined {
 
 /** The single operator of a JsonLogic node and its arguments (a lone argument is wrapped). */
 export function operation(node: unknown): { op: string; args: unknown[] } | undefined {
-  if (!isRecord(node)) return undefined;
+  if (!isPlainObject(node)) return undefined;
   const keys = Object.keys(node);
   if (keys.length !== 1) return undefined;
   const op = keys[0] as string;
