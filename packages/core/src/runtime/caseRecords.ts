@@ -2,6 +2,8 @@ import type { AnyMachineSnapshot } from 'xstate';
 import type { Clock } from '../clock.js';
 import { nextDueAt } from '../processes/contract/deadlines.js';
 import type { Actor, Decision, Effect, ProcessDefinition } from '../processes/contract/types.js';
+import type { Policy } from '../policy/types.js';
+import type { PolicyRegistry } from './policyRegistry.js';
 import type { CaseRecord, HistoryEntry, StoredSnapshot } from './types.js';
 
 /**
@@ -83,3 +85,7 @@ export const historyEntry = (
   policyVersion: record.policyVersion,
   decisions,
 });
+
+/** The policy version a case is pinned to, from its tenant's registry. */
+export const pinnedPolicy = (registryFor: (tenant: string) => PolicyRegistry, record: CaseRecord): Policy =>
+  registryFor(record.tenant).get(record.policyId, record.policyVersion);

@@ -9,7 +9,7 @@ import {
   type Effect,
   type ProcessDefinition,
 } from '../processes/contract/types.js';
-import { effectsOf, historyEntry, toRecord, type AppliedEvent } from './caseRecords.js';
+import { effectsOf, historyEntry, pinnedPolicy, toRecord, type AppliedEvent } from './caseRecords.js';
 import { explainDecision } from './explainHistory.js';
 import { allowedBy } from './permissions.js';
 import type { PolicyRegistry } from './policyRegistry.js';
@@ -66,7 +66,7 @@ export function createCaseTransitions(options: {
   async function fireDue(tx: StoreTransaction, tenant: string, id: string, now: number): Promise<number> {
     let record = await tx.getCase(tenant, id, { forUpdate: true, skipLocked: true });
     if (!record) return 0;
-    const policy = registryFor(record.tenant).get(record.policyId, record.policyVersion);
+    const policy = pinnedPolicy(registryFor, record);
     let count = 0;
     // One at a time: a deadline's effect may add or clear others.
     for (let guard = 0; guard < 50; guard++) {
@@ -134,7 +134,7 @@ export function createCaseTransitions(options: {
       if (effect.kind === 'command') {
         const target = await tx.getCase(record.tenant, effect.caseId, { forUpdate: true });
         if (!target) throw errors.notFound(effect.caseId);
-        const targetPolicy = registryFor(target.tenant).get(target.policyId, target.policyVersion);
+        const targetPolicy = pinnedPolicy(registryFor, target);
         await apply(tx, target, { type: effect.type, input: effect.input, actor: system, at }, targetPolicy, depth + 1);
       } else {
         const created = await create(tx, {
@@ -151,7 +151,7 @@ export function createCaseTransitions(options: {
             tx,
             self,
             { type: effect.linkEvent, input: { caseId: created.id }, actor: system, at },
-            registryFor(self.tenant).get(self.policyId, self.policyVersion),
+            pinnedPolicy(registryFor, self),
             depth + 1,
           );
         }

@@ -14,7 +14,7 @@ import type { AvailableCommand } from './probeCommand.js';
 import type { Locale } from '../i18n.js';
 import { computeIndicators, type IndicatorReport } from './indicators.js';
 import { suggestDuplicates, type DuplicateCriteria, type DuplicateSuggestion } from './duplicates.js';
-import { defaultId } from './caseRecords.js';
+import { defaultId, pinnedPolicy } from './caseRecords.js';
 import { createProcessCatalog, ruleErrors } from './processCatalog.js';
 import { createCaseTransitions } from './caseTransitions.js';
 import { tickDeadlines, type TickOptions, type TickResult } from './tickDeadlines.js';
@@ -166,7 +166,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const readable = async (caseId: string, opts: CallOptions): Promise<{ record: CaseRecord; policy: Policy }> => {
     const record = await store.getCase(opts.tenant ?? defaultTenant, caseId);
     if (!record) throw errors.notFound(caseId);
-    const policy = registryFor(record.tenant).get(record.policyId, record.policyVersion);
+    const policy = pinnedPolicy(registryFor, record);
     if (!mayRead(policy, opts.actor, record)) throw errors.notFound(caseId);
     return { record, policy };
   };
@@ -183,8 +183,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     },
     policiesFor: registryFor,
     register: catalog.register,
-    canRead: (record, actor) =>
-      mayRead(registryFor(record.tenant).get(record.policyId, record.policyVersion), actor, record),
+    canRead: (record, actor) => mayRead(pinnedPolicy(registryFor, record), actor, record),
     readCommands: (id) => readersOf(processOf(id)),
     processes: (opts) => catalog.all().map((def) => describe(def, opts?.tenant)),
     describe: (id, opts) => describe(processOf(id), opts?.tenant),
@@ -217,7 +216,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         const record = await tx.getCase(tenant, caseId, { forUpdate: true });
         if (!record) throw errors.notFound(caseId);
         const def = processOf(record.process);
-        const policy = registryFor(record.tenant).get(record.policyId, record.policyVersion);
+        const policy = pinnedPolicy(registryFor, record);
         if (!mayRead(policy, opts.actor, record)) throw errors.notFound(caseId);
         if (opts.expectedVersion !== undefined && opts.expectedVersion !== record.version)
           throw errors.conflict(caseId);
