@@ -1,4 +1,5 @@
 import type { CaseSummary, ProcessDefinition } from '@gridflow/core';
+import { mediationCommands } from './commands.js';
 import { createPeoplesMediationMachine } from './machine.js';
 import type { MediationContext } from './types.js';
 
@@ -22,51 +23,7 @@ export const peoplesMediationProcess: ProcessDefinition = {
       community: { type: 'string', pattern: '^[a-z0-9-]+$' },
     },
   },
-  commands: [
-    {
-      type: 'mediation.investigated',
-      name: { zh: '摸排完成', en: 'Investigation done' },
-      inputSchema: { type: 'object', required: ['note'], properties: { note: text }, additionalProperties: false },
-    },
-    {
-      type: 'mediation.session',
-      name: { zh: '记录调解', en: 'Record a session' },
-      inputSchema: { type: 'object', required: ['note'], properties: { note: text }, additionalProperties: false },
-    },
-    {
-      type: 'mediation.sign',
-      name: { zh: '当事人签字', en: 'A party signs' },
-      inputSchema: { type: 'object', required: ['party'], properties: { party: text }, additionalProperties: false },
-    },
-    {
-      type: 'mediation.fail',
-      name: { zh: '调解不成', en: 'Mediation failed' },
-      inputSchema: { type: 'object', required: ['reason'], properties: { reason: text }, additionalProperties: false },
-    },
-    {
-      type: 'mediation.close',
-      name: { zh: '结案', en: 'Close' },
-      inputSchema: { type: 'object', additionalProperties: false },
-    },
-    {
-      type: 'mediation.revisit',
-      name: { zh: '回访', en: 'Revisit' },
-      inputSchema: {
-        type: 'object',
-        required: ['satisfied'],
-        properties: { satisfied: { type: 'boolean' } },
-        additionalProperties: false,
-      },
-      // A field the shared labels (FIELD_LABELS) do not name gets its own label for forms.
-      labels: { satisfied: { zh: '当事人满意', en: 'Parties satisfied' } },
-    },
-    {
-      type: 'deadline.due',
-      name: { zh: '时限到期', en: 'Deadline due' },
-      inputSchema: { type: 'object' },
-      internal: true,
-    },
-  ],
+  commands: mediationCommands.list,
   inputLabels: {
     kind: { zh: '纠纷类型', en: 'Kind of dispute' },
     parties: { zh: '当事人', en: 'Parties' },

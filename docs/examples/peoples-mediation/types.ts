@@ -1,5 +1,6 @@
 /** The types of the people's mediation process: its context, events and machine input. */
-import type { CaseEvent, Deadline } from '@gridflow/core';
+import type { CommandEvents, Deadline } from '@gridflow/core';
+import type { mediationCommands } from './commands.js';
 
 export interface MediationContext {
   caseId: string;
@@ -15,14 +16,8 @@ export interface MediationContext {
   deadlines: Deadline[];
 }
 
-export type MediationEvent =
-  | CaseEvent<'mediation.investigated', { note: string }>
-  | CaseEvent<'mediation.session', { note: string }>
-  | CaseEvent<'mediation.sign', { party: string }>
-  | CaseEvent<'mediation.fail', { reason: string }>
-  | CaseEvent<'mediation.close', Record<string, never>>
-  | CaseEvent<'mediation.revisit', { satisfied: boolean }>
-  | CaseEvent<'deadline.due', { deadlineId: string; kind: string }>;
+/** The machine's events (`{ type, at, actor, input }`), the input of each inferred from its schema in commands.ts. */
+export type MediationEvent = CommandEvents<typeof mediationCommands>;
 
 export interface MediationInput {
   caseId: string;

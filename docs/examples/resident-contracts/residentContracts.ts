@@ -10,7 +10,9 @@
 import { assertEvent, assign, setup } from 'xstate';
 import {
   setDeadline,
-  type CaseEvent,
+  defineCommands,
+  t,
+  type CommandEvents,
   type CaseSummary,
   type Deadline,
   type FactDictionary,
@@ -41,11 +43,37 @@ export interface ContractContext {
   deadlines: Deadline[];
 }
 
-type ContractEvent =
-  | CaseEvent<'contract.sign', { household: string }>
-  | CaseEvent<'contract.approve', Record<string, never>>
-  | CaseEvent<'contract.revoke', { reason: string }>
-  | CaseEvent<'deadline.due', { deadlineId: string; kind: string }>;
+const text = { type: 'string', minLength: 1, maxLength: 200 } as const;
+
+/** The commands, each written once: the definition's `commands` and the machine's events follow from it. */
+export const contractCommands = defineCommands({
+  'contract.sign': {
+    name: t('邻户签字', 'A neighbouring household signs'),
+    schema: {
+      type: 'object',
+      required: ['household'],
+      properties: { household: text },
+      additionalProperties: false,
+    },
+  },
+  'contract.approve': {
+    name: t('社区审核生效', 'Approve (community)'),
+    schema: { type: 'object', additionalProperties: false },
+  },
+  'contract.revoke': {
+    name: t('撤销', 'Revoke'),
+    schema: {
+      type: 'object',
+      required: ['reason'],
+      properties: { reason: text },
+      additionalProperties: false,
+    },
+  },
+  'deadline.due': { name: t('复查提醒', 'Review reminder'), schema: { type: 'object' }, internal: true },
+});
+
+/** The machine's events (`{ type, at, actor, input }`), each input inferred from its command's schema. */
+type ContractEvent = CommandEvents<typeof contractCommands>;
 
 /** What the submitter sends (the runtime adds the case id, the time and the submitter: {@link MachineInput}). */
 export interface ContractInput {
@@ -147,7 +175,6 @@ export function createResidentContractsMachine(env: ProcessEnv) {
   });
 }
 
-const text = { type: 'string', minLength: 1, maxLength: 200 } as const;
 const unitId = { type: 'string', pattern: '^[a-z0-9-]{1,40}$' } as const;
 
 /** The process definition the runtime and the server register. */
@@ -172,39 +199,7 @@ export const residentContractsProcess: ProcessDefinition<ContractContext> = {
       required: { type: 'integer', minimum: 1, maximum: 50 },
     },
   },
-  commands: [
-    {
-      type: 'contract.sign',
-      name: { zh: '邻户签字', en: 'A neighbouring household signs' },
-      inputSchema: {
-        type: 'object',
-        required: ['household'],
-        properties: { household: text },
-        additionalProperties: false,
-      },
-    },
-    {
-      type: 'contract.approve',
-      name: { zh: '社区审核生效', en: 'Approve (community)' },
-      inputSchema: { type: 'object', additionalProperties: false },
-    },
-    {
-      type: 'contract.revoke',
-      name: { zh: '撤销', en: 'Revoke' },
-      inputSchema: {
-        type: 'object',
-        required: ['reason'],
-        properties: { reason: text },
-        additionalProperties: false,
-      },
-    },
-    {
-      type: 'deadline.due',
-      name: { zh: '复查提醒', en: 'Review reminder' },
-      inputSchema: { type: 'object' },
-      internal: true,
-    },
-  ],
+  commands: contractCommands.list,
   states: {
     signing: { name: { zh: '征集签字', en: 'Collecting signatures' } },
     inForce: { name: { zh: '已生效', en: 'In force' } },

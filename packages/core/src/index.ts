@@ -33,5 +33,15 @@ export {
 export { FIELD_LABELS } from './processes/contract/fieldLabels.js';
 export * from './processes/contract/deadlines.js';
 export { createProcessEnv, readFacts, type DecisionRecorder } from './processes/contract/env.js';
+export {
+  defineCommands,
+  type CommandEvents,
+  type CommandInputs,
+  type CommandSet,
+  type CommandSpec,
+  type DefineCommandsOptions,
+  type FromSchema,
+  type SchemaNode,
+} from './processes/contract/commands.js';
 export * from './processes/index.js';
 export * from './runtime/index.js';

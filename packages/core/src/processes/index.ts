@@ -17,9 +17,27 @@ export {
   propertyCoordinationParties,
 } from './propertyCoordination/index.js';
 export { propertyCoordinationContextSchema } from './propertyCoordination/index.js';
-export { createGridEscalationMachine, type GridEscalationContext } from './gridEscalation/index.js';
-export { createPropertyCoordinationMachine } from './propertyCoordination/index.js';
-export { createAppealEvaluationMachine } from './appealEvaluation/index.js';
+export {
+  createGridEscalationMachine,
+  type GridEscalationContext,
+  type GridEscalationEvent,
+  type GridEscalationInput,
+  type GridEscalationMachineInput,
+} from './gridEscalation/index.js';
+export {
+  createPropertyCoordinationMachine,
+  type PropertyCoordinationContext,
+  type PropertyCoordinationEvent,
+  type PropertyCoordinationInput,
+  type PropertyCoordinationMachineInput,
+} from './propertyCoordination/index.js';
+export {
+  createAppealEvaluationMachine,
+  type AppealEvaluationContext,
+  type AppealEvaluationEvent,
+  type AppealEvaluationInput,
+  type AppealEvaluationMachineInput,
+} from './appealEvaluation/index.js';
 
 /** The three processes every runtime runs unless told otherwise. */
 export const builtInProcesses: readonly ProcessDefinition[] = [

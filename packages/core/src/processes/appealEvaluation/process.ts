@@ -1,33 +1,15 @@
 import { t } from '../../i18n.js';
-import { commandDef } from '../../policy/commands.js';
 import type { Policy } from '../../policy/types.js';
 import type { Problem } from '../../problems.js';
 import type { CaseSummary, CommandDef, JsonSchema, ProcessDefinition } from '../contract/types.js';
+import { appealEvaluationCommandSet } from './commands.js';
 import { createAppealEvaluationMachine } from './machine.js';
+import { id, text, unit } from './schemas.js';
 import type { AppealEvaluationContext } from './types.js';
 
 /*
  * Process 3 as the runtime sees it: the machine plus the schemas, command list, state names and summary.
  */
-
-/** An id (dots alone are refused: an id may become a URL path segment, where `.` and `..` are dot segments). */
-const id = { type: 'string', minLength: 1, maxLength: 100, pattern: '^(?!\\.+$)[A-Za-z0-9_.:-]+$' } as const;
-const unit = {
-  type: 'string',
-  minLength: 3,
-  maxLength: 120,
-  pattern: '^[a-z_]+:[A-Za-z0-9_.-]+$',
-  description: '`kind:id`, e.g. `department:urban_management`.',
-} as const;
-const text = (maxLength: number, minLength = 1) => ({ type: 'string', minLength, maxLength }) as const;
-const note = text(2000, 0);
-
-const obj = (properties: Record<string, unknown>, required: string[] = []): JsonSchema => ({
-  type: 'object',
-  properties,
-  ...(required.length > 0 ? { required } : {}),
-  additionalProperties: false,
-});
 
 /** JSON Schema (2020-12) of an evaluation's submission: one evaluation per response (一事一评). */
 export const appealEvaluationInputSchema: JsonSchema = {
@@ -49,59 +31,8 @@ export const appealEvaluationInputSchema: JsonSchema = {
   additionalProperties: false,
 };
 
-const cmd = (type: string, inputSchema: JsonSchema): CommandDef => {
-  const label = commandDef(type)?.label;
-  if (label === undefined) throw new Error(`Unknown command ${type}`);
-  return { type, name: label, inputSchema };
-};
-
-/** The commands of Process 3 with their input schemas. */
-export const appealEvaluationCommands: CommandDef[] = [
-  cmd(
-    'evaluation.rate',
-    obj(
-      {
-        rating: { ...id, description: 'A code of `policy.evaluation.scale`.' },
-        solved: { type: 'boolean' },
-        reason: { ...id, description: 'Why unsatisfied, e.g. a code of `policy.evaluation.controllableReasons`.' },
-        controllable: {
-          type: 'boolean',
-          description: 'Within the unit’s control (default: whether the reason is a controllable one).',
-        },
-        comment: note,
-      },
-      ['rating', 'solved'],
-    ),
-  ),
-  cmd(
-    'evaluation.revisit.attempt',
-    obj({ channel: { type: 'string', enum: ['phone', 'sms', 'app'] }, reached: { type: 'boolean' }, note }, [
-      'channel',
-      'reached',
-    ]),
-  ),
-  cmd('evaluation.revisit.unreachable', obj({ note })),
-  cmd('evaluation.appeal', obj({ reason: text(2000) }, ['reason'])),
-  cmd(
-    'evaluation.appeal.decide',
-    obj(
-      {
-        upheld: { type: 'boolean' },
-        note: text(2000),
-        correctedRating: {
-          ...id,
-          description: 'For an upheld appeal: the corrected rating; leave out to exclude the rating.',
-        },
-        correctedSolved: { type: 'boolean' },
-      },
-      ['upheld', 'note'],
-    ),
-  ),
-  cmd('evaluation.exclusion.request', obj({ reason: text(2000) }, ['reason'])),
-  cmd('evaluation.exclusion.approve', obj({ approved: { type: 'boolean' }, note }, ['approved'])),
-  cmd('evaluation.notice.propose', obj({ reason: text(2000) }, ['reason'])),
-  cmd('evaluation.notice.approve', obj({ approved: { type: 'boolean' }, note }, ['approved'])),
-];
+/** The commands of Process 3 with their input schemas (declared once in `commands.ts`). */
+export const appealEvaluationCommands: CommandDef[] = appealEvaluationCommandSet.list;
 
 /**
  * Names of every state, keyed by state path. `final` marks an evaluation with its outcome: `rated` (its

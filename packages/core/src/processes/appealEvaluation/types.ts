@@ -1,4 +1,4 @@
-import type { Actor, CaseEvent, ProcessContextBase } from '../contract/types.js';
+import type { Actor, ProcessContextBase } from '../contract/types.js';
 
 /**
  * The types of the appeal evaluation process: its submission, machine input, context (revisit attempts, ratings,
@@ -136,22 +136,8 @@ export interface AppealEvaluationContext extends ProcessContextBase {
   times: EvaluationTimes;
 }
 
-export type AppealEvaluationEvent =
-  | CaseEvent<
-      'evaluation.rate',
-      { rating: string; solved: boolean; reason?: string; controllable?: boolean; comment?: string }
-    >
-  | CaseEvent<'evaluation.revisit.attempt', { channel: RevisitChannel; reached: boolean; note?: string }>
-  | CaseEvent<'evaluation.revisit.unreachable', { note?: string }>
-  | CaseEvent<'evaluation.appeal', { reason: string }>
-  | CaseEvent<
-      'evaluation.appeal.decide',
-      { upheld: boolean; note: string; correctedRating?: string; correctedSolved?: boolean }
-    >
-  | CaseEvent<'evaluation.exclusion.request', { reason: string }>
-  | CaseEvent<'evaluation.exclusion.approve', { approved: boolean; note?: string }>
-  | CaseEvent<'evaluation.notice.propose', { reason: string }>
-  | CaseEvent<'evaluation.notice.approve', { approved: boolean; note?: string }>;
+// The commands' inputs and the machine's events follow from the commands' declarations (`commands.ts`).
+export type { AppealEvaluationCommandInputs, AppealEvaluationEvent } from './commands.js';
 
 /** The role that adjudicates appeals and approves exclusions and public notices. */
 export const ASSESSOR_ROLE = 'assessor';

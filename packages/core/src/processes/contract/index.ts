@@ -14,6 +14,7 @@
  * - `step.ts` — pure transitions without executing effects ({@link createPureStepper}).
  * - `deadlines.ts` — pure helpers over a context's deadline list.
  * - `fieldLabels.ts` — shared labels of common input fields for forms.
+ * - `commands.ts` — {@link defineCommands}: a command declared once (list, input types, machine events).
  * - `assertEvent.ts` — the one way machines narrow events (and why).
  *
  * @module
@@ -24,3 +25,4 @@ export * from './step.js';
 export * from './deadlines.js';
 export * from './fieldLabels.js';
 export * from './assertEvent.js';
+export * from './commands.js';

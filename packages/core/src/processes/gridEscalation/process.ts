@@ -1,8 +1,9 @@
 import { t } from '../../i18n.js';
-import type { CaseSummary, CommandDef, JsonSchema, ProcessDefinition } from '../contract/types.js';
+import type { CaseSummary, CommandDef, ProcessDefinition } from '../contract/types.js';
+import { gridEscalationCommandSet } from './commands.js';
 import { recomputeDeadlines } from './deadlines.js';
 import { createGridEscalationMachine } from './machine.js';
-import { gridEscalationInputSchema, idString, isRecord, validateGridEscalationInput } from './submission.js';
+import { gridEscalationInputSchema, isRecord, validateGridEscalationInput } from './submission.js';
 import type { GridEscalationContext } from './types.js';
 
 /**
@@ -16,144 +17,13 @@ import type { GridEscalationContext } from './types.js';
  * Commands
  * ---------------------------------------------------------------------------------------------------------- */
 
-const note = { type: 'string', maxLength: 2000 } as const;
-const requiredNote = { type: 'string', minLength: 1, maxLength: 2000 } as const;
-const isoDuration = {
-  type: 'string',
-  maxLength: 64,
-  pattern: '^P(?!$)(\\d+W)?(\\d+D)?(T(?=\\d)(\\d+H)?(\\d+M)?(\\d+S)?)?$',
-  description: 'ISO 8601 duration, e.g. PT4H, P2D',
-} as const;
-const levelCode = { enum: ['building', 'grid', 'compound', 'community', 'street', 'department', 'district'] } as const;
-
-const object = (properties: Record<string, unknown>, required: string[] = []): JsonSchema => ({
-  type: 'object',
-  additionalProperties: false,
-  properties,
-  ...(required.length > 0 ? { required } : {}),
-});
-
-const command = (type: string, zh: string, en: string, inputSchema: JsonSchema, internal = false): CommandDef => ({
-  type,
-  name: t(zh, en),
-  inputSchema,
-  ...(internal ? { internal: true } : {}),
-});
-
 /**
- * The commands of the process, with JSON Schemas of their inputs; `internal` ones are sent by the runtime
- * (deadlines) or by other cases' effects (`case.duplicate.link`, `case.reopen`).
+ * The commands of the process, with JSON Schemas of their inputs (declared once in `commands.ts`).
  *
  * @example
  * gridEscalationCommands.find((c) => c.type === 'case.whistle')?.inputSchema.required; // ['kind', 'departments']
  */
-export const gridEscalationCommands: CommandDef[] = [
-  command('case.triage.file', '立案', 'file the case', object({ urgency: idString, note })),
-  command(
-    'case.triage.cancel',
-    '作废无效上报',
-    'cancel an invalid report',
-    object({ reason: requiredNote }, ['reason']),
-  ),
-  command('case.triage.merge', '合并重复件', 'merge a duplicate', object({ caseId: idString, note }, ['caseId'])),
-  command(
-    'case.dispatch',
-    '改派',
-    'dispatch to another unit',
-    object({ level: levelCode, department: idString, note }, ['level']),
-  ),
-  command('case.sign', '签收', 'sign for the order', object({ note })),
-  command(
-    'case.contact',
-    '联系诉求人',
-    'contact the requester',
-    object({ method: { enum: ['phone', 'visit', 'sms', 'app'] }, note }),
-  ),
-  command('case.start', '开始处置', 'start handling', object({ note })),
-  command(
-    'case.return',
-    '退单',
-    'return the order',
-    object({ reason: { enum: ['wrong_locality', 'unclear_ownership', 'overlapping_duties'] }, note: requiredNote }, [
-      'reason',
-      'note',
-    ]),
-  ),
-  command(
-    'case.return.accept',
-    '同意退单',
-    'accept a return',
-    object({
-      level: levelCode,
-      department: idString,
-      units: object({ grid: idString, community: idString, street: idString, compound: idString, building: idString }),
-      note,
-    }),
-  ),
-  command(
-    'case.return.overrule',
-    '驳回退单并强制派遣',
-    'overrule a return and force-assign',
-    object({ note: requiredNote }, ['note']),
-  ),
-  command(
-    'case.extension.request',
-    '申请延期',
-    'request an extension',
-    object({ duration: isoDuration, reason: requiredNote }, ['duration', 'reason']),
-  ),
-  command('case.extension.approve', '批准延期', 'approve an extension', object({ note })),
-  command('case.extension.deny', '驳回延期', 'deny an extension', object({ note })),
-  command('case.park', '挂账', 'park the case', object({ reason: requiredNote }, ['reason'])),
-  command('case.remind', '催办', 'send a reminder', object({ note })),
-  command(
-    'case.whistle',
-    '吹哨',
-    'blow the whistle',
-    object(
-      {
-        kind: { enum: ['routine', 'tough', 'emergency'] },
-        departments: { type: 'array', items: idString, minItems: 1, maxItems: 50, uniqueItems: true },
-        note,
-      },
-      ['kind', 'departments'],
-    ),
-  ),
-  command('case.checkin', '部门报到', 'check in (department)', object({ department: idString, note }, ['department'])),
-  command(
-    'case.department.done',
-    '部门办结',
-    'finish the department’s part',
-    object({ department: idString, note }, ['department']),
-  ),
-  command(
-    'case.feedback',
-    '反馈处置结果',
-    'feed back the result',
-    object({ note: requiredNote, resolved: { type: 'boolean' } }, ['note']),
-  ),
-  command('case.verify.pass', '核查通过', 'pass verification', object({ note })),
-  command('case.verify.fail', '核查不通过', 'fail verification', object({ note: requiredNote }, ['note'])),
-  command('case.close', '结案', 'close the case', object({ note })),
-  command('case.archive', '归档', 'archive the case', object({ note })),
-  command('case.escalate', '上报上级', 'escalate one level', object({ reason: requiredNote }, ['reason'])),
-  command(
-    'case.reopen',
-    '重新打开（重办）',
-    'reopen for redo',
-    object({ reason: note, evaluationCaseId: idString }),
-    true,
-  ),
-  command('case.duplicate.link', '登记重复件', 'record a duplicate', object({ caseId: idString }, ['caseId']), true),
-  command('case.evaluation.link', '登记评价', 'link an evaluation', object({ caseId: idString }, ['caseId']), true),
-  command(
-    'deadline.due',
-    '时限到期',
-    'deadline due',
-    object({ deadlineId: idString, kind: idString }, ['deadlineId', 'kind']),
-    true,
-  ),
-];
+export const gridEscalationCommands: CommandDef[] = gridEscalationCommandSet.list;
 
 /* ------------------------------------------------------------------------------------------------------------
  * States and summary

@@ -1,5 +1,5 @@
 import type { Counting } from '../../policy/types.js';
-import type { Actor, CaseEvent, ProcessContextBase } from '../contract/types.js';
+import type { Actor, ProcessContextBase } from '../contract/types.js';
 
 /**
  * The types of the grid escalation process: its submission, machine input, context (with the records it
@@ -263,47 +263,5 @@ export interface GridEscalationContext extends ProcessContextBase {
   redoCount: number;
 }
 
-/** The inputs of the events this machine accepts, by event type. */
-export interface GridEscalationCommandInputs {
-  'case.triage.file': { urgency?: string; note?: string };
-  'case.triage.cancel': { reason: string };
-  'case.triage.merge': { caseId: string; note?: string };
-  'case.dispatch': { level: string; department?: string; note?: string };
-  'case.sign': { note?: string };
-  'case.contact': { method?: string; note?: string };
-  'case.start': { note?: string };
-  'case.return': { reason: ReturnReason; note: string };
-  'case.return.accept': { level?: string; department?: string; units?: Partial<GridCaseUnits>; note?: string };
-  'case.return.overrule': { note: string };
-  'case.extension.request': { duration: string; reason: string };
-  'case.extension.approve': { note?: string };
-  'case.extension.deny': { note?: string };
-  'case.park': { reason: string };
-  'case.remind': { note?: string };
-  'case.whistle': { kind: WhistleKind; departments: string[]; note?: string };
-  'case.checkin': { department: string; note?: string };
-  'case.department.done': { department: string; note?: string };
-  'case.feedback': { note: string; resolved?: boolean };
-  'case.verify.pass': { note?: string };
-  'case.verify.fail': { note: string };
-  'case.close': { note?: string };
-  'case.reopen': { reason?: string; evaluationCaseId?: string };
-  'case.archive': { note?: string };
-  'case.escalate': { reason: string };
-  'case.duplicate.link': { caseId: string };
-  'case.evaluation.link': { caseId: string };
-  'deadline.due': { deadlineId: string; kind: string };
-}
-
-/** Every event type the machine accepts. */
-export type GridEscalationEventType = keyof GridEscalationCommandInputs;
-
-/**
- * The events of the machine: `{ type, at, actor, input }` with the input of each type.
- *
- * @example
- * const e: GridEscalationEvent = { type: 'case.whistle', at, actor, input: { kind: 'tough', departments: ['fire'] } };
- */
-export type GridEscalationEvent = {
-  [K in GridEscalationEventType]: CaseEvent<K, GridEscalationCommandInputs[K]>;
-}[GridEscalationEventType];
+// The commands' inputs and the machine's events follow from the commands' declarations (`commands.ts`).
+export type { GridEscalationCommandInputs, GridEscalationEvent, GridEscalationEventType } from './commands.js';

@@ -1,7 +1,7 @@
 /**
  * Process 2 — three-party property coordination (三方联动, "1+2+N"), one folder: the process definition the runtime
  * registers (`process.ts`: submit schema, commands, parties, states, summary), the JSON Schema of its context
- * (`contextSchema.ts`), its types (`types.ts`), its machine (`machine.ts`, with its named `guards.ts` and
+ * (`contextSchema.ts`), its types (`types.ts`), the commands, each declared once (`commands.ts`), its machine (`machine.ts`, with its named `guards.ts` and
  * `actions.ts` and the policy checks both share, `checks.ts`), how the owners' vote counts (`ownersVote.ts`, Civil
  * Code art. 278), the meeting's decision rules (`decisionRules.ts`), its deadlines (`deadlines.ts`), queries over
  * a matter (`matter.ts`) and the street case an escalation opens (`streetEscalation.ts`).
@@ -11,6 +11,7 @@
 export * from './types.js';
 export * from './machine.js';
 export * from './contextSchema.js';
+export { propertyCoordinationCommandSet } from './commands.js';
 export * from './process.js';
 export * from './ownersVote.js';
 export * from './decisionRules.js';

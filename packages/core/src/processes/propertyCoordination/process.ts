@@ -1,5 +1,4 @@
-import { type LocalizedText, t } from '../../i18n.js';
-import { commandDef } from '../../policy/commands.js';
+import { t } from '../../i18n.js';
 import type { Policy } from '../../policy/types.js';
 import type { Problem } from '../../problems.js';
 import type {
@@ -10,7 +9,9 @@ import type {
   PartyDef,
   ProcessDefinition,
 } from '../contract/types.js';
+import { propertyCoordinationCommandSet } from './commands.js';
 import { createPropertyCoordinationMachine } from './machine.js';
+import { id, obj, text } from './schemas.js';
 import { itemToComplete, openActionItems } from './matter.js';
 import type { PropertyCoordinationContext } from './types.js';
 import { propertyCoordinationContextSchema } from './contextSchema.js';
@@ -19,24 +20,6 @@ import { propertyCoordinationContextSchema } from './contextSchema.js';
  * Process 2 as the runtime sees it: the machine plus the schemas, command list, state names and summary that
  * generic UIs, permissions and stores need.
  */
-
-/** An id (dots alone are refused: an id may become a URL path segment, where `.` and `..` are dot segments). */
-const id = { type: 'string', minLength: 1, maxLength: 100, pattern: '^(?!\\.+$)[A-Za-z0-9_.:-]+$' } as const;
-const text = (maxLength: number, minLength = 1) => ({ type: 'string', minLength, maxLength }) as const;
-const epochMs = (description: string) => ({ type: 'integer', minimum: 0, description }) as const;
-const note = text(2000, 0);
-const party = {
-  ...id,
-  description:
-    'A party code (`community`, `owners_committee`, `property_company`) or an invited unit (`department:housing`).',
-};
-
-const obj = (properties: Record<string, unknown>, required: string[] = []): JsonSchema => ({
-  type: 'object',
-  properties,
-  ...(required.length > 0 ? { required } : {}),
-  additionalProperties: false,
-});
 
 /** JSON Schema (2020-12) of a matter's submission. */
 export const propertyCoordinationInputSchema: JsonSchema = {
@@ -63,121 +46,8 @@ export const propertyCoordinationInputSchema: JsonSchema = {
   additionalProperties: false,
 };
 
-const cmd = (type: string, inputSchema: JsonSchema, internal = false, name?: LocalizedText): CommandDef => {
-  const label = name ?? commandDef(type)?.label;
-  if (label === undefined) throw new Error(`Unknown command ${type}`);
-  return { type, name: label, inputSchema, ...(internal ? { internal } : {}) };
-};
-
-const vote = { type: 'string', enum: ['yes', 'no', 'abstain'] } as const;
-const nonNegative = { type: 'number', minimum: 0 } as const;
-const count = { type: 'integer', minimum: 0 } as const;
-
 /** The commands of Process 2 with their input schemas. */
-export const propertyCoordinationCommands: CommandDef[] = [
-  cmd(
-    'matter.triage.routine',
-    obj({ note, dueAt: epochMs('When the property company must be done (default: `actionItemDays` working days).') }),
-  ),
-  cmd('matter.triage.consult', obj({ note })),
-  cmd('matter.preconsult.done', obj({ note })),
-  cmd(
-    'matter.meeting.schedule',
-    obj(
-      {
-        meetingAt: epochMs('Meeting time; at least `coordination.noticeDays` days after now.'),
-        invited: { type: 'array', items: party, uniqueItems: true, maxItems: 20, description: 'The N invited units.' },
-        place: text(200),
-      },
-      ['meetingAt'],
-    ),
-  ),
-  cmd('matter.meeting.confirm', obj({ party }, ['party'])),
-  cmd(
-    'matter.meeting.attend',
-    obj(
-      {
-        party,
-        reason: {
-          ...text(500),
-          description:
-            'Given when the convener (the community) records the presence of another party, e.g. one without a login.',
-        },
-      },
-      ['party'],
-    ),
-  ),
-  cmd('matter.meeting.hold', obj({ note })),
-  cmd(
-    'matter.resolution.adopt',
-    obj(
-      {
-        decision: text(4000),
-        votes: {
-          type: 'object',
-          maxProperties: 30,
-          propertyNames: party,
-          additionalProperties: vote,
-          description: 'Vote of each party present.',
-        },
-      },
-      ['decision', 'votes'],
-    ),
-  ),
-  cmd('matter.resolution.sign', obj({ party }, ['party'])),
-  cmd('matter.no_consensus', obj({ reason: text(2000, 0) })),
-  cmd(
-    'matter.escalate.street',
-    obj({
-      reason: text(2000, 0),
-      category: id,
-      urgency: id,
-      attributes: {
-        type: 'object',
-        maxProperties: 100,
-        additionalProperties: { type: ['string', 'number'], maxLength: 4000 },
-      },
-    }),
-  ),
-  cmd('matter.escalate.mediation', obj({ reason: text(2000, 0) })),
-  cmd('matter.escalate.vote', obj({ reason: text(2000, 0) })),
-  cmd(
-    'matter.vote.record',
-    obj(
-      {
-        totalArea: nonNegative,
-        totalOwners: count,
-        participatingArea: nonNegative,
-        participatingOwners: count,
-        yesArea: nonNegative,
-        yesOwners: count,
-      },
-      ['totalArea', 'totalOwners', 'participatingArea', 'participatingOwners', 'yesArea', 'yesOwners'],
-    ),
-  ),
-  cmd(
-    'matter.action.add',
-    obj({ id, party, title: text(200), dueAt: epochMs('Due date (default: `actionItemDays` working days).') }, [
-      'id',
-      'party',
-      'title',
-    ]),
-  ),
-  cmd(
-    'matter.action.done',
-    obj({ id: { ...id, description: 'The item (may be left out when only one is open).' }, note }),
-  ),
-  cmd('matter.publicise', obj({ note, until: epochMs('End of the publicity period.') })),
-  cmd('matter.verify', obj({ passed: { type: 'boolean' }, note }, ['passed'])),
-  cmd('matter.close', obj({ note })),
-  cmd('matter.linked', obj({ caseId: id }, ['caseId']), true, t('关联街道案件', 'link the street case')),
-  cmd(
-    'deadline.due',
-    obj({ deadlineId: text(200), kind: text(50) }, ['deadlineId', 'kind']),
-    true,
-    t('期限到期', 'deadline due'),
-  ),
-];
+export const propertyCoordinationCommands: CommandDef[] = propertyCoordinationCommandSet.list;
 
 /** The convener of three-party meetings: the community party organisation / residents' committee. */
 export const CONVENER_PARTY = 'community';

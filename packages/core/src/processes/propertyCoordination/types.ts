@@ -1,5 +1,5 @@
 import type { CoordinationPolicy, DecisionRule } from '../../policy/types.js';
-import type { Actor, CaseEvent, DeadlineDueEvent, ProcessContextBase } from '../contract/types.js';
+import type { Actor, ProcessContextBase } from '../contract/types.js';
 
 /**
  * The types of the three-party property coordination process (三方联动, "1+2+N"): its submission, machine
@@ -196,8 +196,6 @@ export interface PropertyCoordinationContext extends ProcessContextBase {
   times: CoordinationTimes;
 }
 
-type Empty = Record<string, never>;
-
 /** What `matter.escalate.street` may say about the street-level case it creates. */
 export interface StreetEscalationInput {
   reason?: string;
@@ -207,30 +205,8 @@ export interface StreetEscalationInput {
   /** The category's attribute values (default: filled from the matter). */
   attributes?: Record<string, string | number>;
 }
-type NoteInput = { note?: string };
-
-export type PropertyCoordinationEvent =
-  | CaseEvent<'matter.triage.routine', NoteInput & { dueAt?: number }>
-  | CaseEvent<'matter.triage.consult', NoteInput>
-  | CaseEvent<'matter.preconsult.done', NoteInput>
-  | CaseEvent<'matter.meeting.schedule', { meetingAt: number; invited?: string[]; place?: string }>
-  | CaseEvent<'matter.meeting.confirm', { party: string }>
-  | CaseEvent<'matter.meeting.attend', { party: string; reason?: string }>
-  | CaseEvent<'matter.meeting.hold', NoteInput>
-  | CaseEvent<'matter.resolution.adopt', { decision: string; votes: Record<string, PartyVote> }>
-  | CaseEvent<'matter.resolution.sign', { party: string }>
-  | CaseEvent<'matter.no_consensus', { reason?: string }>
-  | CaseEvent<'matter.escalate.street', StreetEscalationInput>
-  | CaseEvent<'matter.escalate.mediation', { reason?: string }>
-  | CaseEvent<'matter.escalate.vote', { reason?: string }>
-  | CaseEvent<'matter.linked', { caseId: string }>
-  | CaseEvent<'matter.vote.record', OwnersVoteTotals>
-  | CaseEvent<'matter.action.add', { id: string; party: string; title: string; dueAt?: number }>
-  | CaseEvent<'matter.action.done', NoteInput & { id?: string }>
-  | CaseEvent<'matter.publicise', NoteInput & { until?: number }>
-  | CaseEvent<'matter.verify', NoteInput & { passed: boolean }>
-  | CaseEvent<'matter.close', NoteInput | Empty>
-  | DeadlineDueEvent;
+// The commands' inputs and the machine's events follow from the commands' declarations (`commands.ts`).
+export type { PropertyCoordinationCommandInputs, PropertyCoordinationEvent } from './commands.js';
 
 /**
  * Coordination settings the machine honours beyond {@link CoordinationPolicy}. `overdueActionsEscalate`: when
