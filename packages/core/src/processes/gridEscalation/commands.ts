@@ -146,6 +146,8 @@ export type GridEscalationEventType = keyof GridEscalationCommandInputs;
  * The events of the machine: `{ type, at, actor, input }` with the input of each type.
  *
  * @example
- * const e: GridEscalationEvent = { type: 'case.whistle', at, actor, input: { kind: 'tough', departments: ['fire'] } };
+ * const at = clock.now();
+ * const e: GridEscalationEvent = { type: 'case.whistle', at, actor: SYSTEM_ACTOR, input: { kind: 'tough', departments: ['fire'] } };
+ * e.input.departments; // ['fire']
  */
 export type GridEscalationEvent = CommandEvents<typeof gridEscalationCommandSet>;

@@ -59,7 +59,11 @@ export interface GridEscalationInput {
  * The machine input: the submission plus what the runtime knows of the new case.
  *
  * @example
- * initialTransition(machine, { ...submission, caseId: 'c-1', at: clock.now(), actor });
+ * const input: GridEscalationMachineInput = {
+ *   category: 'noise', title: '夜间施工噪声', description: '…', source: 'patrol', anonymous: false, reporter: {},
+ *   units: { grid: 'g-01', community: 'c-01', street: 's-01' }, caseId: 'c-1', at: clock.now(), actor: SYSTEM_ACTOR,
+ * };
+ * input.at === clock.now(); // true
  */
 export interface GridEscalationMachineInput extends GridEscalationInput {
   /** This case's id (used in effects, e.g. linking a duplicate to its original). */
