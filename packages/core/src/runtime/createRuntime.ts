@@ -139,8 +139,12 @@ export interface Runtime {
  *   policies: createPolicyRegistry([createDefaultPolicy()]),
  *   processes: builtInProcesses,
  * });
- * const c = await runtime.submit({ process: 'gridEscalation', input, actor });
- * await runtime.send(c.id, { type: 'case.triage.file' }, { actor: dispatcher, expectedVersion: c.version });
+ * const gridWorker = { id: 'u-grid-1', roles: ['grid_worker'], units: ['grid:g-01', 'community:c-01', 'street:s-01'] };
+ * const c = await runtime.submit({ process: 'gridEscalation', input: noiseReport, actor: gridWorker });
+ * c.state; // 'triage'
+ * const staff = { id: 'u-comm', roles: ['community_staff'], units: ['community:c-01', 'street:s-01'] };
+ * (await runtime.send(c.id, { type: 'case.triage.file' }, { actor: staff, expectedVersion: c.version })).state;
+ * // 'handling.dispatched'
  */
 export function createRuntime(options: RuntimeOptions): Runtime {
   const { store, clock } = options;

@@ -221,6 +221,7 @@ function ruleName(policy: Policy | null, key: string): LocalizedText | undefined
  * them (none without a policy).
  *
  * @example
+ * const machine = createGridEscalationMachine(createProcessEnv(policy, { decisions: [] }));
  * const d = describeProcess(gridEscalationProcess, machine, policy);
  * d.transitions.find((t) => t.guard === 'canEscalate')?.rules; // ['escalate']
  */

@@ -39,7 +39,9 @@ export function distanceMeters(a: { lng: number; lat: number }, b: { lng: number
  * recent, and nearby when locations are known. Best first.
  *
  * @example
- * suggestDuplicates(openCases, { category: 'noise', location: { lng: 118.27, lat: 33.96 }, at: clock.now() });
+ * // `signed`: a noise report filed at 09:00 on Monday 2 March 2026 and signed by the grid 30 minutes later
+ * const near = { category: 'noise', location: { lng: 118.3005, lat: 33.9601 }, at: signed.record.createdAt + 3_600_000 };
+ * suggestDuplicates([signed.record], near); // [{ title: '夜间施工噪声', distanceMeters: 47, ageHours: 1, … }]
  */
 export function suggestDuplicates(
   candidates: readonly CaseRecord[],

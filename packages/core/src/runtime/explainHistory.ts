@@ -107,7 +107,9 @@ export function explainDecision(d: Decision, policy: Policy, locale: Locale, pro
  * custom rules are explained with their names.
  *
  * @example
- * explainEntry(entry, policy, 'zh').decisions[0].explanation; // '已超时：处理已用时 49 小时，超过时限 48 小时，且尚未办结'
+ * // `signed`: a noise report filed at 09:00 on Monday 2 March 2026 and signed by the grid 30 minutes later
+ * const filing = signed.history.find((e) => e.command === 'case.triage.file')!;
+ * explainEntry(filing, policy, 'zh').decisions[0]?.explanation; // '其余事项先由网格处置：默认成立，派往网格'
  */
 export function explainEntry(
   entry: HistoryEntry,

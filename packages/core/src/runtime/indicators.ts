@@ -142,7 +142,9 @@ function calendarOf(policy: Policy): BusinessCalendar {
  *   and the units of the case's area; a lower level's rating (下评上) only for the rated unit.
  *
  * @example
- * indicatorEvents(policy, record, history); // [{ kind: 'filed', at, units: ['grid:g-01', …] }, …]
+ * // `signed`: a noise report filed at 09:00 on Monday 2 March 2026 and signed by the grid 30 minutes later
+ * indicatorEvents(policy, signed.record, signed.history).map((e) => e.kind);
+ * // ['filed', 'filedInTime', 'due', 'dispatched', 'signedInTime']
  */
 export function indicatorEvents(
   policy: Policy,
@@ -275,7 +277,15 @@ function evaluationEvents(policy: Policy, record: CaseRecord, entries: readonly 
  * Counts indicator events whose time is in [from, to) (and that count for `unit`, when given).
  *
  * @example
- * countIndicatorEvents(events, march, april, 'grid:g-01').signedInTime; // 12
+ * const march = Date.parse('2026-03-01T00:00:00+08:00');
+ * const april = Date.parse('2026-04-01T00:00:00+08:00');
+ * const events = [
+ *   { kind: 'signedInTime', at: Date.parse('2026-03-02T09:30:00+08:00'), units: ['grid:g-01', 'community:c-01'] },
+ *   { kind: 'signedInTime', at: Date.parse('2026-03-03T10:00:00+08:00'), units: ['grid:g-02', 'community:c-01'] },
+ *   { kind: 'signedInTime', at: Date.parse('2026-04-01T09:00:00+08:00'), units: ['grid:g-01', 'community:c-01'] },
+ * ] as const;
+ * countIndicatorEvents(events, march, april, 'grid:g-01').signedInTime; // 1
+ * countIndicatorEvents(events, march, april, 'community:c-01').signedInTime; // 2
  */
 export function countIndicatorEvents(
   events: Iterable<IndicatorEvent>,
@@ -309,7 +319,10 @@ let sharedEngine: RuleEngine | undefined;
  * The report of counts: the policy's indicator formulas over them, and the weighted composite score.
  *
  * @example
- * indicatorReport(policy, counts, { from, to, unit: 'street:s-01' }).score; // 87.5
+ * const counts = { ...emptyIndicatorCounts(), dispatched: 4, signedInTime: 3, contactedInTime: 4, due: 4, closed: 4, closedOnTime: 3 };
+ * const report = indicatorReport(policy, counts, { from: 0, to: 1, unit: 'street:s-01' });
+ * report.indicators.find((i) => i.code === 'timely_signing_rate')?.value; // 0.75
+ * report.indicators.find((i) => i.code === 'satisfaction_rate')?.value; // null (nothing rated)
  */
 export function indicatorReport(
   policy: Policy,
@@ -347,8 +360,12 @@ export function indicatorReport(
  * [from, to) by {@link countIndicatorEvents}, then the policy's formulas and weights ({@link indicatorReport}).
  *
  * @example
- * const report = computeIndicators({ policy, cases, history, from, to, unit: 'grid:g-01' });
- * report.indicators.find((i) => i.code === 'response_rate')?.value; // 0.95
+ * // `signed`: a noise report filed at 09:00 on Monday 2 March 2026 and signed by the grid 30 minutes later
+ * const { record, history } = signed;
+ * const march = { from: Date.parse('2026-03-01T00:00:00+08:00'), to: Date.parse('2026-04-01T00:00:00+08:00') };
+ * const report = computeIndicators({ policy, cases: [record], history, ...march, unit: 'grid:g-01' });
+ * report.indicators.find((i) => i.code === 'timely_signing_rate')?.value; // 1
+ * report.indicators.find((i) => i.code === 'response_rate')?.value; // 0 (nobody contacted the reporter yet)
  */
 export function computeIndicators(input: IndicatorInput): IndicatorReport {
   const { policy, from, to, unit } = input;
