@@ -76,7 +76,6 @@ const PENDING = new Set([
   'createAppealEvaluationMachine',
   'createGridEscalationMachine',
   'createPropertyCoordinationMachine',
-  'explainRule',
   'gridEscalationProcess',
   'propertyCoordinationActingParties',
   'propertyCoordinationProcess',

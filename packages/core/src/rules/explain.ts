@@ -18,7 +18,7 @@ export { traceRule, type TraceLiteral, type TraceNode } from './traceRule.js';
  *   logic: { and: [{ '>': [{ var: 'case.elapsedHours' }, { var: 'case.limitHours' }] }, { '!': { var: 'case.resolved' } }] },
  *   name: { zh: '已超时', en: 'Overdue' },
  *   data: { case: { elapsedHours: 49, limitHours: 48, resolved: false } },
- *   facts, // labels 处理已用时 / 时限 / 已办结, unit hours
+ *   facts: ruleFactsFor('escalate', policy), // labels 处理已用时 / 时限 / 已办结, unit hours
  *   locale: 'zh',
  * }).sentence; // '已超时：处理已用时 49 小时，超过时限 48 小时，且尚未办结'
  */
