@@ -3,4 +3,4 @@
  * checks a process's declared `rulesRead` against what its machine's guards and actions really read.
  */
 export { runStoreContract, sampleCase, type StoreFixture, type TestApi } from './storeContract.js';
-export { recordRuleReads, declaredRuleReads, type RuleReads } from './processDriver.js';
+export { recordRuleReads, declaredRuleReads, type RuleReads } from './ruleReads.js';

@@ -5,14 +5,8 @@ import { createDefaultPolicy } from '../../policy/defaultPolicy.js';
 import { createProcessEnv } from '../contract/env.js';
 import type { Actor } from '../contract/types.js';
 import { appealEvaluationProcess } from './process.js';
-import {
-  DRIVER_DEFAULT_NOW,
-  allLeafPaths,
-  declaredRuleReads,
-  leafPaths,
-  recordRuleReads,
-  replayable,
-} from '../../testing/processDriver.js';
+import { DRIVER_DEFAULT_NOW, allLeafPaths, leafPaths, replayable } from '../../testing/processDriver.js';
+import { declaredRuleReads, recordRuleReads } from '../../testing/ruleReads.js';
 import {
   createAppealEvaluationMachine,
   type AppealEvaluationEvent,

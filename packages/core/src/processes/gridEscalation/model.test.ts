@@ -13,7 +13,8 @@ import {
   type GridEscalationMachine,
   type GridEscalationMachineInput,
 } from './index.js';
-import { declaredRuleReads, leafPaths, recordRuleReads, type RuleReads } from '../../testing/processDriver.js';
+import { leafPaths } from '../../testing/processDriver.js';
+import { declaredRuleReads, recordRuleReads, type RuleReads } from '../../testing/ruleReads.js';
 
 /*
  * Model-based tests: @xstate/graph walks the machine with sample events (each with `at` and `actor`), over an
