@@ -1,7 +1,7 @@
 /**
- * Process 3 — appeal and evaluation (谁呼谁评、下评上), one folder: the process definition the runtime registers
- * (`process.ts`: submit schema, commands, states, summary), its types (`types.ts`), which rating counts
- * (`rating.ts`), the commands, each declared once (`commands.ts`), and its machine (`machine.ts`).
+ * Process 3 — appeal and evaluation (谁呼谁评、下评上), one folder: the process definition the runtime registers (`process.ts`:
+ * submit schema, states, summary) with its commands, each declared once (`commands.ts`) and the schema atoms both use
+ * (`schemas.ts`); its types (`types.ts`); which rating counts (`rating.ts`); and its machine (`machine.ts`).
  *
  * @module
  */
