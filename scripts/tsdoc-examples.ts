@@ -77,13 +77,18 @@ export const MORE = Symbol('…');
 /**
  * The example as JavaScript that calls `__check(actual, expected, stated)` for every stated value: a comment after
  * a statement, on its line or on the comment lines right below it. For `const x = …; // value` the actual is `x`.
- * Its TypeScript is transpiled; the names it uses are the caller's to provide.
+ * Its TypeScript is transpiled; its imports are dropped: the names it uses are the caller's to provide.
  */
 export function compileExample(code: string): string {
   const source = ts.createSourceFile('example.ts', code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
   const edits: { at: number; end: number; text: string }[] = [];
   const statements = source.statements;
   statements.forEach((statement, i) => {
+    // An import names what the example uses; the test gives those names in its scope.
+    if (ts.isImportDeclaration(statement)) {
+      edits.push({ at: statement.getStart(), end: statement.end, text: '' });
+      return;
+    }
     const next = i + 1 < statements.length ? statements[i + 1]!.getStart() : code.length;
     const comments = (ts.getTrailingCommentRanges(code, statement.end) ?? [])
       .concat(ts.getLeadingCommentRanges(code, statement.end) ?? [])

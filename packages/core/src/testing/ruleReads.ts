@@ -18,9 +18,14 @@ type Fn = (...args: unknown[]) => unknown;
  * guards and actions really evaluate ({@link declaredRuleReads}).
  *
  * @example
+ * import { initialTransition, transition } from 'xstate';
  * const { machine, reads } = recordRuleReads(gridEscalationProcess, createProcessEnv(policy, { decisions: [] }));
- * // …walk machine…
- * expect(reads).toEqual(declaredRuleReads(gridEscalationProcess));
+ * const at = Date.parse('2026-03-02T09:00:00+08:00');
+ * const actor = { id: 'u-comm', roles: ['community_staff'], units: ['community:c-01', 'street:s-01'] };
+ * const [s0] = initialTransition(machine, { ...noiseReport, caseId: 'c-1', at, actor, submittedAt: at, submittedBy: actor });
+ * transition(machine, s0, { type: 'case.triage.file', at, actor, input: {} });
+ * reads.get('action:file'); // Set { 'routing' } — walk every state, then compare with declaredRuleReads
+ * [...reads.get('action:file')!]; // ['routing']
  */
 export function recordRuleReads<M extends AnyStateMachine>(
   definition: { createMachine(env: ProcessEnv): M },

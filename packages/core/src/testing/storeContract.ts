@@ -73,6 +73,7 @@ function entry(c: CaseRecord, seq: number, at: number): HistoryEntry {
  * The contract every {@link CaseStore} must meet. The in-memory store and the PostgreSQL/PGlite store run it.
  *
  * @example
+ * // In a test file (it registers the suite's tests; runtime/memoryStore.test.ts does exactly this):
  * import { describe, it, expect, beforeEach, afterAll } from 'vitest';
  * runStoreContract({ describe, it, expect, beforeEach, afterAll }, 'memory', { create: async () => createMemoryStore() });
  */

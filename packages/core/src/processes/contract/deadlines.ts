@@ -4,7 +4,9 @@ import type { Deadline } from './types.js';
  * Pure helpers over the deadline list a machine keeps in its context. Each returns a new array.
  *
  * @example
- * deadlines = setDeadline(deadlines, { id: 'sign:1', kind: 'sign', dueAt });
+ * let deadlines = setDeadline([], { id: 'sign:1', kind: 'sign', dueAt: 1000 });
+ * deadlines = setDeadline(deadlines, { id: 'sign:1', kind: 'sign', dueAt: 2000 }); // set again: replaced
+ * deadlines; // [{ id: 'sign:1', kind: 'sign', dueAt: 2000 }]
  */
 export function setDeadline(deadlines: readonly Deadline[], deadline: Deadline): Deadline[] {
   return [...deadlines.filter((d) => d.id !== deadline.id), deadline];

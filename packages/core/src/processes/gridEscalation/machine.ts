@@ -22,9 +22,12 @@ import type { GridEscalationContext, GridEscalationEvent, GridEscalationMachineI
  * `assign`s; the only other action is `effect` (carried out by the runtime).
  *
  * @example
- * const recorder = { decisions: [] };
- * const machine = createGridEscalationMachine(createProcessEnv(createDefaultPolicy(), recorder));
- * const [s0] = initialTransition(machine, { caseId: 'c-1', at, ...submission });
+ * import { initialTransition, transition } from 'xstate';
+ * const machine = createGridEscalationMachine(createProcessEnv(createDefaultPolicy(), { decisions: [] }));
+ * const at = Date.parse('2026-03-02T09:00:00+08:00');
+ * const actor = { id: 'u-comm', roles: ['community_staff'], units: ['community:c-01', 'street:s-01'] };
+ * const [s0] = initialTransition(machine, { ...noiseReport, caseId: 'c-1', at, actor, submittedAt: at, submittedBy: actor });
+ * s0.value; // 'triage'
  * const [s1] = transition(machine, s0, { type: 'case.triage.file', at, actor, input: {} });
  * s1.value; // { handling: 'dispatched' }
  */

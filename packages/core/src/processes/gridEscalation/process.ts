@@ -110,8 +110,8 @@ export function summarizeGridEscalation(context: unknown, value: unknown): CaseS
  * The grid escalation process definition (id `gridEscalation`, version 1).
  *
  * @example
- * runtime.register(gridEscalationProcess);
- * const machine = gridEscalationProcess.createMachine(createProcessEnv(policy, recorder));
+ * createRuntime({ store: createMemoryStore(), clock, policies: createPolicyRegistry([policy]), processes: [gridEscalationProcess] });
+ * gridEscalationProcess.commands.find((c) => c.type === 'case.sign')?.name.zh; // '签收'
  */
 export const gridEscalationProcess: ProcessDefinition = {
   id: 'gridEscalation',

@@ -27,10 +27,13 @@ import type {
  * publicised → verified → closed.
  *
  * @example
+ * import { initialTransition, transition } from 'xstate';
  * const machine = createPropertyCoordinationMachine(createProcessEnv(createDefaultPolicy(), { decisions: [] }));
+ * const at = Date.parse('2026-03-02T09:00:00+08:00');
+ * const actor = { id: 'u-1', roles: ['community_secretary'], units: ['community:c-01'] };
  * const [s0] = initialTransition(machine, { compoundId: 'x-01', communityId: 'c-01', streetId: 's-01', gridId: 'g-01',
- *   matterType: 'parking', title: '车位纠纷', description: '…', raisedBy: 'u-1', caseId: 'm-1', at: now });
- * const [s1] = transition(machine, s0, { type: 'matter.triage.consult', at: now, actor, input: {} });
+ *   matterType: 'parking', title: '车位纠纷', description: '地面车位分配', caseId: 'm-1', at, actor, submittedAt: at, submittedBy: actor });
+ * const [s1] = transition(machine, s0, { type: 'matter.triage.consult', at, actor, input: {} });
  * s1.value; // 'preconsultation'
  */
 export function createPropertyCoordinationMachine(env: ProcessEnv) {

@@ -64,7 +64,7 @@ export const propertyCoordinationParties: Record<string, PartyDef> = {
  * records another party's presence with a reason; the owner of the action item being completed.
  *
  * @example
- * propertyCoordinationActingParties({ type: 'matter.resolution.sign', input: { party: 'owners_committee' } }, ctx);
+ * propertyCoordinationActingParties({ type: 'matter.resolution.sign', input: { party: 'owners_committee' } }, {});
  * // ['owners_committee']
  */
 export function propertyCoordinationActingParties(
@@ -225,11 +225,13 @@ export function summarizePropertyCoordination(context: unknown, value: unknown):
  * Process 2, three-party property coordination (三方联动, "1+2+N"), version 1.
  *
  * @example
- * const runtime = createRuntime({ …, processes: [gridEscalationProcess, propertyCoordinationProcess] });
+ * const processes = [gridEscalationProcess, propertyCoordinationProcess];
+ * const runtime = createRuntime({ store: createMemoryStore(), clock, policies: createPolicyRegistry([policy]), processes });
+ * const actor = { id: 'u-1', roles: ['community_secretary'], units: ['community:c-01'] };
  * const matter = await runtime.submit({ process: 'propertyCoordination', actor, input: {
  *   compoundId: 'x-01', communityId: 'c-01', streetId: 's-01', gridId: 'g-01', matterType: 'parking',
  *   title: '地面车位分配', description: '业主与物业就地面车位分配发生争议' } });
- * await runtime.send(matter.id, { type: 'matter.triage.consult' }, { actor });
+ * (await runtime.send(matter.id, { type: 'matter.triage.consult' }, { actor })).state; // 'preconsultation'
  */
 export const propertyCoordinationProcess: ProcessDefinition = {
   id: 'propertyCoordination',
