@@ -51,6 +51,8 @@ export function examplesOf(packageDir: string): DocExample[] {
       const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
       for (const declaration of symbol.declarations ?? []) {
         if (seen.has(declaration)) continue;
+        // A re-export of a dependency (xstate's assertEvent) is documented there, not here.
+        if (declaration.getSourceFile().fileName.includes('/node_modules/')) continue;
         seen.add(declaration);
         // The doc comment of `export const x = …` sits on its statement, not on the declarator.
         const host = ts.isVariableDeclaration(declaration) ? declaration.parent.parent : declaration;

@@ -7,6 +7,8 @@ import * as policyApi from './policy/index.js';
 import * as rulesApi from './rules/index.js';
 import * as calendarApi from './calendar/index.js';
 import * as testingApi from './testing/index.js';
+import * as runtimeApi from './runtime/index.js';
+import * as processesApi from './processes/index.js';
 
 /*
  * Every `@example` of the public API runs, and what a line states it gives (`expr; // value`) is asserted
@@ -63,6 +65,8 @@ const fixtures = {
   }),
 };
 const scope: Record<string, unknown> = {
+  ...processesApi,
+  ...runtimeApi,
   ...testingApi,
   ...calendarApi,
   ...rulesApi,

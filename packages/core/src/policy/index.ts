@@ -29,7 +29,7 @@ export {
   evaluationSchema,
   permissionRowSchema,
   privacySchema,
-  type JsonSchema,
+  type PolicyJsonSchema,
   type PolicyDefName,
 } from './schema.js';
 export {

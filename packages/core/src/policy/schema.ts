@@ -11,19 +11,19 @@ import { COORDINATION_RULE_KEYS } from './defaults/coordinationRules.js';
  */
 
 /** The subset of JSON Schema 2020-12 these schemas use, to catch typos in the constants below. */
-export interface JsonSchema {
+export interface PolicyJsonSchema {
   $schema?: string;
   $id?: string;
   $ref?: string;
-  $defs?: Readonly<Record<string, JsonSchema>>;
+  $defs?: Readonly<Record<string, PolicyJsonSchema>>;
   title?: string;
   description?: string;
   type?: 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean' | 'null' | readonly string[];
-  properties?: Readonly<Record<string, JsonSchema>>;
+  properties?: Readonly<Record<string, PolicyJsonSchema>>;
   required?: readonly string[];
-  additionalProperties?: boolean | JsonSchema;
-  items?: JsonSchema;
-  prefixItems?: readonly JsonSchema[];
+  additionalProperties?: boolean | PolicyJsonSchema;
+  items?: PolicyJsonSchema;
+  prefixItems?: readonly PolicyJsonSchema[];
   enum?: readonly (string | number | boolean | null)[];
   const?: string | number | boolean | null;
   pattern?: string;
@@ -75,7 +75,7 @@ const level = ref('level');
 const counting = ref('counting');
 const jsonLogic = ref('jsonLogic');
 const fraction = { type: 'number' } as const;
-const strictObject = <P extends Record<string, JsonSchema>, R extends readonly (keyof P & string)[]>(
+const strictObject = <P extends Record<string, PolicyJsonSchema>, R extends readonly (keyof P & string)[]>(
   properties: P,
   required: R,
 ) => ({ type: 'object', properties, required, additionalProperties: false }) as const;
@@ -335,7 +335,7 @@ export const policyDefs = {
     ['id', 'role', 'command', 'scope'],
   ),
   privacy: strictObject({ unmaskedRoles: { type: 'array', maxItems: 200, items: code } }, ['unmaskedRoles']),
-} as const satisfies Record<string, JsonSchema>;
+} as const satisfies Record<string, PolicyJsonSchema>;
 
 export type PolicyDefName = keyof typeof policyDefs;
 
@@ -347,8 +347,8 @@ export type PolicyDefName = keyof typeof policyDefs;
  * schema.$schema; // 'https://json-schema.org/draft/2020-12/schema'
  * Object.keys(schema.$defs as object).includes('routingRow'); // true
  */
-export function policyPartSchema<K extends PolicyDefName>(name: K): JsonSchema {
-  return { $schema: DRAFT, ...(policyDefs[name] as JsonSchema), $defs: policyDefs };
+export function policyPartSchema<K extends PolicyDefName>(name: K): PolicyJsonSchema {
+  return { $schema: DRAFT, ...(policyDefs[name] as PolicyJsonSchema), $defs: policyDefs };
 }
 
 export const localizedTextSchema = policyPartSchema('localizedText');
@@ -428,4 +428,4 @@ export const policySchema = {
   ],
   additionalProperties: false,
   $defs: policyDefs,
-} as const satisfies JsonSchema;
+} as const satisfies PolicyJsonSchema;

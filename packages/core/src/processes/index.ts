@@ -11,6 +11,8 @@ import { gridEscalationProcess } from './gridEscalation/index.js';
 import { propertyCoordinationProcess } from './propertyCoordination/index.js';
 
 export { gridEscalationProcess, propertyCoordinationProcess, appealEvaluationProcess, EVALUATION_OPENED };
+// `@gridflow/core/processes` is also where a developer composing a process finds the contract.
+export * from './contract/index.js';
 export {
   CONVENER_PARTY,
   propertyCoordinationActingParties,

@@ -20,8 +20,13 @@ export interface PureStepper {
  * must not spawn or invoke actors.
  *
  * @example
- * const stepper = createPureStepper(machine);
- * const [next, actions] = stepper.step(snapshot, event);
+ * const stepper = createPureStepper(createGridEscalationMachine(createProcessEnv(policy, { decisions: [] })));
+ * const at = Date.parse('2026-03-02T09:00:00+08:00');
+ * const actor = { id: 'u-comm', roles: ['community_staff'], units: ['community:c-01', 'street:s-01'] };
+ * const [s0] = stepper.initial({ ...noiseReport, caseId: 'c-1', at, actor, submittedAt: at, submittedBy: actor });
+ * const [s1, actions] = stepper.step(s0, { type: 'case.triage.file', at, actor, input: {} });
+ * s1.value; // { handling: 'dispatched' }
+ * actions; // [] (an action a step asks for, such as an effect, is returned here, not executed)
  */
 export function createPureStepper(machine: AnyStateMachine): PureStepper {
   let collected: ReturnedAction[] = [];
