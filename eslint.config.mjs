@@ -27,7 +27,13 @@ export default tseslint.config(
   },
   {
     files: ['packages/*/src/**/*.ts'],
-    ignores: ['**/*.test.ts', '**/*.d.ts'],
+    // Test helpers outside the server's build project (see its tsconfig.json) are linted like tests.
+    ignores: [
+      '**/*.test.ts',
+      '**/*.d.ts',
+      'packages/server/src/http/harness.ts',
+      'packages/server/src/http/fixtures.ts',
+    ],
     extends: [...tseslint.configs.recommendedTypeCheckedOnly],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },

@@ -11,7 +11,8 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 
-const HTTP = new URL('../packages/server/dist/http/', import.meta.url);
+// The server built with its test helpers (packages/server/tsconfig.testing.json; the package does not ship them).
+const HTTP = new URL('../packages/server/testing/dist/http/', import.meta.url);
 const CORE = new URL('../packages/core/dist/index.js', import.meta.url);
 const REPEAT = Math.max(1, Number(process.env.BENCH_HOSTILE_REPEAT ?? 3));
 /** The liveness test's bound: another client's `/healthz` answers within a second while these run. */

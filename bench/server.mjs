@@ -9,6 +9,8 @@ import { insertPgbenchCases, pgbench } from './lib/pgbench.mjs';
 
 const SERVER = new URL('../packages/server/dist/index.js', import.meta.url);
 const CORE = new URL('../packages/core/dist/index.js', import.meta.url);
+// The deadline worker, started by hand here: an internal of the server, not its public API.
+const WORKER = new URL('../packages/server/dist/deadlines/index.js', import.meta.url);
 /** Seconds per measurement; runtime and pgbench alternate for ROUNDS rounds and the medians are compared. */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -102,7 +104,7 @@ async function insertCases(sql, total, due, now) {
 }
 
 export async function run() {
-  const api = await import(SERVER.href);
+  const api = { ...(await import(SERVER.href)), ...(await import(WORKER.href)) };
   const core = await import(CORE.href);
   const databaseUrl = process.env.DATABASE_URL;
   const engine = databaseUrl ? 'PostgreSQL' : 'PGlite';

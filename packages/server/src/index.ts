@@ -3,6 +3,10 @@
  * PostgreSQL; deadlines fire from the database in every server process; live updates cross processes; policies
  * go through review before they govern new cases.
  *
+ * The API is what a host needs: the server and its options, the configuration (from the environment), the types
+ * of what a started server holds (`server.ctx`), and opening and migrating a store. Errors are core's
+ * `GridflowError`, told apart by `code` (`config.*`, `store.*`, …). The `gridflow` command is the package's bin.
+ *
  * @example
  * import { createGridflowServer, loadConfig } from '@gridflow/server';
  * const server = await createGridflowServer({ config: loadConfig() });
@@ -10,13 +14,7 @@
  *
  * @packageDocumentation
  */
-export {
-  createGridflowServer,
-  seedOnce,
-  DEMO_SEEDED_FLAG,
-  type GridflowServer,
-  type GridflowServerOptions,
-} from './server.js';
+export { createGridflowServer, type GridflowServer, type GridflowServerOptions } from './server.js';
 export {
   assertStartable,
   CONFIG_VARIABLES,
@@ -25,8 +23,6 @@ export {
   type ConfigProblem,
   type ConfigVariable,
 } from './config.js';
-export { createServerClock, MAX_CLOCK_SPEED, type ServerClockOptions } from './clock.js';
-export { scopeRuntime } from './tenantRuntime.js';
 export {
   OrgUnitKind,
   type CaseChange,
@@ -40,23 +36,25 @@ export {
   type ServerContext,
   type StoredPolicy,
 } from './context.js';
-export * from './store/index.js';
-export * from './policies/index.js';
-export * from './live/index.js';
-export * from './deadlines/index.js';
-export { createOrgRepository, type OrgRepositoryOptions } from './org/index.js';
-export { buildHttpApp, type HttpAppOptions } from './http/index.js';
+export type { AttachmentStorage, S3Settings } from './attachments/index.js';
+export type { DeadlineWorker, TickTotals } from './deadlines/index.js';
 export {
-  createAttachmentStore,
-  createFolderBlobStore,
-  createS3BlobStore,
-  type AttachmentStorage,
-  type AttachmentStore,
-  type AttachmentStoreOptions,
-  type BlobStore,
-  type S3Settings,
-} from './attachments/index.js';
-export { seedDemo, type SeedDemoOptions, type SeedDemoReport } from './demo/index.js';
-export { main } from './cli/main.js';
-export { createTenant, tenantExists, type CreatedTenant, type NewTenant, type TenantDeps } from './tenants.js';
-export * from './indicators/index.js';
+  createPgliteClient,
+  createPostgresClient,
+  createSqlStore,
+  DEFAULT_DATA_DIR,
+  migrate,
+  migrations,
+  openPgliteClient,
+  openStore,
+  type MigrateOptions,
+  type Migration,
+  type MigrationReport,
+  type OpenedStore,
+  type OpenStoreOptions,
+  type PostgresClientOptions,
+  type SqlClient,
+  type SqlDialect,
+  type SqlExecutor,
+  type SqlResult,
+} from './store/index.js';

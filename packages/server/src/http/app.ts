@@ -291,11 +291,6 @@ export function rateLimitKey(request: FastifyRequest): string {
   return caller ? `caller:${caller.tenant}:${caller.actor.id}` : `ip:${request.ip}`;
 }
 
-/** @deprecated Use {@link buildHttpApp}. */
-export const buildApp = buildHttpApp;
-/** @deprecated Use {@link HttpAppOptions}. */
-export type AppOptions = HttpAppOptions;
-
 /** The `dist/browser` folders of @gridflow/widgets and @gridflow/designer, where they are installed and built. */
 function browserBundleDirs(): string[] {
   const require = createRequire(import.meta.url);

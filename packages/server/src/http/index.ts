@@ -3,7 +3,7 @@
  *
  * @module
  */
-export { buildHttpApp, buildApp, type HttpAppOptions, type AppOptions } from './app.js';
+export { buildHttpApp, type HttpAppOptions } from './app.js';
 export { installErrorHandling, statusFor, HttpError, type ErrorBody } from './errors.js';
 export {
   createTokenVerifier,
