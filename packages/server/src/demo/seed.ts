@@ -14,7 +14,7 @@ import {
   type Policy,
 } from '@gridflow/core';
 import type { OrgRepository, PolicyRepository, StoredPolicy } from '../context.js';
-import { buildStories } from './cases.js';
+import { buildStories } from './buildStories.js';
 import { matterStory } from './matters.js';
 import { demoUnits } from './org.js';
 import { createRandom, DAY } from './random.js';
