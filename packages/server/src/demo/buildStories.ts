@@ -1,6 +1,6 @@
 import { DAY, MINUTE } from './random.js';
 import type { MatterStoryDef } from './matters.js';
-import type { EvaluationPlan, GridPlan, GridStoryDef } from './stories.js';
+import type { EvaluationPlan, GridPlan, GridStoryDef } from './gridPlan.js';
 import { addGridScenarios } from './gridScenarios.js';
 import { FEEDBACK } from './texts.js';
 import { createStoryBuilder, extension, OFFICE, type CatalogueOptions } from './storyBuilder.js';

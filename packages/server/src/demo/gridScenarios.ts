@@ -1,6 +1,6 @@
 import { DEMO_GRIDS } from './org.js';
 import { MINUTE } from './random.js';
-import type { EvaluationPlan } from './stories.js';
+import type { EvaluationPlan } from './gridPlan.js';
 import { extension, type GridSpec, type StoryBuilder } from './storyBuilder.js';
 
 /**

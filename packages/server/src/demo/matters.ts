@@ -1,6 +1,7 @@
 import { DAY, HOUR, MINUTE } from './random.js';
 import type { Story } from './simulation.js';
-import { driveGrid, later, rateOpenEvaluations, type GridPlan, type StoryEnv } from './stories.js';
+import type { GridPlan } from './gridPlan.js';
+import { driveGrid, later, rateOpenEvaluations, type StoryEnv } from './stories.js';
 import type { DemoUser } from './users.js';
 
 /*

@@ -1,7 +1,7 @@
 import { DEMO_COMPOUNDS, DEMO_GRIDS, pointInCompound, pointInGrid, type DemoGrid } from './org.js';
 import { HOUR, MINUTE, officeHours, type Random } from './random.js';
 import type { MatterPlan, MatterStoryDef } from './matters.js';
-import type { EvaluationPlan, GridPlan, GridStoryDef, Pace, Rating } from './stories.js';
+import type { EvaluationPlan, GridPlan, GridStoryDef, Pace, Rating } from './gridPlan.js';
 import {
   DEPARTMENT_CATEGORIES,
   FEEDBACK,
