@@ -43,6 +43,14 @@ describe('default policy rules', () => {
     expect(rule('redo', { evaluation: { rating: 'unsatisfied', controllable: false } })).toBe(false);
     expect(rule('redo', { evaluation: { rating: 'basically_satisfied', controllable: true } })).toBe(false);
   });
+
+  it('raterAllowed: the rater is not a member of the rated unit', () => {
+    const leader = { id: 'u-leader', roles: ['street_leader'], units: ['street:s-01'] };
+    expect(rule('raterAllowed', { actor: leader, evaluation: { unit: 'street:s-01' } })).toBe(false);
+    expect(rule('raterAllowed', { actor: leader, evaluation: { unit: 'department:urban_management' } })).toBe(true);
+    const hotline = { id: 'u-12345', roles: ['external_platform'], units: [] };
+    expect(rule('raterAllowed', { actor: hotline, evaluation: { unit: 'street:s-01' } })).toBe(true);
+  });
 });
 
 describe('default policy indicators', () => {

@@ -91,6 +91,21 @@ describe('fact dictionaries', () => {
     expect(ruleFactsFor('escalate', policy)['evaluation.controllable']).toBeUndefined();
     expect(ruleFactsFor('verifierAllowed', policy)['actor.id']).toBeDefined();
     expect(ruleFactsFor('escalate', policy)['actor.id']).toBeUndefined();
+    // raterAllowed: the actor with its units, and the evaluation being rated (not the rating being recorded).
+    const rater = ruleFactsFor('raterAllowed', policy);
+    for (const path of [
+      'actor.id',
+      'actor.roles',
+      'actor.units',
+      'evaluation.unit',
+      'evaluation.evaluatorKind',
+      'evaluation.evaluatorId',
+      'evaluation.evaluatorUnit',
+    ])
+      expect(rater[path], path).toBeDefined();
+    expect(rater['actor.units']?.type).toBe('string[]');
+    expect(rater['evaluation.rating']).toBeUndefined();
+    expect(ruleFactsFor('redo', policy)['evaluation.unit']).toBeUndefined();
     for (const key of RULE_KEYS) expect(ruleFactsFor(key, policy)['limits.maxExtensions']).toBeDefined();
   });
 

@@ -131,7 +131,8 @@ function caseStateFacts(policy: Pick<Policy, 'categories' | 'urgencies' | 'organ
 }
 
 /**
- * The person (or platform) giving a command: `actor.id` and `actor.roles` (values: the policy's roles).
+ * The person (or platform) giving a command: `actor.id`, `actor.roles` (values: the policy's roles) and
+ * `actor.units`, the org units the actor belongs to (`kind:id`, e.g. `street:s-01`).
  *
  * @example
  * actorFacts(policy)['actor.roles'].type; // 'string[]'
@@ -142,6 +143,7 @@ export function actorFacts(policy: Pick<Policy, 'organisation'>): FactDictionary
     'actor.roles': fact('string[]', '操作人角色', 'the actor’s roles', {
       values: codes(policy.organisation.roles),
     }),
+    'actor.units': fact('string[]', '操作人所属单位', 'the actor’s units'),
   };
 }
 
@@ -178,6 +180,29 @@ export function evaluationFacts(policy: Pick<Policy, 'evaluation'>): FactDiction
   };
 }
 
+/** The kinds of evaluator (谁呼谁评 / 下评上), for `evaluation.evaluatorKind`. */
+const EVALUATOR_KINDS: FactDef['values'] = [
+  { value: 'resident', name: t('群众', 'a resident') },
+  { value: 'lower_level', name: t('下级单位', 'a lower level') },
+];
+
+/**
+ * The evaluation being rated, for the `raterAllowed` rule: `evaluation.unit` (the rated unit, `kind:id`),
+ * `evaluation.evaluatorKind` (`resident` or `lower_level`), `evaluation.evaluatorId` (the resident, or the user
+ * rating for the lower level) and `evaluation.evaluatorUnit` (the rating unit of a lower level, else null).
+ *
+ * @example
+ * raterFacts()['evaluation.unit'].label.zh; // '被评价单位'
+ */
+export function raterFacts(): FactDictionary {
+  return {
+    'evaluation.unit': fact('string', '被评价单位', 'the rated unit'),
+    'evaluation.evaluatorKind': fact('string', '评价人类型', 'the kind of evaluator', { values: EVALUATOR_KINDS }),
+    'evaluation.evaluatorId': fact('string', '评价人', 'the evaluator'),
+    'evaluation.evaluatorUnit': fact('string', '评价单位', 'the evaluating unit'),
+  };
+}
+
 /**
  * What rule `autoFile` reads beside the intake facts, when a report's filing limit passes:
  * `case.filingElapsedHours` (how long it has waited since it was submitted, counted the way its filing limit
@@ -202,7 +227,7 @@ export function filingFacts(policy: Pick<Policy, 'organisation'>): FactDictionar
 
 /**
  * Every fact a case rule may read: the case (intake facts, where it is, who has it, its clock, the filing
- * facts of `autoFile`), the actor, the limits and the evaluation being recorded. Hours are calendar hours against the current level's limit;
+ * facts of `autoFile`), the actor, the limits, the rating being recorded and the evaluation being rated. Hours are calendar hours against the current level's limit;
  * `case.overdueWorkingDays` counts working days. {@link ruleFactsFor} narrows this to one rule.
  *
  * @example
@@ -217,11 +242,12 @@ export function caseFacts(
     ...actorFacts(policy),
     ...limitFacts(),
     ...evaluationFacts(policy),
+    ...raterFacts(),
   };
 }
 
 /** Which fact groups each named rule may read. */
-const RULE_GROUPS: Readonly<Record<RuleKey, readonly ('actor' | 'evaluation' | 'filing')[]>> = {
+const RULE_GROUPS: Readonly<Record<RuleKey, readonly ('actor' | 'evaluation' | 'filing' | 'rater')[]>> = {
   escalate: [],
   whistle: ['actor'],
   returnAllowed: ['actor'],
@@ -230,12 +256,13 @@ const RULE_GROUPS: Readonly<Record<RuleKey, readonly ('actor' | 'evaluation' | '
   publicNotice: [],
   redo: ['evaluation'],
   autoFile: ['filing'],
+  raterAllowed: ['actor', 'rater'],
 };
 
 /**
  * The facts a named rule may read: the case and the limits always, the actor for rules that guard a command
- * (`whistle`, `returnAllowed`, `extensionAllowed`, `verifierAllowed`), the evaluation for `redo`, the filing
- * facts for `autoFile`.
+ * (`whistle`, `returnAllowed`, `extensionAllowed`, `verifierAllowed`, `raterAllowed`), the rating being recorded
+ * for `redo`, the filing facts for `autoFile`, the evaluation being rated ({@link raterFacts}) for `raterAllowed`.
  *
  * @example
  * const facts = ruleFactsFor('redo', createDefaultPolicy());
@@ -252,6 +279,7 @@ export function ruleFactsFor(
     ...(groups.includes('actor') ? actorFacts(policy) : {}),
     ...(groups.includes('evaluation') ? evaluationFacts(policy) : {}),
     ...(groups.includes('filing') ? filingFacts(policy) : {}),
+    ...(groups.includes('rater') ? raterFacts() : {}),
   };
 }
 

@@ -47,6 +47,7 @@ export {
   DEFAULT_COORDINATION_RULES,
   coordinationFacts,
 } from './defaults/coordinationRules.js';
+export { DEFAULT_RATER_ALLOWED } from './defaults/ratingRules.js';
 export { diffPolicies, type PolicyChange, type PolicyChangeKind } from './diffPolicies.js';
 export {
   caseFacts,
@@ -57,6 +58,7 @@ export {
   limitFacts,
   evaluationFacts,
   filingFacts,
+  raterFacts,
   isOptionalFact,
   CASE_SOURCE_NAMES,
 } from './facts.js';

@@ -221,6 +221,7 @@ export const policyDefs = {
       publicNotice: ref('rule'),
       redo: ref('rule'),
       autoFile: ref('rule'),
+      raterAllowed: ref('rule'),
       custom: {
         type: 'object',
         description: 'Rules of processes a developer added in code, by key (read with env.rule(key, facts)).',

@@ -234,6 +234,10 @@ export interface RuleDef {
  * - `autoFile` (optional): true when a report still unfiled when its filing limit passes is filed automatically to
  *   the unit routing sends it to (facts: the time it waited, category, urgency, source, the routed unit). Absent:
  *   never.
+ * - `raterAllowed` (optional): true when the actor may record the rating of an evaluation (`evaluation.rate`; facts:
+ *   the actor with its units, the rated unit, the evaluator). The default refuses the rated unit's own staff.
+ *   Absent: the default rule (`DEFAULT_RATER_ALLOWED`), so a policy stored before the rule existed
+ *   protects its ratings too.
  */
 export interface RuleSet {
   escalate: RuleDef;
@@ -244,6 +248,7 @@ export interface RuleSet {
   publicNotice: RuleDef;
   redo: RuleDef;
   autoFile?: RuleDef;
+  raterAllowed?: RuleDef;
   /** Limits the rules above may refer to via `{"var": "limits.maxExtensions"}`. */
   limits: { maxExtensions: number; maxReturns: number; maxWhistleDepartments: number };
   /**
@@ -253,7 +258,10 @@ export interface RuleSet {
   custom?: Record<string, RuleDef>;
 }
 
-/** The names of the built-in rules of a {@link RuleSet}, i.e. every key but `limits` and `custom` (`autoFile` is optional). */
+/**
+ * The names of the built-in rules of a {@link RuleSet}, i.e. every key but `limits` and `custom` (`autoFile` and
+ * `raterAllowed` are optional).
+ */
 export const RULE_KEYS = [
   'escalate',
   'whistle',
@@ -263,6 +271,7 @@ export const RULE_KEYS = [
   'publicNotice',
   'redo',
   'autoFile',
+  'raterAllowed',
 ] as const;
 export type RuleKey = (typeof RULE_KEYS)[number];
 

@@ -330,6 +330,17 @@ describe('rules (delegated to the rule linter with the right facts and base path
     expectProblem(problems, 'rule.unknown_fact', '/rules/escalate/logic/and/0/>/0');
   });
 
+  it('rule raterAllowed is linted with its own facts, and may be left out', () => {
+    const problems = check(
+      (p) => (p.rules.raterAllowed!.logic = { '!': { in: [v('evaluation.rating'), ['satisfied']] } }),
+    );
+    expectProblem(problems, 'rule.unknown_fact', '/rules/raterAllowed/logic/!/in/0');
+    expect(
+      check((p) => (p.rules.raterAllowed!.logic = { '!': { in: [v('evaluation.evaluatorUnit'), v('actor.units')] } })),
+    ).toEqual([]);
+    expect(check((p) => delete p.rules.raterAllowed)).toEqual([]);
+  });
+
   it('a routing row reading a fact only known later (not at intake)', () => {
     const problems = check((p) => (p.routing.rows[0]!.when = { '>': [v('case.elapsedHours'), 2] }));
     expectProblem(problems, 'rule.unknown_fact', '/routing/rows/0/when/>/0');

@@ -173,7 +173,9 @@ function inClause(t: TraceNode, holds: boolean, scope: Scope, c: Ctx): string {
   const hf = lookup(hay, scope);
   if (hf && Array.isArray(hay.value)) {
     const label = localize(hf.label, c.locale);
-    const item = fmt(needle.value, hf, c);
+    // A fact looked for in a list fact is named with its value: 「操作人所属单位（…）包含被评价单位 street:s-01」.
+    const value = fmt(needle.value, hf, c);
+    const item = nf ? `${localize(nf.label, c.locale)} ${value}` : value;
     return c.zh
       ? `${label}（${fmt(hay.value, hf, c)}）${holds ? '包含' : '不包含'}${item}`
       : `${label} (${fmt(hay.value, hf, c)}) ${holds ? 'contains' : 'does not contain'} ${item}`;

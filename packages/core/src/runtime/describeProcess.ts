@@ -2,6 +2,7 @@ import type { AnyStateMachine } from 'xstate';
 import type { LocalizedText } from '../i18n.js';
 import { commandMatches } from '../policy/commands.js';
 import { COORDINATION_RULE_PREFIX, DEFAULT_COORDINATION_RULES } from '../policy/defaults/coordinationRules.js';
+import { standingDefaultRule } from '../policy/defaults/ratingRules.js';
 import type { CoordinationRuleKey, OrgLevel, Policy, Scope } from '../policy/types.js';
 import { FIELD_LABELS } from '../processes/contract/fieldLabels.js';
 import type { CommandDef, JsonSchema, ProcessDefinition } from '../processes/contract/types.js';
@@ -212,7 +213,10 @@ function ruleName(policy: Policy | null, key: string): LocalizedText | undefined
   const rules = policy.rules as unknown as Record<string, { name?: LocalizedText } | undefined> & {
     custom?: Record<string, { name?: LocalizedText }>;
   };
-  return (key !== 'custom' && key !== 'limits' ? rules[key]?.name : undefined) ?? rules.custom?.[key]?.name;
+  return (
+    (key !== 'custom' && key !== 'limits' ? (rules[key] ?? standingDefaultRule(key))?.name : undefined) ??
+    rules.custom?.[key]?.name
+  );
 }
 
 /**

@@ -4,6 +4,7 @@ import {
   coordinationFacts,
   DEFAULT_COORDINATION_RULES,
 } from '../policy/defaults/coordinationRules.js';
+import { standingDefaultRule } from '../policy/defaults/ratingRules.js';
 import { caseFacts, routingFacts } from '../policy/facts.js';
 import type { CoordinationRuleKey } from '../policy/types.js';
 import type { Policy, RuleDef } from '../policy/types.js';
@@ -57,7 +58,7 @@ function ruleOf(
     return def ? { logic: def.logic, name: def.name, facts: coordinationFacts() } : null;
   }
   const rules = policy.rules as unknown as Record<string, RuleDef | undefined> & { custom?: Record<string, RuleDef> };
-  const builtIn = key !== 'custom' ? rules[key] : undefined;
+  const builtIn = key !== 'custom' ? (rules[key] ?? standingDefaultRule(key)) : undefined;
   const def = builtIn ?? rules.custom?.[key];
   if (!def || typeof def !== 'object' || !('logic' in def)) return null;
   const facts = builtIn || !processFacts ? caseFacts(policy) : { ...caseFacts(policy), ...processFacts };

@@ -1,5 +1,6 @@
 import { t } from '../../i18n.js';
 import type { Counting, OrgLevel, RoutingTable, RuleSet, TimeLimitCell, TimeLimits } from '../types.js';
+import { DEFAULT_RATER_ALLOWED } from './ratingRules.js';
 
 /** The default routing table, time limits and named rules of Process 1 (grid escalation). */
 
@@ -209,5 +210,6 @@ export const defaultRules: RuleSet = {
       ],
     },
   },
+  raterAllowed: DEFAULT_RATER_ALLOWED,
   limits: { maxExtensions: 2, maxReturns: 2, maxWhistleDepartments: 5 },
 };

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createDefaultPolicy } from '../../policy/defaultPolicy.js';
 import type { EvaluationPolicy, Policy } from '../../policy/types.js';
-import type { Actor, Effect } from '../contract/types.js';
+import type { Actor, Decision, Effect } from '../contract/types.js';
+import { explainDecision } from '../../runtime/explainHistory.js';
 import { appealEvaluationProcess } from './process.js';
 import { countedRatingOf, isControllable, type AppealEvaluationContext } from './index.js';
 import { createProcessDriver, DRIVER_DEFAULT_NOW, type ProcessDriver } from '../../testing/processDriver.js';
@@ -118,6 +119,121 @@ describe('appealEvaluation: a whole evaluation', () => {
   });
 });
 
+describe('appealEvaluation: who may rate (canRate, rule `raterAllowed`)', () => {
+  /** The resident's evaluation of the street that answered the case (谁应谁评). */
+  const ofStreet = { ...residentInput, unit: 'street:s-01' };
+  const resident: Actor = { id: 'r-01', roles: ['resident'], units: [] };
+  const hotline: Actor = { id: 'u-12345', roles: ['external_platform'], units: [] };
+  const leader: Actor = { id: 'u-leader', roles: ['street_leader'], units: ['street:s-01'] };
+  const secretary: Actor = {
+    id: 'u-secretary',
+    roles: ['community_secretary'],
+    units: ['community:c-01', 'street:s-01'],
+  };
+  const raterDecision = (decisions: Decision[]) => decisions.filter((x) => x.rule === 'raterAllowed');
+
+  it('refuses a member of the rated unit, recording the rule and explaining it in both languages', () => {
+    const d = start({ input: ofStreet });
+    const r = d.send('evaluation.rate', { rating: 'satisfied', solved: true }, { actor: leader });
+    expect(r.changed).toBe(false);
+    expect(d.state).toBe('awaitingRating');
+    expect(d.context.ratings).toEqual([]);
+    // Both transitions of `evaluation.rate` ask; the decision is recorded once.
+    expect(r.decisions).toEqual([
+      {
+        rule: 'raterAllowed',
+        inputs: { 'evaluation.unit': 'street:s-01', 'actor.units': ['street:s-01'] },
+        result: false,
+      },
+    ]);
+    expect(explainDecision(r.decisions[0]!, d.policy, 'zh')).toBe(
+      '“评价人不属于被评价单位”不成立：操作人所属单位（street:s-01）包含被评价单位 street:s-01',
+    );
+    expect(explainDecision(r.decisions[0]!, d.policy, 'en')).toBe(
+      '“The rater is not a member of the rated unit” does not apply: the actor’s units (street:s-01) contains the rated unit street:s-01',
+    );
+    // The community secretary belongs to the street as well.
+    const s = d.send('evaluation.rate', { rating: 'satisfied', solved: true }, { actor: secretary });
+    expect(s.changed).toBe(false);
+    expect(raterDecision(s.decisions)).toMatchObject([{ result: false }]);
+  });
+
+  it('accepts the resident, the 12345 platform recording for them, and a street rating a department (下评上)', () => {
+    for (const actor of [resident, hotline]) {
+      const d = start({ input: ofStreet });
+      const r = d.send('evaluation.rate', { rating: 'satisfied', solved: true }, { actor });
+      expect(d.state, actor.id).toBe('rated.standing');
+      expect(raterDecision(r.decisions), actor.id).toEqual([
+        { rule: 'raterAllowed', inputs: { 'evaluation.unit': 'street:s-01', 'actor.units': [] }, result: true },
+      ]);
+      expect(d.context.ratings[0]?.by).toBe(actor.id);
+    }
+    const d = start({
+      input: {
+        subjectCaseId: 'g-case-1',
+        subjectProcess: 'gridEscalation',
+        evaluatorKind: 'lower_level',
+        evaluatorId: 'u-leader',
+        unit: 'department:urban_management',
+        evaluatorUnit: 'street:s-01',
+      },
+    });
+    const r = d.send('evaluation.rate', { rating: 'basically_satisfied', solved: true }, { actor: leader });
+    expect(d.state).toBe('rated.standing');
+    expect(raterDecision(r.decisions)).toMatchObject([{ result: true }]);
+    expect(explainDecision(r.decisions[0]!, d.policy, 'zh')).toBe(
+      '评价人不属于被评价单位：操作人所属单位（street:s-01）不包含被评价单位 department:urban_management',
+    );
+  });
+
+  it('guards the final rating after a redo as well', () => {
+    const d = start({ input: ofStreet });
+    d.send('evaluation.rate', { rating: 'unsatisfied', solved: false, reason: 'not_solved' }, { actor: resident });
+    expect(d.state).toBe('redoPending');
+    const r = d.send('evaluation.rate', { rating: 'satisfied', solved: true }, { actor: leader });
+    expect(r.changed).toBe(false);
+    expect(raterDecision(r.decisions)).toMatchObject([{ result: false }]);
+    d.send('evaluation.rate', { rating: 'satisfied', solved: true }, { actor: hotline });
+    expect(d.state).toBe('rated.standing');
+  });
+
+  it('applies the default rule to a policy stored without `raterAllowed`', () => {
+    const policy = createDefaultPolicy();
+    delete policy.rules.raterAllowed;
+    const d = start({ policy, input: ofStreet });
+    const r = d.send('evaluation.rate', { rating: 'satisfied', solved: true }, { actor: leader });
+    expect(r.changed).toBe(false);
+    expect(r.decisions).toMatchObject([{ rule: 'raterAllowed', result: false }]);
+    expect(explainDecision(r.decisions[0]!, policy, 'zh')).toMatch(/^“评价人不属于被评价单位”不成立：/);
+    d.send('evaluation.rate', { rating: 'satisfied', solved: true }, { actor: resident });
+    expect(d.state).toBe('rated.standing');
+  });
+
+  it('reads the policy’s own rule: e.g. only the evaluator or the 12345 platform may rate', () => {
+    const policy = createDefaultPolicy();
+    policy.rules.raterAllowed = {
+      id: 'rule-rater',
+      name: { zh: '仅评价人本人或12345平台评价', en: 'Only the evaluator or the 12345 platform rates' },
+      logic: {
+        or: [
+          { '==': [{ var: 'actor.id' }, { var: 'evaluation.evaluatorId' }] },
+          { in: ['external_platform', { var: 'actor.roles' }] },
+        ],
+      },
+    };
+    const d = start({ policy });
+    const r = d.send('evaluation.rate', { rating: 'satisfied', solved: true }, { actor: revisitor });
+    expect(r.changed).toBe(false);
+    expect(r.decisions[0]).toMatchObject({
+      rule: 'raterAllowed',
+      inputs: { 'actor.id': 'u-revisit', 'evaluation.evaluatorId': 'r-01', 'actor.roles': ['community_staff'] },
+      result: false,
+    });
+    d.send('evaluation.rate', { rating: 'satisfied', solved: true }, { actor: hotline });
+    expect(d.state).toBe('rated.standing');
+  });
+});
+
 describe('appealEvaluation: redo (redoRequired, rule `redo`)', () => {
   it('sends the case back when unsatisfied for a controllable reason, and keeps both ratings', () => {
     const d = start();
@@ -132,6 +248,11 @@ describe('appealEvaluation: redo (redoRequired, rule `redo`)', () => {
       },
     ]);
     expect(r.decisions).toEqual([
+      {
+        rule: 'raterAllowed',
+        inputs: { 'evaluation.unit': 'department:urban_management', 'actor.units': ['community:c-01'] },
+        result: true,
+      },
       { rule: 'redo', inputs: { 'evaluation.rating': 'unsatisfied', 'evaluation.controllable': true }, result: true },
     ]);
     expect(d.context).toMatchObject({ redo: true, firstRating: 'unsatisfied', countedRating: 'unsatisfied' });
@@ -173,7 +294,7 @@ describe('appealEvaluation: redo (redoRequired, rule `redo`)', () => {
     const r1 = rate(d1, 'unsatisfied', { reason: 'beyond_remit' });
     expect(d1.state).toBe('rated.standing');
     expect(r1.effects).toEqual([]);
-    expect(r1.decisions[0]?.result).toBe(false);
+    expect(r1.decisions.find((x) => x.rule === 'redo')?.result).toBe(false);
 
     const d2 = start();
     rate(d2, 'unsatisfied', { reason: 'not_solved', controllable: false });

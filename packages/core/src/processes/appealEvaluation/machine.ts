@@ -9,6 +9,7 @@ import {
   type AppealEvaluationEvent,
   type AppealEvaluationMachineInput,
   type ApprovalRecord,
+  type RaterFacts,
   type RatingRecord,
   type RedoFacts,
   type RevisitAttempt,
@@ -20,13 +21,15 @@ import {
  * The revisit attempts, the ratings (first and, after a redo, final), an appeal, an exclusion request and a
  * public-notice proposal are all data in the context. The rating scale, the unsatisfied ratings, the number of
  * revisit attempts, the controllable reasons, which rating counts and the two approval switches come from
- * `env.policy.evaluation`; whether a rating sends the case back for redo is the policy rule `redo`.
+ * `env.policy.evaluation`; who may record the rating is the policy rule `raterAllowed` (by default nobody of the
+ * rated unit), and whether a rating sends the case back for redo is the policy rule `redo`.
  */
 
 /**
  * Creates the appeal evaluation machine for one policy.
  *
- * States: `awaitingRating` → (`evaluation.rate`) → `rated.standing`, or `redoPending` when the `redo` rule says
+ * States: `awaitingRating` → (`evaluation.rate`, when rule `raterAllowed` lets the actor rate) → `rated.standing`,
+ * or `redoPending` when the `redo` rule says
  * so (effect: `case.reopen` on the subject case) → (`evaluation.rate` again) → `rated.standing`. Revisit attempts
  * that all fail (or `evaluation.revisit.unreachable`) end in `unreachable` (before a redo) or keep the first rating
  * (after it). A rated evaluation may be appealed (`rated.appealed`, decided by an assessor) and, when it counts as
@@ -65,6 +68,28 @@ export function createAppealEvaluationMachine(env: ProcessEnv) {
     };
   };
 
+  /**
+   * Whether rule `raterAllowed` lets the event's actor rate, once per event: both transitions of `evaluation.rate`
+   * ask, and the decision is recorded (and a refusal explained) once.
+   */
+  const raterDecisions = new WeakMap<object, boolean>();
+  const raterAllowed = (ctx: AppealEvaluationContext, e: AppealEvaluationEvent): boolean => {
+    const known = raterDecisions.get(e);
+    if (known !== undefined) return known;
+    const facts: RaterFacts = {
+      actor: { id: e.actor.id, roles: [...e.actor.roles], units: [...e.actor.units] },
+      evaluation: {
+        unit: ctx.unit,
+        evaluatorKind: ctx.evaluatorKind,
+        evaluatorId: ctx.evaluatorId,
+        evaluatorUnit: ctx.evaluatorUnit ?? null,
+      },
+    };
+    const allowed = env.rule('raterAllowed', facts as unknown as Record<string, unknown>) === true;
+    raterDecisions.set(e, allowed);
+    return allowed;
+  };
+
   /** Context fields that follow from the ratings list. */
   const ratingFields = (ratings: RatingRecord[]) => {
     const counted = countedRatingOf(evaluation().ratingThatCounts, ratings);
@@ -85,6 +110,15 @@ export function createAppealEvaluationMachine(env: ProcessEnv) {
       input: {} as AppealEvaluationMachineInput,
     },
     guards: {
+      /**
+       * The policy rule `raterAllowed` lets the actor record this rating (by default: the actor is not of the rated
+       * unit; facts `actor.*`, `evaluation.unit`, `evaluation.evaluatorKind`, `evaluation.evaluatorId`,
+       * `evaluation.evaluatorUnit`).
+       */
+      canRate: ({ context, event }) => {
+        assertEvent(event, 'evaluation.rate');
+        return raterAllowed(context, event);
+      },
       /** The rating is a code of the policy's scale. */
       ratingValid: ({ event }) => {
         assertEvent(event, 'evaluation.rate');
@@ -320,7 +354,7 @@ export function createAppealEvaluationMachine(env: ProcessEnv) {
         on: {
           'evaluation.rate': [
             {
-              guard: and(['ratingValid', 'redoRequired']),
+              guard: and(['canRate', 'ratingValid', 'redoRequired']),
               target: 'redoPending',
               actions: [
                 'recordRedo',
@@ -341,7 +375,7 @@ export function createAppealEvaluationMachine(env: ProcessEnv) {
                 },
               ],
             },
-            { guard: 'ratingValid', target: 'rated', actions: 'recordRating' },
+            { guard: and(['canRate', 'ratingValid']), target: 'rated', actions: 'recordRating' },
           ],
           'evaluation.revisit.attempt': [
             {
@@ -360,7 +394,7 @@ export function createAppealEvaluationMachine(env: ProcessEnv) {
       },
       redoPending: {
         on: {
-          'evaluation.rate': { guard: 'ratingValid', target: 'rated', actions: 'recordRating' },
+          'evaluation.rate': { guard: and(['canRate', 'ratingValid']), target: 'rated', actions: 'recordRating' },
           'evaluation.revisit.attempt': [
             {
               guard: and(['attemptAllowed', 'exhaustsAttempts']),

@@ -11,6 +11,7 @@ import { createRuntime } from '../../runtime/createRuntime.js';
 import { createMemoryStore } from '../../runtime/memoryStore.js';
 import { createPolicyRegistry } from '../../runtime/policyRegistry.js';
 import { validateJson } from '../../runtime/validateJson.js';
+import { GridflowError } from '../../errors.js';
 import type { AppealEvaluationContext } from './index.js';
 
 const policy = createDefaultPolicy();
@@ -164,7 +165,7 @@ describe('appealEvaluationProcess: in the runtime', () => {
     expect(reopened.state).toBe('reopened');
     expect(reopened.snapshot.context).toMatchObject({ reopenedFor: 'not_solved' });
     const history = await runtime.history(evaluation.id, { actor: SYSTEM_ACTOR });
-    expect(history.at(-1)?.decisions.map((d) => d.rule)).toEqual(['redo']);
+    expect(history.at(-1)?.decisions.map((d) => d.rule)).toEqual(['raterAllowed', 'redo']);
 
     const final = await runtime.send(
       evaluation.id,
@@ -175,5 +176,60 @@ describe('appealEvaluationProcess: in the runtime', () => {
     expect(final.summary.open).toBe(false);
     const ctx = final.snapshot.context as unknown as AppealEvaluationContext;
     expect([ctx.firstRating, ctx.finalRating, ctx.countedRating]).toEqual(['unsatisfied', 'satisfied', 'satisfied']);
+  });
+
+  it('does not offer the rated unit’s staff the rating of their own unit, and refuses it with the rule explained', async () => {
+    let n = 0;
+    const runtime = createRuntime({
+      store: createMemoryStore(),
+      clock: createManualClock(Date.parse('2026-03-02T09:00:00+08:00')),
+      policies: createPolicyRegistry([createDefaultPolicy()]),
+      processes: [subjectProcess, appealEvaluationProcess],
+      newId: () => `c${++n}`,
+    });
+    const resident: Actor = { id: 'u-resident', roles: ['resident'], units: [] };
+    const leader: Actor = { id: 'u-leader', roles: ['street_leader'], units: ['street:s-01'] };
+    const subject = await runtime.submit({ process: 'subject', input: {}, actor: SYSTEM_ACTOR });
+    // The resident's evaluation of the street that answered the case.
+    const evaluation = await runtime.submit({
+      process: 'appealEvaluation',
+      input: {
+        ...input,
+        subjectCaseId: subject.id,
+        subjectProcess: 'subject',
+        unit: 'street:s-01',
+        subjectUnits: ['grid:g-01', 'community:c-01', 'street:s-01'],
+      },
+      actor: SYSTEM_ACTOR,
+    });
+    const rate = (commands: { type: string }[]) => commands.find((c) => c.type === 'evaluation.rate');
+    // The street leader may rate evaluations of the street's cases (scope), but not this one.
+    expect(rate(await runtime.availableCommands(evaluation.id, { actor: leader }))).toMatchObject({
+      available: false,
+      reason: {
+        zh: '规则不允许评价：“评价人不属于被评价单位”不成立：操作人所属单位（street:s-01）包含被评价单位 street:s-01',
+        en: "The policy's rules do not allow this now: “The rater is not a member of the rated unit” does not apply: the actor’s units (street:s-01) contains the rated unit street:s-01",
+      },
+    });
+    const refused = await runtime
+      .send(evaluation.id, { type: 'evaluation.rate', input: { rating: 'satisfied', solved: true } }, { actor: leader })
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(GridflowError);
+    expect(refused).toMatchObject({
+      code: 'command.refused',
+      messages: { zh: expect.stringContaining('评价人不属于被评价单位') as unknown },
+      details: { decisions: [{ rule: 'raterAllowed', result: false }] },
+    });
+    expect((await runtime.get(evaluation.id, { actor: SYSTEM_ACTOR })).state).toBe('awaitingRating');
+    // The resident is offered it and rates.
+    expect(rate(await runtime.availableCommands(evaluation.id, { actor: resident }))).toMatchObject({
+      available: true,
+    });
+    const rated = await runtime.send(
+      evaluation.id,
+      { type: 'evaluation.rate', input: { rating: 'satisfied', solved: true } },
+      { actor: resident },
+    );
+    expect(rated.state).toBe('rated.standing');
   });
 });

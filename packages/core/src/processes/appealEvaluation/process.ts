@@ -166,7 +166,7 @@ export const appealEvaluationProcess: ProcessDefinition = {
   validateInput: validateAppealEvaluationInput,
   commands: appealEvaluationCommands,
   states: appealEvaluationStates,
-  rulesRead: { guards: { redoRequired: ['redo'] } },
+  rulesRead: { guards: { canRate: ['raterAllowed'], redoRequired: ['redo'] } },
   deadlineKinds: {},
   summarize: summarizeAppealEvaluation,
 };

@@ -153,3 +153,19 @@ export interface RedoFacts {
     evaluatorKind: EvaluatorKind;
   };
 }
+
+/**
+ * The facts the `raterAllowed` rule reads (see `raterFacts` and `actorFacts` in `policy/facts.ts`): who records the
+ * rating, and the evaluation it is for.
+ */
+export interface RaterFacts {
+  actor: { id: string; roles: string[]; units: string[] };
+  evaluation: {
+    /** The rated unit. */
+    unit: string;
+    evaluatorKind: EvaluatorKind;
+    evaluatorId: string;
+    /** The rating unit of a lower-level evaluation, else null. */
+    evaluatorUnit: string | null;
+  };
+}

@@ -1,8 +1,9 @@
 import { createBusinessCalendar } from '../../calendar/index.js';
 import { createRuleEngine, type RuleEngine } from '../../rules/engine.js';
-import type { Policy } from '../../policy/types.js';
+import { RULE_KEYS, type Policy } from '../../policy/types.js';
 import { GridflowError } from '../../errors.js';
 import { COORDINATION_RULE_PREFIX, DEFAULT_COORDINATION_RULES } from '../../policy/defaults/coordinationRules.js';
+import { standingDefaultRule } from '../../policy/defaults/ratingRules.js';
 import type { Decision, ProcessEnv, RuleValue, RuleValueOf } from './types.js';
 
 /** Collects the decisions rules make during one transition. */
@@ -69,9 +70,9 @@ export function createProcessEnv(
   engine: RuleEngine = createRuleEngine(),
 ): ProcessEnv {
   const calendar = createBusinessCalendar(policy.calendar);
-  // Built-in rules by key, then the rules a developer's own processes added under `rules.custom`.
-  // The three-party meeting's checks live with the coordination settings, as `coordination.<name>` (the
-  // defaults where the policy has none).
+  // Built-in rules by key, then the rules a developer's own processes added under `rules.custom`; a built-in rule
+  // that always applies (`raterAllowed`) is its default where the policy has none. The three-party meeting's checks
+  // live with the coordination settings, as `coordination.<name>` (the defaults where the policy has none).
   const coordinationRules = Object.fromEntries(
     Object.entries({ ...DEFAULT_COORDINATION_RULES, ...(policy.coordination.rules ?? {}) }).map(([k, def]) => [
       `${COORDINATION_RULE_PREFIX}${k}`,
@@ -83,6 +84,7 @@ export function createProcessEnv(
     ...((policy.rules as { custom?: Record<string, { logic?: unknown }> }).custom ?? {}),
     ...(policy.rules as unknown as Record<string, { logic?: unknown } | undefined>),
   };
+  for (const key of RULE_KEYS) rules[key] ??= standingDefaultRule(key);
   const limits = policy.rules.limits;
   const compiled = new Map<string, (data: unknown) => unknown>();
   const compiledRule = (key: string): ((data: unknown) => unknown) => {

@@ -247,6 +247,6 @@ export function caseRuleFacts(
       ...clockFacts(env.calendar, context, at),
       ...overrides,
     },
-    actor: { id: actor.id, roles: [...actor.roles] },
+    actor: { id: actor.id, roles: [...actor.roles], units: [...actor.units] },
   };
 }
