@@ -44,12 +44,16 @@ describe('default policy rules', () => {
     expect(rule('redo', { evaluation: { rating: 'basically_satisfied', controllable: true } })).toBe(false);
   });
 
-  it('raterAllowed: the rater is not a member of the rated unit', () => {
+  it('raterAllowed: the resident rates their own matter; anyone else must not belong to the rated unit', () => {
+    const ofStreet = { unit: 'street:s-01', evaluatorKind: 'resident', evaluatorId: 'u-resident' };
     const leader = { id: 'u-leader', roles: ['street_leader'], units: ['street:s-01'] };
-    expect(rule('raterAllowed', { actor: leader, evaluation: { unit: 'street:s-01' } })).toBe(false);
+    expect(rule('raterAllowed', { actor: leader, evaluation: ofStreet })).toBe(false);
     expect(rule('raterAllowed', { actor: leader, evaluation: { unit: 'department:urban_management' } })).toBe(true);
     const hotline = { id: 'u-12345', roles: ['external_platform'], units: [] };
-    expect(rule('raterAllowed', { actor: hotline, evaluation: { unit: 'street:s-01' } })).toBe(true);
+    expect(rule('raterAllowed', { actor: hotline, evaluation: ofStreet })).toBe(true);
+    const resident = { id: 'u-resident', roles: ['resident'], units: ['grid:g-01', 'street:s-01'] };
+    expect(rule('raterAllowed', { actor: resident, evaluation: ofStreet })).toBe(true);
+    expect(rule('raterAllowed', { actor: resident, evaluation: { ...ofStreet, evaluatorId: 'u-other' } })).toBe(false);
   });
 });
 

@@ -76,6 +76,72 @@ describe.each(ENGINES)('evaluations to give on %s', (engine) => {
     expect((await pending(actors.resident)).items.some((e: Json) => e.id === item.id)).toBe(false);
   });
 
+  it('never offers the rated unit’s own staff its rating: not in their inbox, unavailable with the rule, 422 if given', async () => {
+    // An emergency starts at the street: the street answers the case, and the resident's evaluation rates it.
+    const res = await h.request(actors.gridWorker, {
+      method: 'POST',
+      url: '/api/v1/cases',
+      payload: { process: 'gridEscalation', input: noiseReport() },
+    });
+    const subject = (res.json() as Json).id as string;
+    await command(actors.communityStaff, subject, 'case.triage.file', { urgency: 'emergency' });
+    await command(actors.dispatcher, subject, 'case.sign');
+    await command(actors.dispatcher, subject, 'case.contact', { method: 'phone' });
+    await command(actors.dispatcher, subject, 'case.start');
+    await command(actors.dispatcher, subject, 'case.feedback', { note: '已现场处置', resolved: true });
+    await command(actors.communityStaff, subject, 'case.verify.pass');
+    await command(actors.communityStaff, subject, 'case.close');
+    const item = (await pending(actors.resident, '?limit=100')).items.find((e: Json) => e.subjectCaseId === subject);
+    expect(item).toMatchObject({ state: 'awaitingRating', summary: { level: 'street' } });
+    expect(item.summary.units[0]).toBe('street:s-01');
+
+    // The street's leader and the community's secretary (of street s-01 too) may rate the street's evaluations by
+    // scope, but not the street's own: the inbox leaves it out, the commands say why, and giving it is refused.
+    for (const staff of [actors.leader, actors.secretary]) {
+      const inbox = (await pending(staff, '?limit=100')).items as Json[];
+      expect(
+        inbox.some((e) => e.id === item.id),
+        `${staff.id}'s inbox`,
+      ).toBe(false);
+      const offered = await h.request(staff, { method: 'GET', url: `/api/v1/cases/${item.id}/commands` });
+      expect(offered.statusCode, offered.body).toBe(200);
+      const rate = ((offered.json() as Json).commands as Json[]).find((c) => c.type === 'evaluation.rate');
+      expect(rate, staff.id).toMatchObject({
+        available: false,
+        reason: {
+          zh: expect.stringContaining('“评价人回避”不成立：操作人所属单位'),
+          en: expect.stringContaining('“The rated unit does not rate itself” does not apply'),
+        },
+      });
+      expect(rate!.reason.zh).toContain('包含被评价单位 street:s-01');
+      const version = (await h.ctx.store.getCase(T, item.id))!.version;
+      const refused = await h.request(staff, {
+        method: 'POST',
+        url: `/api/v1/evaluations/${item.id}/rating`,
+        payload: { rating: 'satisfied', solved: true, expectedVersion: version },
+      });
+      expect(refused.statusCode, refused.body).toBe(422);
+      expect(refused.json()).toMatchObject({
+        code: 'command.refused',
+        message_zh: expect.stringContaining('“评价人回避”不成立'),
+        details: { decisions: [{ rule: 'raterAllowed', inputs: { 'evaluation.unit': 'street:s-01' }, result: false }] },
+      });
+      expect((await h.ctx.store.getCase(T, item.id))!).toMatchObject({ version, state: 'awaitingRating' });
+    }
+
+    // The 12345 platform records the resident's rating for them.
+    const hotline = (await pending(actors.platform, '?limit=100')).items.find((e: Json) => e.id === item.id);
+    expect(hotline.commands).toContainEqual(expect.objectContaining({ type: 'evaluation.rate', available: true }));
+    const version = (await h.ctx.store.getCase(T, item.id))!.version;
+    const rated = await h.request(actors.platform, {
+      method: 'POST',
+      url: `/api/v1/evaluations/${item.id}/rating`,
+      payload: { rating: 'satisfied', solved: true, expectedVersion: version },
+    });
+    expect(rated.statusCode, rated.body).toBe(200);
+    expect(rated.json()).toMatchObject({ state: 'rated.standing' });
+  });
+
   it('pages with a cursor, earliest deadline first, and refuses a bad limit with 400', async () => {
     await closedCase();
     await closedCase();

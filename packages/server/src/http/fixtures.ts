@@ -222,14 +222,20 @@ const ratedUnitFor = (role: string): string =>
     department_liaison: 'department:urban_management',
   })[role] ?? 'grid:g-01';
 
+/**
+ * The rated unit of an evaluation to be rated: the grid, which none of the rating roles belongs to (rule
+ * `raterAllowed`: nobody rates their own unit; a leader or secretary of the street still sees it by scope).
+ */
+const RATED_BY_OTHERS = 'grid:g-01';
+
 async function evaluation(
   ctx: ServerContext,
   tenant: string,
   role: string,
   steps: readonly Step[] = [],
+  unit: string = ratedUnitFor(role),
 ): Promise<CaseRecord> {
   const subject = await gridInTriage(ctx, tenant);
-  const unit = ratedUnitFor(role);
   const e = await submit(ctx, tenant, 'appealEvaluation', {
     subjectCaseId: subject.id,
     subjectProcess: 'gridEscalation',
@@ -249,7 +255,11 @@ const ratedUnsatisfied: Step = [
 
 const evaluationRecipes: Record<string, Recipe> = {
   'evaluation.rate': async (ctx, t, role) =>
-    fixture(await evaluation(ctx, t, role), { rating: 'basically_satisfied', solved: true, comment: '还行' }),
+    fixture(await evaluation(ctx, t, role, [], RATED_BY_OTHERS), {
+      rating: 'basically_satisfied',
+      solved: true,
+      comment: '还行',
+    }),
   'evaluation.revisit.attempt': async (ctx, t, role) =>
     fixture(await evaluation(ctx, t, role), { channel: 'phone', reached: false }),
   'evaluation.revisit.unreachable': async (ctx, t, role) =>

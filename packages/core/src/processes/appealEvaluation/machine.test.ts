@@ -142,15 +142,21 @@ describe('appealEvaluation: who may rate (canRate, rule `raterAllowed`)', () => 
     expect(r.decisions).toEqual([
       {
         rule: 'raterAllowed',
-        inputs: { 'evaluation.unit': 'street:s-01', 'actor.units': ['street:s-01'] },
+        inputs: {
+          'evaluation.unit': 'street:s-01',
+          'actor.units': ['street:s-01'],
+          'actor.id': 'u-leader',
+          'evaluation.evaluatorId': 'r-01',
+          'actor.roles': ['street_leader'],
+        },
         result: false,
       },
     ]);
     expect(explainDecision(r.decisions[0]!, d.policy, 'zh')).toBe(
-      '“评价人不属于被评价单位”不成立：操作人所属单位（street:s-01）包含被评价单位 street:s-01',
+      '“评价人回避”不成立：操作人所属单位（street:s-01）包含被评价单位 street:s-01，且操作人（u-leader）与评价人（r-01）不同',
     );
     expect(explainDecision(r.decisions[0]!, d.policy, 'en')).toBe(
-      '“The rater is not a member of the rated unit” does not apply: the actor’s units (street:s-01) contains the rated unit street:s-01',
+      '“The rated unit does not rate itself” does not apply: the actor’s units (street:s-01) contains the rated unit street:s-01, and the actor (u-leader) differs from the evaluator (r-01)',
     );
     // The community secretary belongs to the street as well.
     const s = d.send('evaluation.rate', { rating: 'satisfied', solved: true }, { actor: secretary });
@@ -158,16 +164,30 @@ describe('appealEvaluation: who may rate (canRate, rule `raterAllowed`)', () => 
     expect(raterDecision(s.decisions)).toMatchObject([{ result: false }]);
   });
 
-  it('accepts the resident, the 12345 platform recording for them, and a street rating a department (下评上)', () => {
-    for (const actor of [resident, hotline]) {
+  it('accepts the resident (even one living in the rated unit), the 12345 platform recording for them, and a street rating a department (下评上)', () => {
+    // A directory may list a resident's home grid, community and street: they still rate their own matter.
+    const neighbour: Actor = { ...resident, units: ['grid:g-01', 'community:c-01', 'street:s-01'] };
+    for (const actor of [resident, neighbour, hotline]) {
       const d = start({ input: ofStreet });
       const r = d.send('evaluation.rate', { rating: 'satisfied', solved: true }, { actor });
       expect(d.state, actor.id).toBe('rated.standing');
-      expect(raterDecision(r.decisions), actor.id).toEqual([
-        { rule: 'raterAllowed', inputs: { 'evaluation.unit': 'street:s-01', 'actor.units': [] }, result: true },
+      expect(raterDecision(r.decisions), actor.id).toMatchObject([
+        {
+          rule: 'raterAllowed',
+          inputs: { 'evaluation.unit': 'street:s-01', 'actor.units': actor.units },
+          result: true,
+        },
       ]);
       expect(d.context.ratings[0]?.by).toBe(actor.id);
     }
+    // Someone else of the street naming the resident's id is no help: only the resident rates as the resident.
+    const impostor: Actor = { id: 'r-01', roles: ['street_leader'], units: ['street:s-01'] };
+    const refused = start({ input: ofStreet }).send(
+      'evaluation.rate',
+      { rating: 'satisfied', solved: true },
+      { actor: impostor },
+    );
+    expect(refused.changed).toBe(false);
     const d = start({
       input: {
         subjectCaseId: 'g-case-1',
@@ -182,7 +202,7 @@ describe('appealEvaluation: who may rate (canRate, rule `raterAllowed`)', () => 
     expect(d.state).toBe('rated.standing');
     expect(raterDecision(r.decisions)).toMatchObject([{ result: true }]);
     expect(explainDecision(r.decisions[0]!, d.policy, 'zh')).toBe(
-      '评价人不属于被评价单位：操作人所属单位（street:s-01）不包含被评价单位 department:urban_management',
+      '评价人回避：操作人所属单位（street:s-01）不包含被评价单位 department:urban_management',
     );
   });
 
@@ -204,7 +224,7 @@ describe('appealEvaluation: who may rate (canRate, rule `raterAllowed`)', () => 
     const r = d.send('evaluation.rate', { rating: 'satisfied', solved: true }, { actor: leader });
     expect(r.changed).toBe(false);
     expect(r.decisions).toMatchObject([{ rule: 'raterAllowed', result: false }]);
-    expect(explainDecision(r.decisions[0]!, policy, 'zh')).toMatch(/^“评价人不属于被评价单位”不成立：/);
+    expect(explainDecision(r.decisions[0]!, policy, 'zh')).toMatch(/^“评价人回避”不成立：/);
     d.send('evaluation.rate', { rating: 'satisfied', solved: true }, { actor: resident });
     expect(d.state).toBe('rated.standing');
   });
@@ -250,7 +270,13 @@ describe('appealEvaluation: redo (redoRequired, rule `redo`)', () => {
     expect(r.decisions).toEqual([
       {
         rule: 'raterAllowed',
-        inputs: { 'evaluation.unit': 'department:urban_management', 'actor.units': ['community:c-01'] },
+        inputs: {
+          'evaluation.unit': 'department:urban_management',
+          'actor.units': ['community:c-01'],
+          'actor.id': 'u-revisit',
+          'evaluation.evaluatorId': 'r-01',
+          'actor.roles': ['community_staff'],
+        },
         result: true,
       },
       { rule: 'redo', inputs: { 'evaluation.rating': 'unsatisfied', 'evaluation.controllable': true }, result: true },

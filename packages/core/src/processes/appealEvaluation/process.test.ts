@@ -207,8 +207,8 @@ describe('appealEvaluationProcess: in the runtime', () => {
     expect(rate(await runtime.availableCommands(evaluation.id, { actor: leader }))).toMatchObject({
       available: false,
       reason: {
-        zh: '规则不允许评价：“评价人不属于被评价单位”不成立：操作人所属单位（street:s-01）包含被评价单位 street:s-01',
-        en: "The policy's rules do not allow this now: “The rater is not a member of the rated unit” does not apply: the actor’s units (street:s-01) contains the rated unit street:s-01",
+        zh: '规则不允许评价：“评价人回避”不成立：操作人所属单位（street:s-01）包含被评价单位 street:s-01，且操作人（u-leader）与评价人（u-resident）不同',
+        en: "The policy's rules do not allow this now: “The rated unit does not rate itself” does not apply: the actor’s units (street:s-01) contains the rated unit street:s-01, and the actor (u-leader) differs from the evaluator (u-resident)",
       },
     });
     const refused = await runtime
@@ -217,7 +217,9 @@ describe('appealEvaluationProcess: in the runtime', () => {
     expect(refused).toBeInstanceOf(GridflowError);
     expect(refused).toMatchObject({
       code: 'command.refused',
-      messages: { zh: expect.stringContaining('评价人不属于被评价单位') as unknown },
+      messages: {
+        zh: expect.stringContaining('“评价人回避”不成立：操作人所属单位（street:s-01）包含被评价单位') as unknown,
+      },
       details: { decisions: [{ rule: 'raterAllowed', result: false }] },
     });
     expect((await runtime.get(evaluation.id, { actor: SYSTEM_ACTOR })).state).toBe('awaitingRating');
