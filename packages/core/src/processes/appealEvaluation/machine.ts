@@ -21,8 +21,8 @@ import {
  * The revisit attempts, the ratings (first and, after a redo, final), an appeal, an exclusion request and a
  * public-notice proposal are all data in the context. The rating scale, the unsatisfied ratings, the number of
  * revisit attempts, the controllable reasons, which rating counts and the two approval switches come from
- * `env.policy.evaluation`; who may record the rating is the policy rule `raterAllowed` (by default nobody of the
- * rated unit), and whether a rating sends the case back for redo is the policy rule `redo`.
+ * `env.policy.evaluation`; who may record the rating is the policy rule `raterAllowed` (by default the resident, or
+ * anyone not of the rated unit), and whether a rating sends the case back for redo is the policy rule `redo`.
  */
 
 /**
@@ -111,8 +111,8 @@ export function createAppealEvaluationMachine(env: ProcessEnv) {
     },
     guards: {
       /**
-       * The policy rule `raterAllowed` lets the actor record this rating (by default: the actor is not of the rated
-       * unit; facts `actor.*`, `evaluation.unit`, `evaluation.evaluatorKind`, `evaluation.evaluatorId`,
+       * The policy rule `raterAllowed` lets the actor record this rating (by default: the resident who called, or an
+       * actor not of the rated unit; facts `actor.*`, `evaluation.unit`, `evaluation.evaluatorKind`, `evaluation.evaluatorId`,
        * `evaluation.evaluatorUnit`).
        */
       canRate: ({ context, event }) => {
