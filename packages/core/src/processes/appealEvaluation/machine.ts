@@ -37,10 +37,14 @@ import {
  * requested in any open state and, when approved (or not needing approval), ends in `excluded`.
  *
  * @example
+ * import { initialTransition, transition } from 'xstate';
  * const machine = createAppealEvaluationMachine(createProcessEnv(createDefaultPolicy(), { decisions: [] }));
+ * const at = Date.parse('2026-03-10T09:00:00+08:00');
+ * const actor = { id: 'r-1', roles: ['resident'], units: [] };
  * const [s0] = initialTransition(machine, { subjectCaseId: 'c-1', subjectProcess: 'gridEscalation',
- *   evaluatorKind: 'resident', evaluatorId: 'r-1', unit: 'grid:g-01', reporterId: 'r-1', at: now });
- * const [s1] = transition(machine, s0, { type: 'evaluation.rate', at: now, actor,
+ *   evaluatorKind: 'resident', evaluatorId: 'r-1', unit: 'grid:g-01', reporterId: 'r-1',
+ *   caseId: 'e-1', at, actor, submittedAt: at, submittedBy: actor });
+ * const [s1] = transition(machine, s0, { type: 'evaluation.rate', at, actor,
  *   input: { rating: 'satisfied', solved: true } });
  * s1.value; // { rated: 'standing' }
  */

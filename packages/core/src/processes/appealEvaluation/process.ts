@@ -150,10 +150,13 @@ export const EVALUATION_OPENED = 'evaluation.open';
  * evaluated; the submitter needs the `evaluation.rate` permission.
  *
  * @example
+ * const runtime = createRuntime({ store: createMemoryStore(), clock, policies: createPolicyRegistry([policy]), processes: builtInProcesses });
+ * const resident = { id: 'r-1', roles: ['resident'], units: [] };
  * const ev = await runtime.submit({ process: 'appealEvaluation', actor: resident, input: {
- *   subjectCaseId: gridCase.id, subjectProcess: 'gridEscalation', evaluatorKind: 'resident',
+ *   subjectCaseId: 'c-1', subjectProcess: 'gridEscalation', evaluatorKind: 'resident',
  *   evaluatorId: resident.id, unit: 'grid:g-01', reporterId: resident.id } });
- * await runtime.send(ev.id, { type: 'evaluation.rate', input: { rating: 'satisfied', solved: true } }, { actor: resident });
+ * const rated = await runtime.send(ev.id, { type: 'evaluation.rate', input: { rating: 'satisfied', solved: true } }, { actor: resident });
+ * rated.state; // 'rated.standing'
  */
 export const appealEvaluationProcess: ProcessDefinition = {
   id: 'appealEvaluation',
