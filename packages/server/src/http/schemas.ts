@@ -324,3 +324,9 @@ export const componentRef = (name: string, description?: string): Schema => ({
   'x-gridflow-ref': name,
   ...(description ? { description } : {}),
 });
+
+/** A list answer that is not paged: `{ items: [...] }`. */
+export const listSchema = (items: Schema): Schema => ({
+  type: 'object',
+  properties: { items: { type: 'array', items } },
+});

@@ -8,6 +8,7 @@ import { httpErrors, type HttpError } from '../errors.js';
 import { placeByLocation, submitCase, type SubmitBody } from '../intake.js';
 import { maskPersonalData, piiReadsOf, recordPiiRead, revealFor } from '../privacy.js';
 import {
+  listSchema,
   caseDetailSchema,
   caseIdParams,
   caseItemSchema,
@@ -264,25 +265,17 @@ export function caseRoutes(app: FastifyInstance, env: HttpEnv): void {
           },
         },
         response: {
-          200: {
+          200: listSchema({
             type: 'object',
             properties: {
-              items: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    caseId: { type: 'string' },
-                    title: { type: 'string' },
-                    state: { type: 'string' },
-                    distanceMeters: { type: ['number', 'null'] },
-                    ageHours: { type: 'number' },
-                    score: { type: 'number' },
-                  },
-                },
-              },
+              caseId: { type: 'string' },
+              title: { type: 'string' },
+              state: { type: 'string' },
+              distanceMeters: { type: ['number', 'null'] },
+              ageHours: { type: 'number' },
+              score: { type: 'number' },
             },
-          },
+          }),
           ...errorResponses(400, 401, 429),
         },
       },
@@ -473,24 +466,16 @@ export function caseRoutes(app: FastifyInstance, env: HttpEnv): void {
         security: bearer,
         params: caseIdParams,
         response: {
-          200: {
+          200: listSchema({
             type: 'object',
             properties: {
-              items: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    id: { type: 'string' },
-                    caseId: { type: 'string' },
-                    actorId: { type: 'string' },
-                    at: { type: 'integer' },
-                    fields: { type: 'array', items: { type: 'string' } },
-                  },
-                },
-              },
+              id: { type: 'string' },
+              caseId: { type: 'string' },
+              actorId: { type: 'string' },
+              at: { type: 'integer' },
+              fields: { type: 'array', items: { type: 'string' } },
             },
-          },
+          }),
           ...errorResponses(400, 401, 403, 404, 429),
         },
       },

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { signDemoToken } from '../auth.js';
 import type { HttpEnv } from '../env.js';
 import { HttpError } from '../errors.js';
-import { errorResponses } from '../schemas.js';
+import { listSchema, errorResponses } from '../schemas.js';
 
 const TAG = 'demo';
 const WARNING = {
@@ -30,23 +30,15 @@ export function demoRoutes(app: FastifyInstance, env: HttpEnv): void {
         summary: '[DEMO] The seeded users',
         description: 'Demo mode only: who one can log in as.',
         response: {
-          200: {
+          200: listSchema({
             type: 'object',
             properties: {
-              items: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    id: { type: 'string' },
-                    name: { type: 'string' },
-                    roles: { type: 'array', items: { type: 'string' } },
-                    units: { type: 'array', items: { type: 'string' } },
-                  },
-                },
-              },
+              id: { type: 'string' },
+              name: { type: 'string' },
+              roles: { type: 'array', items: { type: 'string' } },
+              units: { type: 'array', items: { type: 'string' } },
             },
-          },
+          }),
         },
       },
     },

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { callerOf, type HttpEnv } from '../env.js';
 import { TENANT_PATTERN } from '../auth.js';
 import { coordinateSystemSchema, toWgs84, type CoordinateSystem } from '../../org/coordinates.js';
-import { errorResponses, localizedTextSchema } from '../schemas.js';
+import { listSchema, errorResponses, localizedTextSchema } from '../schemas.js';
 
 const TAG = 'organisation';
 
@@ -17,25 +17,17 @@ export function orgRoutes(app: FastifyInstance, env: HttpEnv): void {
         description: 'Every unit of the caller’s tenant with its parent, names and (for grids) GeoJSON boundary.',
         security: [{ bearer: [] }],
         response: {
-          200: {
+          200: listSchema({
             type: 'object',
             properties: {
-              items: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    id: { type: 'string' },
-                    kind: { type: 'string' },
-                    parentId: { type: ['string', 'null'] },
-                    name: localizedTextSchema,
-                    boundary: { type: 'object' },
-                    attributes: { type: 'object' },
-                  },
-                },
-              },
+              id: { type: 'string' },
+              kind: { type: 'string' },
+              parentId: { type: ['string', 'null'] },
+              name: localizedTextSchema,
+              boundary: { type: 'object' },
+              attributes: { type: 'object' },
             },
-          },
+          }),
           ...errorResponses(401, 429),
         },
       },

@@ -7,68 +7,31 @@ import { callerOf, type HttpEnv } from '../env.js';
 import { TENANT_PATTERN, type Caller } from '../auth.js';
 import { HttpError } from '../errors.js';
 import {
+  listSchema,
   caseDetailSchema,
   componentRef,
   errorResponses,
   historyEntrySchema,
-  localizedTextSchema,
   userCommands,
 } from '../schemas.js';
 import type { Schema } from '../validation.js';
 import { caseDetail, historyView, stateNamesOf } from '../views.js';
+import {
+  policyIdParam,
+  versionParam,
+  idParams,
+  versionParams,
+  note,
+  metaProperties,
+  storedPolicySchema,
+  problemSchema,
+  simulateBodySchema,
+} from './policySchemas.js';
 
 const TAG = 'policies';
 const bearer = [{ bearer: [] }];
 const EDIT = ['policy.edit'];
 const REVIEW = ['policy.edit', 'policy.approve', 'policy.publish'];
-
-const policyIdParam = { type: 'string', minLength: 1, maxLength: 100, pattern: '^(?!\\.+$)[A-Za-z0-9_.-]+$' };
-const versionParam = { type: 'integer', minimum: 1, maximum: 2147483647 };
-const idParams: Schema = {
-  type: 'object',
-  required: ['policyId'],
-  additionalProperties: false,
-  properties: { policyId: policyIdParam },
-};
-const versionParams: Schema = {
-  type: 'object',
-  required: ['policyId', 'version'],
-  additionalProperties: false,
-  properties: { policyId: policyIdParam, version: versionParam },
-};
-const note = (required: boolean): Schema => ({
-  type: 'object',
-  additionalProperties: false,
-  ...(required ? { required: ['note'] } : {}),
-  properties: { note: { type: 'string', minLength: required ? 1 : 0, maxLength: 2000 } },
-});
-
-const metaProperties: Record<string, Schema> = {
-  id: { type: 'string' },
-  version: { type: 'integer' },
-  status: { type: 'string', enum: ['draft', 'in_review', 'published', 'retired'] },
-  author: { type: 'string' },
-  reviewedBy: { type: 'string' },
-  reviewNote: { type: 'string' },
-  createdAt: { type: 'integer' },
-  updatedAt: { type: 'integer' },
-  publishedAt: { type: 'integer' },
-  name: localizedTextSchema,
-  changeNote: { type: 'string' },
-};
-const storedPolicySchema: Schema = {
-  type: 'object',
-  properties: { ...metaProperties, document: componentRef('Policy', 'The policy document.') },
-};
-const problemSchema: Schema = {
-  type: 'object',
-  properties: {
-    code: { type: 'string' },
-    severity: { type: 'string', enum: ['error', 'warning'] },
-    message: localizedTextSchema,
-    path: { type: 'string' },
-  },
-};
 
 /** A stored policy without its document, for lists. */
 function meta(p: StoredPolicy): Record<string, unknown> {
@@ -363,42 +326,10 @@ export function policyRoutes(app: FastifyInstance, env: HttpEnv): void {
           'Runs a submission through a runtime with an in-memory store and this version as the only policy (nothing is stored): returns the routing decision, the deadlines and every rule decision explained. A grid case is filed first unless `steps` say otherwise; a step `{advanceMs}` moves the simulated clock and fires due deadlines.',
         security: bearer,
         params: versionParams,
-        body: {
-          type: 'object',
-          required: ['input'],
-          additionalProperties: false,
-          properties: {
-            process: { enum: env.processes.map((p) => p.id), description: 'Default gridEscalation.' },
-            input: { type: 'object', maxProperties: 100, description: 'The submission, as for POST /cases.' },
-            steps: {
-              type: 'array',
-              maxItems: 50,
-              items: {
-                oneOf: [
-                  {
-                    type: 'object',
-                    required: ['type'],
-                    additionalProperties: false,
-                    properties: { type: { enum: commandTypes }, input: { type: 'object', maxProperties: 100 } },
-                  },
-                  {
-                    type: 'object',
-                    required: ['advanceMs'],
-                    additionalProperties: false,
-                    properties: { advanceMs: { type: 'integer', minimum: 0, maximum: 31_536_000_000 } },
-                  },
-                ],
-              },
-            },
-            at: {
-              type: 'integer',
-              minimum: 0,
-              maximum: 8_640_000_000_000,
-              description: 'Simulated submission time (epoch ms; default now).',
-            },
-            lang: { type: 'string', enum: ['zh', 'en'] },
-          },
-        },
+        body: simulateBodySchema(
+          env.processes.map((p) => p.id),
+          commandTypes,
+        ),
         response: {
           200: {
             type: 'object',
@@ -583,15 +514,7 @@ export function policyRoutes(app: FastifyInstance, env: HttpEnv): void {
         security: bearer,
         params: idParams,
         response: {
-          200: {
-            type: 'object',
-            properties: {
-              items: {
-                type: 'array',
-                items: { type: 'object', properties: { version: { type: 'integer' }, open: { type: 'integer' } } },
-              },
-            },
-          },
+          200: listSchema({ type: 'object', properties: { version: { type: 'integer' }, open: { type: 'integer' } } }),
           ...errorResponses(400, 401, 403, 404, 429),
         },
       },
