@@ -2,7 +2,9 @@
 // with the built package: `node worker-child.mjs DATABASE_URL SCHEMA`. Prints {"ready":true}, waits for "go" on
 // stdin, fires deadlines until none is due, prints its totals and exits.
 import { createInterface } from 'node:readline';
-import { createGridflowServer, startDeadlineWorker } from '../../../dist/index.js';
+import { createGridflowServer } from '../../../dist/index.js';
+// The deadline worker is an internal of the server (not its public API): this child starts one by hand.
+import { startDeadlineWorker } from '../../../dist/deadlines/index.js';
 import { timerProcess } from './timerProcess.mjs';
 
 const [databaseUrl, schema] = process.argv.slice(2);
