@@ -21,12 +21,6 @@ const SIGNATURES: Record<string, (data: Uint8Array) => boolean> = {
   'audio/mpeg': (d) => startsWith(d, ascii('ID3')) || startsWith(d, [0xff, 0xfb]) || startsWith(d, [0xff, 0xf3]),
 };
 
-/** The recognised type of some bytes, or null. */
-export function sniffContentType(data: Uint8Array): string | null {
-  for (const [type, matches] of Object.entries(SIGNATURES)) if (matches(data)) return type;
-  return null;
-}
-
 /** The media type without parameters, lower-cased: `Image/PNG; x=1` → `image/png`. */
 export function baseType(contentType: string): string {
   return (contentType.split(';')[0] ?? '').trim().toLowerCase();

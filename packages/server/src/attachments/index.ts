@@ -12,7 +12,7 @@ export {
   type NewAttachment,
 } from './attachmentStore.js';
 export { assertBlobKey, blobKey, type AttachmentStorage, type BlobStorage, type BlobStore } from './blobStore.js';
-export { baseType, contentTypeProblem, sniffContentType } from './contentTypes.js';
+export { baseType, contentTypeProblem } from './contentTypes.js';
 export { bytesMissing, storageNotConfigured, storageUnavailable } from './errors.js';
 export { createFolderBlobStore } from './folderBlobs.js';
 export { createS3BlobStore, s3ObjectUrl, type S3Settings } from './s3Blobs.js';

@@ -13,14 +13,6 @@ export {
   type GridflowClaims,
   type TokenVerifier,
 } from './auth.js';
-export {
-  maskPersonal,
-  applyPrivacy,
-  revealFor,
-  PERSONAL_FIELDS,
-  type PersonalField,
-  type Reveal,
-  type PiiRead,
-} from './privacy.js';
+export { maskPersonal, revealFor, PERSONAL_FIELDS, type PersonalField, type Reveal, type PiiRead } from './privacy.js';
 export { visibilityByProcess, visibilityOf, type Visibility } from './access.js';
 export { API_VERSION } from './openapi.js';

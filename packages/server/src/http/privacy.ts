@@ -142,14 +142,6 @@ export function maskPersonalData<T>(value: T, options: MaskOptions): { value: T;
 }
 
 /**
- * Copies a value, masking the personal data in it unless `reveal` (see {@link maskPersonalData}, with no actor
- * counted as staff). Returns the copy and the personal fields that were present and left unmasked.
- */
-export function applyPrivacy<T>(value: T, reveal: boolean): { value: T; revealed: PersonalField[] } {
-  return maskPersonalData(value, { reveal });
-}
-
-/**
  * Records that an actor read unmasked personal data of a case: who, when, which case, which fields.
  *
  * @example
