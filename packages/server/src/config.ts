@@ -130,6 +130,7 @@ const PORTAL_DIR = fileURLToPath(new URL('../../../examples/portal', import.meta
  *
  * @example
  * const config = { ...defaultConfig(), port: 0, dataDir: 'memory://' };
+ * config.mode; // 'demo'
  */
 export function defaultConfig(mode: ServerConfig['mode'] = 'demo'): ServerConfig {
   return {
@@ -173,8 +174,10 @@ type Env = Readonly<Record<string, string | undefined>>;
  *
  * @throws GridflowError `config.invalid` (details: `{ problems: ConfigProblem[] }`, path: the first variable).
  * @example
- * const config = loadConfig(); // process.env
- * const test = loadConfig({ PORT: '0', GRIDFLOW_MODE: 'production', GRIDFLOW_JWT_SECRET: secret });
+ * loadConfig; // reads process.env when called without an argument
+ * const config = loadConfig({ PORT: '0', GRIDFLOW_MODE: 'production', GRIDFLOW_JWT_SECRET: secret });
+ * [config.mode, config.port]; // ['production', 0]
+ * // loadConfig({ PORT: 'eighty' }) throws GridflowError config.invalid, naming PORT
  */
 export function loadConfig(env: Env = process.env): ServerConfig {
   const problems: ConfigProblem[] = [];
@@ -519,7 +522,7 @@ export function isLoopbackHost(host: string): boolean {
  *
  * @throws GridflowError `config.demo_remote`, `config.missing_keys` or `config.invalid`
  * @example
- * assertStartable({ ...defaultConfig('production'), jwt: { jwksUrl: 'https://sso.example.gov.cn/jwks.json' } });
+ * assertStartable({ ...defaultConfig('production'), jwt: { jwksUrl: 'https://sso.example.gov.cn/jwks.json' } }); // undefined
  */
 export function assertStartable(config: ServerConfig): void {
   if (config.mode === 'demo') {

@@ -74,9 +74,12 @@ export const DEMO_SEEDED_FLAG = 'demo_seeded';
  * starts the deadline worker. Production mode refuses to start without JWT key configuration.
  *
  * @example
- * const server = await createGridflowServer({ config: loadConfig(), processes: [myProcess] });
- * console.log(await server.listen());
- * process.once('SIGTERM', () => void server.close());
+ * // In a host: loadConfig() reads process.env; here the same variables are given.
+ * const config = loadConfig({ GRIDFLOW_MODE: 'production', PORT: '0', GRIDFLOW_DATA_DIR: 'memory://', GRIDFLOW_JWT_SECRET: secret });
+ * const server = await createGridflowServer({ config, processes: [peoplesMediationProcess] });
+ * const url = await server.listen(); // http://127.0.0.1:<port>
+ * (await fetch(`${url}/healthz`)).status; // 200
+ * await server.close(); // a host closes on SIGTERM: process.once('SIGTERM', () => void server.close())
  */
 export async function createGridflowServer(options: GridflowServerOptions = {}): Promise<GridflowServer> {
   const config: ServerConfig = { ...defaultConfig(options.config?.mode), ...options.config };

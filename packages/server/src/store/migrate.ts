@@ -28,8 +28,9 @@ const LOCK_KEY = 0x67726964;
  * newer than this code knows (`store.schema_too_new`).
  *
  * @example
- * const sql = createPostgresClient({ connectionString, schema: 'gridflow' });
- * await migrate(sql, { schema: 'gridflow' }); // { applied: [1], version: 1 }
+ * const sql = await openPgliteClient();
+ * await migrate(sql); // { applied: [1, 2, 3, 4, 5, 6, 7, 8], version: 8 }
+ * await migrate(sql); // { applied: [], version: 8 }
  */
 export async function migrate(client: SqlClient, options: MigrateOptions = {}): Promise<MigrationReport> {
   const list = [...(options.migrations ?? migrations)].sort((a, b) => a.version - b.version);

@@ -46,8 +46,9 @@ export const LOCK_FILE = 'gridflow.lock';
  * production.
  *
  * @example
- * const { store, close } = await openStore({ databaseUrl: process.env.DATABASE_URL });
- * try { await store.listCases({ tenant: 'demo' }); } finally { await close(); }
+ * const { store, close } = await openStore({ dataDir: 'memory://' }); // or { databaseUrl: process.env.DATABASE_URL }
+ * (await store.listCases({ tenant: 'demo' })).items; // []
+ * await close();
  */
 export async function openStore(options: OpenStoreOptions = {}): Promise<OpenedStore> {
   if (options.databaseUrl) {

@@ -14,7 +14,9 @@ import { withSavepoint, type SqlClient, type SqlExecutor, type SqlResult } from 
  * It is the embedded default; use PostgreSQL in production.
  *
  * @example
+ * import { PGlite } from '@electric-sql/pglite';
  * const sql = createPgliteClient(await PGlite.create());
+ * (await sql.query('SELECT 1 + 1 AS two')).rows; // [{ two: 2 }]
  */
 export function createPgliteClient(db: PGlite): SqlClient {
   const inTransaction = new AsyncLocalStorage<true>();
@@ -61,7 +63,8 @@ function transactionExecutor(tx: Transaction, depth: number): SqlExecutor {
  * `openStore` does.
  *
  * @example
- * const sql = await openPgliteClient('./.gridflow/data');
+ * const sql = await openPgliteClient('memory://'); // or a data folder, e.g. './.gridflow/data'
+ * (await migrate(sql)).version; // 8
  */
 export async function openPgliteClient(dataDir?: string): Promise<SqlClient> {
   const db =

@@ -27,7 +27,9 @@ const LISTEN_RETRY_MS = 1_000;
  * when it drops; notifications sent while it is down are lost, so a subscriber should re-read after a gap.
  *
  * @example
- * const sql = createPostgresClient({ connectionString: 'postgres://postgres@127.0.0.1:5432/gridflow' });
+ * const sql = createPostgresClient({ connectionString }); // e.g. 'postgres://postgres@127.0.0.1:5432/gridflow'
+ * (await sql.query('SELECT 1 + 1 AS two')).rows; // [{ two: 2 }]
+ * await sql.close();
  */
 export function createPostgresClient(options: string | PostgresClientOptions): SqlClient {
   const { schema, onError, ...config }: PostgresClientOptions =

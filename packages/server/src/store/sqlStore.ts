@@ -99,6 +99,7 @@ const MAX_LIMIT = 500;
  * const sql = await openPgliteClient();
  * await migrate(sql);
  * const store = createSqlStore(sql);
+ * (await store.listCases({ tenant: 'demo' })).items; // []
  */
 export function createSqlStore(client: SqlExecutor): CaseStore {
   return {
