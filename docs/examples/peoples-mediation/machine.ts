@@ -1,5 +1,6 @@
 import { assertEvent, assign, setup } from 'xstate';
-import { clearDeadlines, setDeadline, type ProcessEnv } from '@gridflow/core';
+import { clearDeadlines, setDeadline } from '@gridflow/core/processes';
+import { type ProcessEnv } from '@gridflow/core';
 import type { MediationContext, MediationEvent, MediationInput } from './types.js';
 
 /**

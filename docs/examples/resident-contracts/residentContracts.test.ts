@@ -7,11 +7,11 @@ import {
   createPolicyRegistry,
   createRuntime,
   validatePolicy,
-  validationOptionsFor,
   type Actor,
-  type ExplainedHistoryEntry,
   type Policy,
 } from '@gridflow/core';
+import { validationOptionsFor } from '@gridflow/core/policy';
+import { type ExplainedHistoryEntry } from '@gridflow/core/runtime';
 import { contractRules, residentContractsProcess, type ContractContext } from './residentContracts.js';
 
 const bj = (local: string) => Date.parse(`${local}+08:00`);

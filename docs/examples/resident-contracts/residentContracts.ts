@@ -8,18 +8,18 @@
  * draft 征集签字 → signing complete → approved 生效 (reviewed every 30 days) → revoked 撤销.
  */
 import { assertEvent, assign, setup } from 'xstate';
+import { setDeadline } from '@gridflow/core/processes';
 import {
-  setDeadline,
   defineCommands,
   t,
   type CommandEvents,
   type CaseSummary,
   type Deadline,
-  type FactDictionary,
   type MachineInput,
   type ProcessDefinition,
   type ProcessEnv,
 } from '@gridflow/core';
+import { type FactDictionary } from '@gridflow/core/rules';
 
 /** The five conventions a household may pledge to. */
 export const PLEDGES = ['dogs', 'sorting', 'parking', 'stairwells', 'neighbours'] as const;

@@ -2,46 +2,65 @@
  * Gridflow core: the policy model, JsonLogic rules, the business calendar, the governance machines and the
  * runtime. Isomorphic: no DOM and no Node-only APIs.
  *
+ * The root holds what a first program needs: run the built-in processes (or one composed in code) on a policy,
+ * in a store, on a clock. Everything else has its entry point, one per folder:
+ * `@gridflow/core/processes` (the built-in processes, their machines and types, the process contract),
+ * `@gridflow/core/runtime` (stores, permissions, indicators, explanations), `@gridflow/core/policy`,
+ * `@gridflow/core/rules`, `@gridflow/core/calendar` and `@gridflow/core/testing`.
+ *
  * @packageDocumentation
  */
 export * from './i18n.js';
 export * from './clock.js';
 export * from './problems.js';
 export * from './errors.js';
-export * from './policy/index.js';
-export * from './calendar/index.js';
-export * from './rules/index.js';
 export {
+  createDefaultPolicy,
+  validatePolicy,
+  assertValidPolicy,
+  type Policy,
+  type PolicyValidationResult,
+  type ValidatePolicyOptions,
+} from './policy/index.js';
+export {
+  builtInProcesses,
+  gridEscalationProcess,
+  propertyCoordinationProcess,
+  appealEvaluationProcess,
+  defineCommands,
+  createProcessEnv,
+  assertEvent,
   SYSTEM_ACTOR,
   type Actor,
   type CaseEvent,
   type CaseSummary,
   type CommandDef,
+  type CommandEvents,
+  type CommandInputs,
+  type CommandSpec,
   type Deadline,
-  type DeadlineDueEvent,
   type Decision,
   type Effect,
+  type JsonSchema,
   type MachineInput,
   type PartyDef,
   type ProcessContextBase,
   type ProcessDefinition,
   type ProcessEnv,
-  type RulesRead,
-  type RuleValue,
-  type RuleValueOf,
-} from './processes/contract/types.js';
-export { FIELD_LABELS } from './processes/contract/fieldLabels.js';
-export * from './processes/contract/deadlines.js';
-export { createProcessEnv, readFacts, type DecisionRecorder } from './processes/contract/env.js';
+} from './processes/index.js';
 export {
-  defineCommands,
-  type CommandEvents,
-  type CommandInputs,
-  type CommandSet,
-  type CommandSpec,
-  type DefineCommandsOptions,
-  type FromSchema,
-  type SchemaNode,
-} from './processes/contract/commands.js';
-export * from './processes/index.js';
-export * from './runtime/index.js';
+  createRuntime,
+  createMemoryStore,
+  createPolicyRegistry,
+  type AvailableCommand,
+  type CallOptions,
+  type CaseRecord,
+  type CaseStore,
+  type HistoryEntry,
+  type PolicyRegistry,
+  type Runtime,
+  type RuntimeOptions,
+  type SendOptions,
+  type StoreTransaction,
+  type SubmitRequest,
+} from './runtime/index.js';

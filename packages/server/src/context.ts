@@ -4,11 +4,11 @@ import type {
   Clock,
   LocalizedText,
   Policy,
-  PolicyChange,
   PolicyValidationResult,
   Problem,
   Runtime,
 } from '@gridflow/core';
+import type { PolicyChange } from '@gridflow/core/policy';
 import type { AttachmentStorage, S3Settings } from './attachments/index.js';
 import type { LogLevel } from './http/requestLog.js';
 import type { SqlClient } from './store/sql.js';

@@ -8,11 +8,11 @@ import {
   isGridflowError,
   systemClock,
   validatePolicy,
-  validationOptionsFor,
   type Locale,
   type ProcessDefinition,
   type Problem,
 } from '@gridflow/core';
+import { validationOptionsFor } from '@gridflow/core/policy';
 import { CONFIG_VARIABLES, isLoopbackHost, loadConfig } from '../config.js';
 import type { ServerConfig } from '../context.js';
 import { policyResolver, rebuildIndicators } from '../indicators/index.js';

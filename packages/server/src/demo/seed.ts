@@ -5,7 +5,6 @@ import {
   createMemoryStore,
   createPolicyRegistry,
   createRuntime,
-  defaultPolicy,
   GridflowError,
   type CaseRecord,
   type CaseStore,
@@ -13,6 +12,7 @@ import {
   type HistoryEntry,
   type Policy,
 } from '@gridflow/core';
+import { defaultPolicy } from '@gridflow/core/policy';
 import type { OrgRepository, PolicyRepository, StoredPolicy } from '../context.js';
 import { buildStories } from './buildStories.js';
 import { matterStory } from './matters.js';

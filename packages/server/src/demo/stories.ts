@@ -1,4 +1,5 @@
-import type { CaseRecord, GridEscalationContext } from '@gridflow/core';
+import type { CaseRecord } from '@gridflow/core';
+import type { GridEscalationContext } from '@gridflow/core/processes';
 import { DAY, HOUR, MINUTE, officeHours, type Random } from './random.js';
 import type { SimulationApi, Story } from './simulation.js';
 import type { EvaluationPlan, GridPlan, GridStoryDef, Level, Rating } from './gridPlan.js';

@@ -1,13 +1,6 @@
-import {
-  commandMatches,
-  commandsOverlap,
-  GridflowError,
-  type Actor,
-  type CaseRecord,
-  type Policy,
-  type Runtime,
-  type Scope,
-} from '@gridflow/core';
+import { commandMatches, type Scope } from '@gridflow/core/policy';
+import { commandsOverlap } from '@gridflow/core/runtime';
+import { GridflowError, type Actor, type CaseRecord, type Policy, type Runtime } from '@gridflow/core';
 import type { ServerContext } from '../context.js';
 import { HttpError, httpErrors } from './errors.js';
 

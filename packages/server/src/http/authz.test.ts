@@ -2,15 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  commandMatches,
-  createDefaultPolicy,
-  SYSTEM_ACTOR,
-  type Actor,
-  type CaseSummary,
-  type Policy,
-  type Scope,
-} from '@gridflow/core';
+import { commandMatches, type Scope } from '@gridflow/core/policy';
+import { createDefaultPolicy, SYSTEM_ACTOR, type Actor, type CaseSummary, type Policy } from '@gridflow/core';
 import { holderLevel, recipeParties, recipes, FIXTURE_UNITS, gridInTriage, type Fixture } from './fixtures.js';
 import { main } from '../cli/main.js';
 import { createTenant } from '../tenants.js';

@@ -1,4 +1,5 @@
-import { decodeCursor, encodeCursor, GridflowError, type CaseSummary, type HistoryEntry } from '@gridflow/core';
+import { decodeCursor, encodeCursor } from '@gridflow/core/runtime';
+import { GridflowError, type CaseSummary, type HistoryEntry } from '@gridflow/core';
 import { HISTORY_COLUMNS, historyEntryOf, type HistoryRow, type Int8 } from '../store/historyRows.js';
 import type { SqlExecutor } from '../store/sql.js';
 import type { Visibility } from './access.js';

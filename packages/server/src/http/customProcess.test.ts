@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commandMatches, createDefaultPolicy, type Actor, type Policy } from '@gridflow/core';
+import { commandMatches } from '@gridflow/core/policy';
+import { createDefaultPolicy, type Actor, type Policy } from '@gridflow/core';
 import {
   contractRules,
   residentContractsProcess,

@@ -1,11 +1,5 @@
-import {
-  commandMatches,
-  createDefaultPolicy,
-  SYSTEM_ACTOR,
-  type Actor,
-  type CaseRecord,
-  type CaseSummary,
-} from '@gridflow/core';
+import { commandMatches } from '@gridflow/core/policy';
+import { createDefaultPolicy, SYSTEM_ACTOR, type Actor, type CaseRecord, type CaseSummary } from '@gridflow/core';
 import type { ServerContext } from '../context.js';
 import { noiseReport, parkingMatter } from './harness.js';
 

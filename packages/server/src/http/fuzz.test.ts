@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import fc from 'fast-check';
-import { allowedBy, createDefaultPolicy, type Actor } from '@gridflow/core';
+import { allowedBy } from '@gridflow/core/runtime';
+import { createDefaultPolicy, type Actor } from '@gridflow/core';
 import { FIXTURE_UNITS, recipes, type Fixture } from './fixtures.js';
 import { actors, ENGINES, START, startHarness, TENANTS, type Harness } from './harness.js';
 import { commandBodySchema, submitBodySchema } from './schemas.js';

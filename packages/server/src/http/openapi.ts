@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import { policySchema, type ProcessDefinition } from '@gridflow/core';
+import { policySchema } from '@gridflow/core/policy';
+import { type ProcessDefinition } from '@gridflow/core';
 import type { Schema } from './validation.js';
 import { processStateSchema } from './processSchemas.js';
 import { embed } from './schemas.js';

@@ -1,5 +1,6 @@
 import type { FastifySchemaCompiler } from 'fastify';
-import { validateJson, type Problem } from '@gridflow/core';
+import { validateJson } from '@gridflow/core/runtime';
+import { type Problem } from '@gridflow/core';
 import { HttpError } from './errors.js';
 
 /** A JSON Schema (draft 2020-12) as a plain object. */

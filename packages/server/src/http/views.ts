@@ -1,9 +1,8 @@
+import { COMMAND_DEFS, type RuleDef } from '@gridflow/core/policy';
+import { EVALUATION_OPENED } from '@gridflow/core/processes';
+import { explainEntry, type ExplainedDecision, type ProcessDescription } from '@gridflow/core/runtime';
 import {
-  COMMAND_DEFS,
-  EVALUATION_OPENED,
-  explainEntry,
   localize,
-  type ExplainedDecision,
   type CaseRecord,
   type CaseSummary,
   type Decision,
@@ -12,10 +11,8 @@ import {
   type LocalizedText,
   type Locale,
   type Policy,
-  type ProcessDescription,
-  type RuleDef,
-  type FactDictionary,
 } from '@gridflow/core';
+import { type FactDictionary } from '@gridflow/core/rules';
 import { maskPersonalData, type MaskOptions, type PersonalField, type Reveal } from './privacy.js';
 
 /**

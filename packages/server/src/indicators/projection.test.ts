@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { computeIndicators } from '@gridflow/core/runtime';
 import {
-  computeIndicators,
   createDefaultPolicy,
   createPolicyRegistry,
   type CaseRecord,

@@ -1,6 +1,5 @@
 import {
   GridflowError,
-  indicatorEvents,
   type CaseRecord,
   type CaseStore,
   type HistoryEntry,
@@ -8,6 +7,7 @@ import {
   type PolicyRegistry,
   type StoreTransaction,
 } from '@gridflow/core';
+import { indicatorEvents } from '@gridflow/core/runtime';
 import type { SqlExecutor } from '../store/sql.js';
 import { sqlExecutorOf } from '../store/sqlStore.js';
 

@@ -1,12 +1,12 @@
+import { GridflowError } from '@gridflow/core';
 import {
-  GridflowError,
   INDICATOR_KINDS,
   decodeCursor,
   emptyIndicatorCounts,
   encodeCursor,
   type IndicatorCounts,
   type IndicatorKind,
-} from '@gridflow/core';
+} from '@gridflow/core/runtime';
 import type { SqlExecutor } from '../store/sql.js';
 
 /*

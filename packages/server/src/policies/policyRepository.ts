@@ -1,15 +1,13 @@
 import {
   builtInProcesses,
   createDefaultPolicy,
-  diffPolicies,
   validatePolicy,
-  validationOptionsFor,
   type ProcessDefinition,
   type Clock,
   type Policy,
-  type PolicyChange,
   type Problem,
 } from '@gridflow/core';
+import { diffPolicies, validationOptionsFor, type PolicyChange } from '@gridflow/core/policy';
 import type { PolicyRepository, StoredPolicy } from '../context.js';
 import type { SqlClient, SqlExecutor } from '../store/sql.js';
 import { policyErrors as errors } from './policyErrors.js';

@@ -8,8 +8,8 @@ import {
   type HistoryEntry,
   type Policy,
   type ProcessDefinition,
-  type ProcessDescription,
 } from '@gridflow/core';
+import { type ProcessDescription } from '@gridflow/core/runtime';
 
 /** One step of a simulation after the submission: a command sent by the system, or simulated time passing. */
 export type SimulationStep = { type: string; input?: Record<string, unknown> } | { advanceMs: number };

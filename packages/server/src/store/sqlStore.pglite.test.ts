@@ -3,14 +3,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  createMemoryStore,
-  GridflowError,
-  type CaseQuery,
-  type CaseRecord,
-  type CaseStore,
-  type HistoryEntry,
-} from '@gridflow/core';
+import { createMemoryStore, GridflowError, type CaseRecord, type CaseStore, type HistoryEntry } from '@gridflow/core';
+import { type CaseQuery } from '@gridflow/core/runtime';
 import { runStoreContract, sampleCase } from '@gridflow/core/testing';
 import {
   createSqlStore,

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createMemoryStore, type CaseQuery, type CaseRecord, type CaseStore, type HistoryEntry } from '@gridflow/core';
+import { createMemoryStore, type CaseRecord, type CaseStore, type HistoryEntry } from '@gridflow/core';
+import { type CaseQuery } from '@gridflow/core/runtime';
 import { runStoreContract, sampleCase } from '@gridflow/core/testing';
 import {
   createPostgresClient,

@@ -1,13 +1,5 @@
-import {
-  GridflowError,
-  decodeCursor,
-  encodeCursor,
-  type CasePage,
-  type CaseQuery,
-  type CaseRecord,
-  type CaseStore,
-  type StoreTransaction,
-} from '@gridflow/core';
+import { GridflowError, type CaseRecord, type CaseStore, type StoreTransaction } from '@gridflow/core';
+import { decodeCursor, encodeCursor, type CasePage, type CaseQuery } from '@gridflow/core/runtime';
 import { HISTORY_COLUMNS, historyEntryOf, type HistoryRow, type Int8 } from './historyRows.js';
 import { SqlStates, sqlState, type SqlExecutor } from './sql.js';
 

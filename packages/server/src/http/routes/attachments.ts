@@ -6,7 +6,8 @@ import {
   safeFilename,
   type AttachmentKind as Kind,
 } from '../../attachments/index.js';
-import { allowedBy, type Actor, type CaseRecord, type Policy, type Runtime } from '@gridflow/core';
+import { allowedBy } from '@gridflow/core/runtime';
+import { type Actor, type CaseRecord, type Policy, type Runtime } from '@gridflow/core';
 import { currentPolicy, policyOfCase } from '../access.js';
 import { callerOf, readableCase, type HttpEnv } from '../env.js';
 import { HttpError, httpErrors } from '../errors.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { encodeCursor } from '@gridflow/core';
+import { encodeCursor } from '@gridflow/core/runtime';
 import { visibilityOf, currentPolicy } from '../access.js';
 import { listVisibleCases } from '../caseQueries.js';
 import { callerOf, type HttpEnv } from '../env.js';

@@ -5,9 +5,8 @@ import {
   indicatorReport,
   rankUnits,
   type IndicatorReport,
-  type LocalizedText,
-  type Policy,
-} from '@gridflow/core';
+} from '@gridflow/core/runtime';
+import { type LocalizedText, type Policy } from '@gridflow/core';
 import { drillDown, levelCounts, unitCounts } from '../../indicators/index.js';
 import { currentPolicy, isStaff, requirePolicy, scopesOf, visibilityByProcess } from '../access.js';
 import { visibleCasesByIds } from '../caseQueries.js';
