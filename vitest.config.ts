@@ -36,6 +36,7 @@ export default defineConfig({
             'packages/core/src/**/*.test.ts',
             'packages/server/src/**/*.test.ts',
             'packages/*/src/publicApi.test.ts',
+            'packages/*/src/tsdocExamples.test.ts',
             'docs/**/*.test.ts',
           ],
           exclude: ['**/*.browser.test.ts', '**/node_modules/**'],
@@ -52,8 +53,8 @@ export default defineConfig({
             'packages/widgets/src/**/*.test.ts',
             'packages/designer/src/**/*.test.ts',
           ],
-          // The public-API tests read the sources with the TypeScript compiler: they run in Node.
-          exclude: ['packages/*/src/publicApi.test.ts', '**/node_modules/**'],
+          // The public-API and TSDoc-example tests read the sources with the TypeScript compiler: they run in Node.
+          exclude: ['packages/*/src/publicApi.test.ts', 'packages/*/src/tsdocExamples.test.ts', '**/node_modules/**'],
           testTimeout: 30_000,
           browser: {
             enabled: true,

@@ -252,3 +252,26 @@ export function differs(actual: unknown, expected: unknown, path = ''): string |
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const at = (path: string, actual: unknown, expected: unknown) =>
   `${path || 'value'}: got ${JSON.stringify(actual)}, stated ${JSON.stringify(expected)}`;
+
+/**
+ * Runs an example with `scope`'s names in reach: what failed (what it threw, or each stated value that differs),
+ * nothing when it ran as stated. Node only: the example runs as the calling test's own code.
+ *
+ * @example
+ * await runExample(`localize({ zh: '网格', en: 'Grid' }, 'en'); // 'Grid'`, { localize }); // []
+ */
+export async function runExample(code: string, scope: Record<string, unknown>): Promise<string[]> {
+  const names = Object.keys(scope);
+  const failures: string[] = [];
+  const check = (actual: unknown, expected: unknown, stated: string) => {
+    const d = differs(actual, expected);
+    if (d) failures.push(`${stated} → ${d}`);
+  };
+  try {
+    const fn = new Function(...names, '__check', '__more', `return (async () => {\n${compileExample(code)}\n})();`);
+    await (fn as (...args: unknown[]) => Promise<void>)(...names.map((n) => scope[n]), check, [MORE]);
+  } catch (error) {
+    failures.push(String(error));
+  }
+  return failures;
+}

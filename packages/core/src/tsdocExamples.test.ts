@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition } from 'xstate';
-import { MORE, compileExample, differs, examplesOf } from '../../../scripts/tsdoc-examples.js';
+import { examplesOf, runExample } from '../../../scripts/tsdoc-examples.js';
 import * as root from './index.js';
 import * as policyApi from './policy/index.js';
 import * as rulesApi from './rules/index.js';
@@ -74,7 +74,6 @@ const scope: Record<string, unknown> = {
   ...root,
   ...fixtures,
 };
-const names = Object.keys(scope);
 
 /**
  * Examples that register tests, so they run in a test file of their own, not inside this one: the file named
@@ -82,22 +81,7 @@ const names = Object.keys(scope);
  */
 const RUN_IN: Record<string, string> = { runStoreContract: 'runtime/memoryStore.test.ts' };
 
-/** Runs an example; what failed (an error, or stated values that differ), or nothing. */
-async function run(code: string): Promise<string[]> {
-  const failures: string[] = [];
-  const check = (actual: unknown, expected: unknown, stated: string) => {
-    const d = differs(actual, expected);
-    if (d) failures.push(`${stated} → ${d}`);
-  };
-  try {
-    // Node only: an example runs as the test's own code, never in a browser.
-    const fn = new Function(...names, '__check', '__more', `return (async () => {\n${compileExample(code)}\n})();`);
-    await (fn as (...args: unknown[]) => Promise<void>)(...names.map((n) => scope[n]), check, [MORE]);
-  } catch (error) {
-    failures.push(String(error));
-  }
-  return failures;
-}
+const run = (code: string) => runExample(code, scope);
 
 describe('TSDoc examples of @gridflow/core', () => {
   const examples = examplesOf('packages/core');

@@ -1,6 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import { describe, expect, it } from 'vitest';
-import { MORE, compileExample, differs, examplesOf } from '../../../scripts/tsdoc-examples.js';
+import { examplesOf, runExample } from '../../../scripts/tsdoc-examples.js';
 import { peoplesMediationProcess } from '../../../docs/examples/peoples-mediation/index.js';
 import * as server from './index.js';
 import { DATABASE_URL } from './http/harness.js';
@@ -17,23 +17,8 @@ const scope: Record<string, unknown> = {
   connectionString: DATABASE_URL,
   secret: 'gridflow-tsdoc-examples-secret-0123456789abcdef',
 };
-const names = Object.keys(scope);
 
-async function run(code: string): Promise<string[]> {
-  const failures: string[] = [];
-  const check = (actual: unknown, expected: unknown, stated: string) => {
-    const d = differs(actual, expected);
-    if (d) failures.push(`${stated} → ${d}`);
-  };
-  try {
-    // Node only: an example runs as the test's own code.
-    const fn = new Function(...names, '__check', '__more', `return (async () => {\n${compileExample(code)}\n})();`);
-    await (fn as (...args: unknown[]) => Promise<void>)(...names.map((n) => scope[n]), check, [MORE]);
-  } catch (error) {
-    failures.push(String(error));
-  }
-  return failures;
-}
+const run = (code: string) => runExample(code, scope);
 
 describe('TSDoc examples of @gridflow/server', () => {
   const examples = examplesOf('packages/server');

@@ -24,9 +24,11 @@ export interface DraftStore<T> {
  * Creates a draft store.
  *
  * @example
- * const store = createDraftStore(policy);
+ * const store = createDraftStore({ changeNote: '' });
  * store.apply((p) => ({ ...p, changeNote: '调整网格时限' }), 'edit change note');
- * store.undo();
+ * store.undoLabels(); // ['edit change note']
+ * store.undo(); // true
+ * store.get(); // { changeNote: '' }
  */
 export function createDraftStore<T>(initial: T, options: { limit?: number } = {}): DraftStore<T> {
   const limit = options.limit ?? 200;
