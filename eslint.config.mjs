@@ -27,10 +27,12 @@ export default tseslint.config(
   },
   {
     files: ['packages/*/src/**/*.ts'],
-    // Test helpers outside the server's build project (see its tsconfig.json) are linted like tests.
+    // Test helpers outside the build projects (`*.fixtures.ts`; the server's harness, see its tsconfig.json) are
+    // linted like tests.
     ignores: [
       '**/*.test.ts',
       '**/*.d.ts',
+      '**/*.fixtures.ts',
       'packages/server/src/http/harness.ts',
       'packages/server/src/http/fixtures.ts',
     ],
@@ -43,7 +45,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.test.ts'],
+    files: ['**/*.test.ts', '**/*.fixtures.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/no-explicit-any': 'off',
@@ -51,7 +53,7 @@ export default tseslint.config(
   },
   {
     files: ['packages/core/src/**/*.ts'],
-    ignores: ['packages/core/src/**/*.test.ts'],
+    ignores: ['packages/core/src/**/*.test.ts', 'packages/core/src/**/*.fixtures.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['node:*', 'fs', 'path', 'lit', 'lit/*'] }],
       'no-restricted-globals': ['error', 'document', 'window', 'localStorage', 'navigator'],
