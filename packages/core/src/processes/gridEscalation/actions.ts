@@ -48,6 +48,21 @@ const update = (
 ) => assign<GridEscalationContext, GridEscalationEvent, undefined, GridEscalationEvent, never>(fn);
 
 /**
+ * A signing or contact deadline passed: the case and the current round's dispatch are marked late (`signedLate` /
+ * `contactedLate`) and the deadline fired.
+ */
+const recordLate = (flag: 'signedLate' | 'contactedLate') =>
+  update(({ context, event }) => {
+    assertEvent(event, 'deadline.due');
+    const i = lastIndex(context.dispatches, (d) => d.round === context.round);
+    return {
+      [flag]: true,
+      dispatches: replaceAt(context.dispatches, i, (d) => ({ ...d, [flag]: true })),
+      deadlines: markFired(context.deadlines, event.input.deadlineId, event.at),
+    };
+  });
+
+/**
  * The `assign` actions of the machine for one policy.
  *
  * @example
@@ -457,24 +472,8 @@ export function createGridEscalationActions(env: ProcessEnv, autoFileRoutes: Aut
         deadlines: markFired(context.deadlines, event.input.deadlineId, event.at),
       };
     }),
-    recordLateSigning: update(({ context, event }) => {
-      assertEvent(event, 'deadline.due');
-      const i = lastIndex(context.dispatches, (d) => d.round === context.round);
-      return {
-        signedLate: true,
-        dispatches: replaceAt(context.dispatches, i, (d) => ({ ...d, signedLate: true })),
-        deadlines: markFired(context.deadlines, event.input.deadlineId, event.at),
-      };
-    }),
-    recordLateContact: update(({ context, event }) => {
-      assertEvent(event, 'deadline.due');
-      const i = lastIndex(context.dispatches, (d) => d.round === context.round);
-      return {
-        contactedLate: true,
-        dispatches: replaceAt(context.dispatches, i, (d) => ({ ...d, contactedLate: true })),
-        deadlines: markFired(context.deadlines, event.input.deadlineId, event.at),
-      };
-    }),
+    recordLateSigning: recordLate('signedLate'),
+    recordLateContact: recordLate('contactedLate'),
     recordLateCheckIn: update(({ context, event }) => {
       assertEvent(event, 'deadline.due');
       const d = deadlineOf(context, event.input.deadlineId);
