@@ -1,3 +1,4 @@
+import type { PropertyCoordinationContext } from '@gridflow/core/processes';
 import { DAY, HOUR, MINUTE } from './random.js';
 import type { Story } from './simulation.js';
 import type { GridPlan } from './gridPlan.js';
@@ -66,28 +67,6 @@ export interface MatterStoryDef {
   caseId?: string;
 }
 
-/** The parts of a matter's context the story reads. */
-interface MatterView {
-  meetings: {
-    meetingAt: number;
-    invited: string[];
-    confirmations: Record<string, number>;
-    presence?: Record<string, unknown>;
-    status: string;
-    attending?: string[];
-  }[];
-  resolution?: { signatures: Record<string, number> };
-  escalation?: { linkedCaseId?: string };
-  actionItems: {
-    id: string;
-    party: string;
-    dueAt: number;
-    doneAt?: number;
-    cancelledAt?: number;
-    overdueAt?: number;
-  }[];
-}
-
 const REQUIRED: readonly Party[] = ['community', 'owners_committee', 'property_company'];
 const MAJORITY_TYPES = new Set(['parking', 'public_rooms', 'repair_funds_use', 'repair_funds_raise', 'rebuilding']);
 const DISPUTE_TYPE: Record<string, string> = {
@@ -133,7 +112,7 @@ export async function* matterStory(env: StoryEnv, def: MatterStoryDef): Story {
 
   for (let step = 0; step < 80; step++) {
     const c = await sim.get(id);
-    const view = c.snapshot.context as unknown as MatterView;
+    const view = c.snapshot.context as unknown as PropertyCoordinationContext;
     const state = c.state;
     const laterStop =
       state === 'confirming' || state === 'signing' || state === 'implementation' || state === 'escalated';
