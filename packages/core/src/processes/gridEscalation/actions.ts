@@ -48,6 +48,33 @@ const update = (
 ) => assign<GridEscalationContext, GridEscalationEvent, undefined, GridEscalationEvent, never>(fn);
 
 /**
+ * Moves the case one level up the escalation path (on a missed deadline or by hand): records the escalation and
+ * dispatches to the next level. Nothing changes at the top of the path.
+ */
+function escalateUp(
+  env: ProcessEnv,
+  context: GridEscalationContext,
+  at: number,
+  why: Pick<EscalationRecord, 'reason' | 'by' | 'note'>,
+): Partial<GridEscalationContext> {
+  const to = nextLevel(env.policy.organisation.escalationPath, context.level);
+  if (to === null) return {};
+  const record: EscalationRecord = {
+    from: context.level ?? 'district',
+    ...(context.department ? { fromDepartment: context.department } : {}),
+    to,
+    at,
+    reason: why.reason,
+    by: why.by,
+    ...(why.note === undefined ? {} : { note: why.note }),
+  };
+  return {
+    escalations: [...context.escalations, record],
+    ...dispatchTo(env, context, at, { level: to, department: null }, 'escalation'),
+  };
+}
+
+/**
  * A signing or contact deadline passed: the case and the current round's dispatch are marked late (`signedLate` /
  * `contactedLate`) and the deadline fired.
  */
@@ -419,39 +446,12 @@ export function createGridEscalationActions(env: ProcessEnv, autoFileRoutes: Aut
     }),
     escalateOnBreach: update(({ context, event }) => {
       assertEvent(event, 'deadline.due');
-      const to = nextLevel(env.policy.organisation.escalationPath, context.level);
-      if (to === null) return {};
-      const record: EscalationRecord = {
-        from: context.level ?? 'district',
-        ...(context.department ? { fromDepartment: context.department } : {}),
-        to,
-        at: event.at,
-        reason: 'breach',
-        by: event.actor.id,
-      };
       const base = { ...context, deadlines: markFired(context.deadlines, event.input.deadlineId, event.at) };
-      return {
-        escalations: [...context.escalations, record],
-        ...dispatchTo(env, base, event.at, { level: to, department: null }, 'escalation'),
-      };
+      return escalateUp(env, base, event.at, { reason: 'breach', by: event.actor.id });
     }),
     escalateManually: update(({ context, event }) => {
       assertEvent(event, 'case.escalate');
-      const to = nextLevel(env.policy.organisation.escalationPath, context.level);
-      if (to === null) return {};
-      const record: EscalationRecord = {
-        from: context.level ?? 'district',
-        ...(context.department ? { fromDepartment: context.department } : {}),
-        to,
-        at: event.at,
-        reason: 'manual',
-        by: event.actor.id,
-        note: event.input.reason,
-      };
-      return {
-        escalations: [...context.escalations, record],
-        ...dispatchTo(env, context, event.at, { level: to, department: null }, 'escalation'),
-      };
+      return escalateUp(env, context, event.at, { reason: 'manual', by: event.actor.id, note: event.input.reason });
     }),
     recordHandleBreach: update(({ context, event }) => {
       assertEvent(event, 'deadline.due');
